@@ -1,0 +1,3 @@
+"""divergent: explore many software designs before you commit to one."""
+
+__version__ = "0.1.0"

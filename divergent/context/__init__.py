@@ -1,0 +1,5 @@
+"""The repository: git (gitpython) and code structure (tree-sitter).
+
+Targets and their resolution, parsing, per-language queries (``queries/*.scm``),
+call sites, and the static figures of code units.
+"""

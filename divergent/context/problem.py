@@ -1,0 +1,53 @@
+"""Framing a session: the target, its source, its module's signatures and its callers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from divergent.context import repo as gitrepo
+from divergent.context.callers import find_call_sites, public_names
+from divergent.context.parsing import parse
+from divergent.context.syntax import definitions, find_definition, signature
+from divergent.context.target import resolve
+from divergent.model import Problem, Target
+
+
+def target_source(source: str, target: Target) -> str:
+    if target.symbol is None:
+        return source
+    lines = source.splitlines(keepends=True)
+    return "".join(lines[target.line - 1 : target.end_line])
+
+
+def module_signatures(source: str, target: Target) -> list[str]:
+    root = parse(source).root_node
+    own = target.symbol.split(".")[0] if target.symbol else None
+    return [signature(d) for d in definitions(root) if d.name != own]
+
+
+def frame(
+    spec: str,
+    repo_arg: str | None,
+    cwd: Path,
+    goal: str = "",
+    scenarios: list[str] | None = None,
+) -> Problem:
+    target, source = resolve(spec, repo_arg, cwd)
+    top = Path(target.repo)
+    plain, attributes = public_names(source, target)
+    others = gitrepo.read_many(top, target.commit, gitrepo.tracked_files(top, target.commit))
+    sites = find_call_sites(others, target, plain, attributes)
+    return Problem(
+        target=target,
+        goal=goal,
+        scenarios=list(scenarios or []),
+        files={target.path: source},
+        source=target_source(source, target),
+        signatures=module_signatures(source, target),
+        call_sites=sites,
+        used_names=sorted({s.name for s in sites}),
+    )
+
+
+def still_defined(source: str, target: Target) -> bool:
+    return target.symbol is None or find_definition(parse(source).root_node, target.symbol) is not None

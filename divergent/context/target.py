@@ -1,0 +1,61 @@
+"""Resolving ``PATH`` or ``PATH::Symbol`` to a Target at the repository's HEAD commit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from divergent.context import repo as gitrepo
+from divergent.context.parsing import LANGUAGES, parse
+from divergent.context.syntax import find_definition
+from divergent.model import InputError, Target
+
+
+def split_spec(spec: str) -> tuple[str, str | None]:
+    path, sep, symbol = spec.partition("::")
+    if not path:
+        raise InputError(f"no path in target: {spec!r} (expected PATH or PATH::Symbol)")
+    if sep and not symbol:
+        raise InputError(f"no symbol after '::' in target: {spec!r}")
+    return path, symbol or None
+
+
+def _locate(path: str, top: Path, cwd: Path) -> Path:
+    given = Path(path).expanduser()
+    candidates = [given] if given.is_absolute() else [cwd / given, top / given]
+    for candidate in candidates:
+        if candidate.exists():
+            return candidate
+    raise InputError(f"no such file: {path}")
+
+
+def resolve(spec: str, repo_arg: str | None, cwd: Path) -> tuple[Target, str]:
+    """The target and its file's text at HEAD. Raises InputError on anything amiss."""
+    path, symbol = split_spec(spec)
+    top = gitrepo.find_top_level(repo_arg, cwd)
+    found = _locate(path, top, cwd)
+    try:
+        rel = found.resolve().relative_to(top).as_posix()
+    except ValueError:
+        raise InputError(f"{path} is not inside the repository {top}") from None
+    if found.is_dir():
+        raise InputError(f"{path} is a directory: name a Python file, optionally with ::Symbol")
+    if Path(rel).suffix not in LANGUAGES:
+        raise InputError(f"{path} is not a Python file (divergent reads .py files for now)")
+    commit = gitrepo.head_commit(top)
+    source = gitrepo.read_at(top, commit, rel)
+    if source is None:
+        raise InputError(f"{rel} is not in the last commit: commit it first, divergent explores committed code")
+    tree = parse(source)
+    if symbol is None:
+        lines = source.count("\n") + (0 if source.endswith("\n") else 1)
+        return Target(str(top), rel, None, "module", 1, max(lines, 1), commit), source
+    definition = find_definition(tree.root_node, symbol)
+    if definition is None:
+        raise InputError(f"no symbol {symbol!r} in {rel} (expected Class, Class.method or function)")
+    if definition.is_class:
+        kind = "class"
+    else:
+        kind = "method" if "." in symbol else "function"
+    node = definition.outer
+    target = Target(str(top), rel, symbol, kind, node.start_point[0] + 1, node.end_point[0] + 1, commit)
+    return target, source

@@ -1,0 +1,67 @@
+"""The catalog explorer: every applicable move, then every compatible pair."""
+
+from __future__ import annotations
+
+from itertools import combinations
+from typing import AsyncIterator
+
+from divergent.context.parsing import parse
+from divergent.explorers.base import ExploreRequest, register
+from divergent.explorers.catalog import inject, lift, parameter_object, protocol, registry
+from divergent.explorers.catalog.moves import Move, Rewrite
+from divergent.model import Candidate, Target
+
+MOVES: tuple[Move, ...] = (
+    registry.MOVE,
+    lift.MOVE,
+    protocol.MOVE,
+    inject.MOVE,
+    parameter_object.MOVE,
+)
+
+
+def _attempt(move: Move, source: str, target: Target) -> Rewrite | None:
+    result = move.rewrite(source, target)
+    if result is None or result.source == source or parse(result.source).root_node.has_error:
+        return None
+    return result
+
+
+def plans(source: str, target: Target) -> list[tuple[list[Move], list[Rewrite]]]:
+    """Every single move that applies, then every pair that still applies in sequence."""
+    singles = [(move, r) for move in MOVES if (r := _attempt(move, source, target)) is not None]
+    out: list[tuple[list[Move], list[Rewrite]]] = [([m], [r]) for m, r in singles]
+    for (first, done), (second, _) in combinations(singles, 2):
+        then = _attempt(second, done.source, target)
+        if then is not None:
+            out.append(([first, second], [done, then]))
+    return out
+
+
+def candidate(moves: list[Move], rewrites: list[Rewrite], target: Target) -> Candidate:
+    title = " + ".join(m.title for m in moves)
+    summary = "; ".join(r.detail for r in rewrites) + "."
+    return Candidate(
+        title=title,
+        files={target.path: rewrites[-1].source},
+        summary=summary[0].upper() + summary[1:],
+        rationale="\n\n".join(m.rationale for m in moves),
+        explorer=CatalogExplorer.name,
+        lens="+".join(m.name for m in moves),
+        choices={"moves": "+".join(m.name for m in moves)},
+    )
+
+
+class CatalogExplorer:
+    """Offline: no model, only refactorings whose behaviour-preservation is mechanical."""
+
+    name = "catalog"
+
+    async def propose(self, request: ExploreRequest) -> AsyncIterator[Candidate]:
+        target = request.problem.target
+        source = request.problem.files[target.path]
+        for moves, rewrites in plans(source, target)[: request.count]:
+            yield candidate(moves, rewrites, target)
+
+
+register(CatalogExplorer.name, CatalogExplorer)
