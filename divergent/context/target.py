@@ -19,9 +19,13 @@ def split_spec(spec: str) -> tuple[str, str | None]:
     return path, symbol or None
 
 
-def _locate(path: str, top: Path, cwd: Path) -> Path:
+def _locate(path: str, top: Path, cwd: Path, repo_given: bool) -> Path:
+    """A relative path is read against --repo when one is given, else the current directory."""
     given = Path(path).expanduser()
-    candidates = [given] if given.is_absolute() else [cwd / given, top / given]
+    if given.is_absolute():
+        candidates = [given]
+    else:
+        candidates = [top / given, cwd / given] if repo_given else [cwd / given, top / given]
     for candidate in candidates:
         if candidate.exists():
             return candidate
@@ -32,7 +36,7 @@ def resolve(spec: str, repo_arg: str | None, cwd: Path) -> tuple[Target, str]:
     """The target and its file's text at HEAD. Raises InputError on anything amiss."""
     path, symbol = split_spec(spec)
     top = gitrepo.find_top_level(repo_arg, cwd)
-    found = _locate(path, top, cwd)
+    found = _locate(path, top, cwd, repo_arg is not None)
     try:
         rel = found.resolve().relative_to(top).as_posix()
     except ValueError:

@@ -1,18 +1,12 @@
-"""The explorer protocol and the registry that finds explorers by name.
-
-Built-in explorers register exactly as a third party would: through the
-``divergent.explorers`` entry-point group, or by calling ``register``.
-"""
+"""The explorer protocol and its registry (entry-point group ``divergent.explorers``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from importlib.metadata import entry_points
-from typing import AsyncIterator, Callable, Protocol
+from typing import AsyncIterator, Protocol
 
-from divergent.model import Candidate, Cluster, InputError, Problem
-
-GROUP = "divergent.explorers"
+from divergent.model import Candidate, Cluster, Problem
+from divergent.plugins import Registry
 
 
 @dataclass
@@ -29,27 +23,5 @@ class Explorer(Protocol):
     def propose(self, request: ExploreRequest) -> AsyncIterator[Candidate]: ...
 
 
-_FACTORIES: dict[str, Callable[[], Explorer]] = {}
-
-
-def register(name: str, factory: Callable[[], Explorer]) -> None:
-    _FACTORIES[name] = factory
-
-
-def _load_entry_points() -> None:
-    for ep in entry_points(group=GROUP):
-        if ep.name not in _FACTORIES:
-            _FACTORIES[ep.name] = ep.load()
-
-
-def names() -> list[str]:
-    _load_entry_points()
-    return sorted(_FACTORIES)
-
-
-def create(name: str) -> Explorer:
-    _load_entry_points()
-    try:
-        return _FACTORIES[name]()
-    except KeyError:
-        raise InputError(f"no explorer named {name!r} (available: {', '.join(names())})") from None
+EXPLORERS: Registry[Explorer] = Registry("divergent.explorers", "explorer")
+register = EXPLORERS.register

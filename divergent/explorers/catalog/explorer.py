@@ -6,7 +6,7 @@ from itertools import combinations
 from typing import AsyncIterator
 
 from divergent.context.parsing import parse
-from divergent.explorers.base import ExploreRequest, register
+from divergent.explorers.base import ExploreRequest
 from divergent.explorers.catalog import inject, lift, parameter_object, protocol, registry
 from divergent.explorers.catalog.moves import Move, Rewrite
 from divergent.model import Candidate, Target
@@ -44,7 +44,7 @@ def candidate(moves: list[Move], rewrites: list[Rewrite], target: Target) -> Can
     return Candidate(
         title=title,
         files={target.path: rewrites[-1].source},
-        summary=summary[0].upper() + summary[1:],
+        summary=summary,
         rationale="\n\n".join(m.rationale for m in moves),
         explorer=CatalogExplorer.name,
         lens="+".join(m.name for m in moves),
@@ -63,5 +63,3 @@ class CatalogExplorer:
         for moves, rewrites in plans(source, target)[: request.count]:
             yield candidate(moves, rewrites, target)
 
-
-register(CatalogExplorer.name, CatalogExplorer)

@@ -7,72 +7,20 @@
 
 from __future__ import annotations
 
-import builtins
-
-from tree_sitter import Node
-
 from divergent.context.parsing import parse, text
-from divergent.context.syntax import Definition, definitions, parameters
+from divergent.context.design import built_collaborators, constructor, imported_modules
+from divergent.context.syntax import parameters
 from divergent.explorers.catalog import edits
 from divergent.explorers.catalog.moves import Move, Rewrite
 from divergent.explorers.catalog.scope import classes
 from divergent.model import Target
-
-BUILTINS = set(dir(builtins))
-
-
-def imported_modules(root: Node) -> set[str]:
-    names = set()
-    for node in root.named_children:
-        if node.type == "import_statement":
-            for item in node.named_children:
-                alias = item.child_by_field_name("alias") if item.type == "aliased_import" else None
-                names.add(text(alias) if alias is not None else text(item).split(".")[0])
-    return names
-
-
-def builds_collaborator(call: Node, modules: set[str]) -> bool:
-    """A call that constructs a concrete object: ``Client(...)`` or ``module.factory(...)``."""
-    if call.type != "call":
-        return False
-    function = call.child_by_field_name("function")
-    if function.type == "identifier":
-        name = text(function)
-        return name[:1].isupper() and name not in BUILTINS
-    if function.type == "attribute":
-        head = function.child_by_field_name("object")
-        return head.type == "identifier" and text(head) in modules
-    return False
-
-
-def built_collaborators(init: Definition, modules: set[str]) -> list[tuple[str, Node]]:
-    """(attribute, call) for each ``self.x = <construction>`` at the top of ``__init__``."""
-    params = parameters(init.node)
-    if not params:
-        return []
-    me = params[0].name
-    found = []
-    for statement in init.body.named_children:
-        if statement.type != "expression_statement" or not statement.named_children:
-            continue
-        assignment = statement.named_children[0]
-        if assignment.type != "assignment":
-            continue
-        left, right = assignment.child_by_field_name("left"), assignment.child_by_field_name("right")
-        if left is None or right is None or left.type != "attribute":
-            continue
-        owner = left.child_by_field_name("object")
-        if owner.type == "identifier" and text(owner) == me and builds_collaborator(right, modules):
-            found.append((text(left.child_by_field_name("attribute")), right))
-    return found
-
 
 def rewrite(source: str, target: Target) -> Rewrite | None:
     root = parse(source).root_node
     modules = imported_modules(root)
     changes, injected = [], []
     for cls in classes(root, target):
-        init = next((d for d in definitions(cls.body) if d.name == "__init__" and not d.is_class), None)
+        init = constructor(cls)
         if init is None:
             continue
         params = parameters(init.node)

@@ -12,6 +12,7 @@ import re
 
 from tree_sitter import Node
 
+from divergent.context.design import TypeCodeChain, if_chain
 from divergent.context.parsing import parse, text
 from divergent.context.syntax import docstring, parameters, walk
 from divergent.explorers.catalog import edits
@@ -19,53 +20,16 @@ from divergent.explorers.catalog.moves import Move, Rewrite
 from divergent.explorers.catalog.scope import Function, functions
 from divergent.model import Target
 
-LITERALS = ("string", "integer")
 UNSAFE = ("yield", "await", "global_statement", "nonlocal_statement")
 
 
-def _keys(condition: Node) -> tuple[str, list[str]] | None:
-    """(discriminator, literal keys) of ``d == "x"`` or ``d in ("x", "y")``."""
-    if condition.type != "comparison_operator" or len(condition.named_children) != 2:
-        return None
-    left, right = condition.named_children
-    operator = text(condition)[left.end_byte - condition.start_byte : right.start_byte - condition.start_byte].strip()
-    if operator == "==":
-        if right.type in LITERALS and left.type in ("identifier", "attribute"):
-            return text(left), [text(right)]
-        if left.type in LITERALS and right.type in ("identifier", "attribute"):
-            return text(right), [text(left)]
-    if operator == "in" and left.type in ("identifier", "attribute") and right.type in ("tuple", "list", "set"):
-        items = right.named_children
-        if items and all(i.type in LITERALS for i in items):
-            return text(left), [text(i) for i in items]
-    return None
-
-
-def _chain(function: Function) -> tuple[Node, str, list[tuple[list[str], Node]], Node | None] | None:
+def _chain(function: Function) -> TypeCodeChain | None:
+    """The type-code chain that is the function's whole body (after its docstring)."""
     body = function.definition.body
     statements = [s for s in body.named_children if s.type != "comment" and s != docstring(body)]
-    if len(statements) != 1 or statements[0].type != "if_statement":
+    if len(statements) != 1:
         return None
-    chain = statements[0]
-    branches: list[tuple[list[str], Node]] = []
-    discriminator = None
-    otherwise = None
-    clauses = [(chain.child_by_field_name("condition"), chain.child_by_field_name("consequence"))]
-    for alt in chain.children_by_field_name("alternative"):
-        if alt.type == "elif_clause":
-            clauses.append((alt.child_by_field_name("condition"), alt.child_by_field_name("consequence")))
-        else:
-            otherwise = alt.child_by_field_name("body")
-    for condition, block in clauses:
-        found = _keys(condition)
-        if found is None or (discriminator is not None and found[0] != discriminator):
-            return None
-        discriminator = found[0]
-        branches.append((found[1], block))
-    keys = [k for ks, _ in branches for k in ks]
-    if len(branches) < 3 or len(set(keys)) != len(keys):
-        return None
-    return chain, discriminator, branches, otherwise
+    return if_chain(statements[0])
 
 
 def _safe(node: Node) -> bool:
@@ -94,10 +58,9 @@ def rewrite(source: str, target: Target) -> Rewrite | None:
         found = _chain(function)
         if found is None or function.definition.node.children[0].type == "async":
             continue
-        chain, discriminator, branches, otherwise = found
-        if not all(_safe(block) for _, block in branches):
+        if not all(_safe(block) for _, block in found.branches):
             continue
-        return _rewrite(source, data, root, function, chain, discriminator, branches, otherwise)
+        return _rewrite(source, data, root, function, found.node, found.discriminator, found.branches, found.otherwise)
     return None
 
 

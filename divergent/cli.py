@@ -1,0 +1,323 @@
+"""The command line: subcommands, exit codes (0 done, 1 the work failed, 2 bad input), --json."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, NoReturn, Sequence
+
+from divergent import __version__
+from divergent.model import InputError
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that reports bad usage as one line, exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise InputError(f"{message} (see '{self.prog} --help')")
+
+
+def _print_json(document: Any) -> None:
+    print(json.dumps(document, indent=2, ensure_ascii=False))
+
+
+def _store(args):
+    from divergent.storage.store import Store
+
+    return Store(args.db)
+
+
+# explore ------------------------------------------------------------------
+
+
+def _endpoint_configured() -> bool:
+    return bool(os.environ.get("OPENAI_API_KEY") or os.environ.get("OPENAI_BASE_URL"))
+
+
+def cmd_explore(args) -> int:
+    from divergent.context.problem import frame
+    from divergent.engine.explore import Options, explore
+    from divergent.engine.headless import ProgressReporter, summary_table
+    from divergent.engine.summary import session_document
+
+    if not args.headless:
+        raise InputError("the interactive app is not built yet: add --headless (and --json for a document)")
+    if not args.offline:
+        if not _endpoint_configured():
+            raise InputError(
+                "no model endpoint configured: set OPENAI_API_KEY (and OPENAI_BASE_URL for a local or "
+                "other OpenAI-compatible server), or pass --offline for the refactoring catalog"
+            )
+        raise InputError("model explorers are not in this build yet: pass --offline for the refactoring catalog")
+    if args.candidates < 1:
+        raise InputError("--candidates must be at least 1")
+    problem = frame(args.target, args.repo, Path.cwd(), goal=args.goal or "", scenarios=args.scenario)
+    store = _store(args)
+    try:
+        options = Options(count=args.candidates, offline=True)
+        session = asyncio.run(explore(store, problem, options, ProgressReporter(sys.stderr)))
+        document = session_document(store, session)
+    finally:
+        store.close()
+    if args.json:
+        _print_json(document)
+    else:
+        print(summary_table(document))
+    return EXIT_OK
+
+
+# sessions, show, search ---------------------------------------------------------
+
+
+def cmd_sessions(args) -> int:
+    store = _store(args)
+    try:
+        rows = store.sessions()
+    finally:
+        store.close()
+    if args.json:
+        _print_json({"sessions": rows})
+        return EXIT_OK
+    if not rows:
+        print(f"no sessions yet in {store.path}")
+        return EXIT_OK
+    print(f"{'id':>4}  {'created':<19}  {'cands':>5}  {'best':>5}  {'status':<7}  target")
+    for r in rows:
+        best = f"{r['best_overall']:.2f}" if r["best_overall"] is not None else "-"
+        print(f"{r['id']:>4}  {r['created_at'][:19].replace('T', ' '):<19}  {r['candidates'] - 1:>5}  {best:>5}  {r['status']:<7}  {r['target']}")
+    return EXIT_OK
+
+
+def _candidate_number(ref: str) -> int:
+    if not ref.isdigit():
+        raise InputError(f"not a candidate number: {ref!r}")
+    return int(ref)
+
+
+def cmd_show(args) -> int:
+    from divergent.engine.headless import summary_table
+    from divergent.engine.summary import candidate_document, session_document
+
+    store = _store(args)
+    try:
+        session = store.resolve_session(args.session)
+        if args.candidate is None:
+            document = session_document(store, session)
+            print(json.dumps(document, indent=2) if args.json else summary_table(document))
+            return EXIT_OK
+        number = _candidate_number(args.candidate)
+        document = candidate_document(store, session, number)
+        patch = _patch_for(store, session, number) if number else ""
+    finally:
+        store.close()
+    if args.json:
+        document["patch"] = patch
+        _print_json(document)
+        return EXIT_OK
+    print(f"#{document['id']} {document['title']}  (explorer: {document['explorer']}, cluster {document['cluster']})")
+    if not document["valid"]:
+        print(f"INVALID: {document['invalid_reason']}")
+    print(f"\n{document['summary']}\n")
+    if document["rationale"]:
+        print(document["rationale"] + "\n")
+    for a in document["assessments"]:
+        print(f"  {a['dimension']:<14} {a['score']:.2f}  {a['evidence']}")
+    print(f"  {'overall':<14} {document['scores']['overall']:.2f}")
+    if patch:
+        print("\n" + patch, end="")
+    return EXIT_OK
+
+
+# export -----------------------------------------------------------------------
+
+
+def _patch_for(store, session: int, number: int) -> str:
+    from divergent.context.repo import read_at
+    from divergent.storage.patch import unified_patch
+
+    problem = store.problem(session)
+    candidate = store.candidate(session, number)
+    repo = Path(problem.target.repo)
+    changes = []
+    for path, new in candidate.files.items():
+        old = problem.files.get(path)
+        if old is None and repo.exists():
+            old = read_at(repo, problem.target.commit, path)
+        changes.append((path, old, new))
+    return unified_patch(changes)
+
+
+def cmd_export(args) -> int:
+    store = _store(args)
+    try:
+        session = store.resolve_session(args.session)
+        number = _candidate_number(args.candidate)
+        candidate = store.candidate(session, number)
+        if candidate.baseline:
+            raise InputError(f"candidate {number} is today's code: there is nothing to export")
+        patch = _patch_for(store, session, number)
+        commit = store.session(session)["commit_sha"]
+    finally:
+        store.close()
+    if not candidate.valid:
+        print(f"warning: candidate {number} is invalid ({candidate.invalid_reason})", file=sys.stderr)
+    if args.patch == "-":
+        sys.stdout.write(patch)
+        return EXIT_OK
+    out = Path(args.patch).expanduser()
+    if out.is_dir():
+        raise InputError(f"--patch names a directory: {out}")
+    if not out.parent.exists():
+        raise InputError(f"no such directory for the patch: {out.parent}")
+    out.write_text(patch)
+    print(f"wrote {out} — apply it at {commit[:8]} with: git apply {out}", file=sys.stderr)
+    return EXIT_OK
+
+
+# metrics, context, sample ---------------------------------------------------
+
+
+def cmd_metrics(args) -> int:
+    from divergent.context.metrics import metrics_for_path
+
+    root = Path(args.path).expanduser()
+    if not root.exists():
+        raise InputError(f"no such file or directory: {args.path}")
+    if root.is_file() and root.suffix != ".py":
+        raise InputError(f"{args.path} is not a Python file (divergent reads .py files for now)")
+    units = metrics_for_path(root)
+    if args.json:
+        _print_json({"units": [u.to_dict() for u in units]})
+        return EXIT_OK
+    print(f"{'cc':>3} {'sloc':>5} {'par':>3} {'nest':>4}  {'kind':<8} unit")
+    for u in units:
+        print(f"{u.cyclomatic:>3} {u.sloc:>5} {u.params:>3} {u.max_nesting:>4}  {u.kind:<8} {u.path}:{u.line} {u.name}")
+    return EXIT_OK
+
+
+def cmd_context(args) -> int:
+    from dataclasses import asdict
+
+    from divergent.context.problem import frame
+
+    problem = frame(args.target, args.repo, Path.cwd())
+    document = {
+        "target": problem.target.to_dict(),
+        "source": problem.source,
+        "signatures": problem.signatures,
+        "call_sites": [asdict(c) for c in problem.call_sites],
+        "used_names": problem.used_names,
+    }
+    if args.json:
+        _print_json(document)
+        return EXIT_OK
+    print(f"# {problem.target.spec} ({problem.target.kind}, lines {problem.target.line}-{problem.target.end_line})\n")
+    print(problem.source)
+    print("# other signatures in the module")
+    print("\n".join(problem.signatures) or "(none)")
+    print(f"\n# {len(problem.call_sites)} call sites of: {', '.join(problem.used_names) or '(none)'}")
+    for c in problem.call_sites:
+        print(f"{c.path}:{c.line}: {c.text}")
+    return EXIT_OK
+
+
+def cmd_sample(args) -> int:
+    from divergent.samples import create
+
+    dest = Path(args.dir).expanduser()
+    try:
+        create("shop", dest)
+    except FileExistsError as error:
+        raise InputError(str(error)) from None
+    print(f"sample repository created in {dest}", file=sys.stderr)
+    print(f"try: divergent explore {dest}/shop/reports.py::ReportService --repo {dest} --offline --headless", file=sys.stderr)
+    return EXIT_OK
+
+
+# the parser -----------------------------------------------------------------------
+
+
+def build_parser() -> Parser:
+    common = Parser(add_help=False)
+    common.add_argument("--db", help="sessions database (default: $DIVERGENT_DB or the user data dir)")
+    common.add_argument("--debug", action="store_true", help="show tracebacks")
+
+    parser = Parser(prog="divergent", description="Explore many software designs before you commit to one.")
+    parser.add_argument("--version", action="version", version=f"divergent {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+
+    p = sub.add_parser("explore", parents=[common], help="explore designs for a target")
+    p.add_argument("target", metavar="TARGET", help="PATH or PATH::Symbol (Class, Class.method, function)")
+    p.add_argument("--repo", help="repository (default: the git top level of the current directory)")
+    p.add_argument("--goal", help="what the design should achieve")
+    p.add_argument("--scenario", action="append", default=[], help="a likely future change (repeatable)")
+    p.add_argument("--candidates", type=int, default=32, help="most candidates in the first wave (default 32)")
+    p.add_argument("--offline", action="store_true", help="no network: catalog explorer and static critics only")
+    p.add_argument("--headless", action="store_true", help="no TUI: progress on stderr, a summary on stdout")
+    p.add_argument("--json", action="store_true", help="with --headless: one JSON document on stdout")
+    p.set_defaults(func=cmd_explore)
+
+    p = sub.add_parser("sessions", parents=[common], help="list saved sessions")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_sessions)
+
+    p = sub.add_parser("show", parents=[common], help="a session, or one candidate with its diff")
+    p.add_argument("session", metavar="SESSION", help="session id, or 'last'")
+    p.add_argument("candidate", metavar="CANDIDATE", nargs="?")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("export", parents=[common], help="export a candidate")
+    p.add_argument("session", metavar="SESSION", help="session id, or 'last'")
+    p.add_argument("candidate", metavar="CANDIDATE")
+    p.add_argument("--patch", metavar="FILE", required=True, help="write a unified diff ('-' for stdout)")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("metrics", parents=[common], help="the static figures the critics see, per unit")
+    p.add_argument("path", metavar="PATH", help="a Python file or a directory")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_metrics)
+
+    p = sub.add_parser("context", parents=[common], help="what the model would be given for a target")
+    p.add_argument("target", metavar="TARGET")
+    p.add_argument("--repo")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_context)
+
+    p = sub.add_parser("sample", parents=[common], help="create the sample repository to try divergent on")
+    p.add_argument("dir", metavar="DIR", help="where to create it (must not exist, or be empty)")
+    p.set_defaults(func=cmd_sample)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command is None:
+            raise InputError("the interactive app is not built yet: try 'divergent --help'")
+        return args.func(args)
+    except InputError as error:
+        if debug:
+            raise
+        print(f"divergent: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("divergent: interrupted; everything scored so far is saved", file=sys.stderr)
+        return EXIT_FAILED
+    except Exception as error:  # the work failed: one line unless --debug
+        if debug:
+            raise
+        print(f"divergent: failed: {type(error).__name__}: {error} (rerun with --debug for the traceback)", file=sys.stderr)
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

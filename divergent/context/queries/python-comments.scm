@@ -1,0 +1,2 @@
+; Comments, to tell comment-only lines from code lines.
+(comment) @comment

@@ -1,0 +1,69 @@
+"""The critic protocol, its registry, and how figures become relative scores."""
+
+from __future__ import annotations
+
+import math
+from typing import Protocol
+
+from divergent.model import Assessment, Candidate, Problem
+from divergent.plugins import Registry
+
+
+class Critic(Protocol):
+    name: str
+    dimensions: tuple[str, ...]
+
+    async def assess(self, candidate: Candidate, problem: Problem) -> list[Assessment]: ...
+
+
+CRITICS: Registry[Critic] = Registry("divergent.critics", "critic")
+register = CRITICS.register
+
+
+def changed_sources(candidate: Candidate, problem: Problem) -> list[tuple[str, str, str]]:
+    """(path, today's text, the candidate's text) for each Python file the candidate writes."""
+    return [
+        (path, problem.files.get(path, ""), new)
+        for path, new in sorted(candidate.files.items())
+        if path.endswith(".py")
+    ]
+
+
+def change(before: float, after: float) -> str:
+    """'12 → 9 (−25 %)': a figure today, in the candidate, and the relative change."""
+    def fmt(x: float) -> str:
+        return f"{x:g}" if float(x).is_integer() else f"{x:.2f}"
+
+    if before == after:
+        return f"{fmt(after)} (same)"
+    if before == 0:
+        return f"{fmt(before)} → {fmt(after)}"
+    pct = (after - before) / abs(before) * 100
+    sign = "+" if pct > 0 else "−"
+    return f"{fmt(before)} → {fmt(after)} ({sign}{abs(pct):.0f} %)"
+
+
+SHARPNESS = 3  # a cost ratio of 0.8 scores 0.66, 0.5 scores 0.89, 2 scores 0.11
+
+
+def cost_ratio(before: float, after: float) -> float:
+    """after / before, for a figure where lower is better (0 → 0 is no change)."""
+    if before:
+        return after / before
+    return 1.0 if not after else 1.0 + after
+
+
+def ratio_score(ratios: list[float]) -> float:
+    """Cost ratios (candidate / today, lower is better) to a 0..1 score; today is 0.5.
+
+    The ratios' geometric mean ``m`` maps to ``1 / (1 + m ** SHARPNESS)``.
+    """
+    if not ratios:
+        return 0.5
+    mean = math.exp(sum(math.log(max(r, 1e-6)) for r in ratios) / len(ratios))
+    return round(1 / (1 + mean**SHARPNESS), 4)
+
+
+def balance_score(difference: float, scale: float = 2.0) -> float:
+    """A signed count difference against today (more is better) to 0..1; today is 0.5."""
+    return round(0.5 + 0.5 * math.tanh(difference / scale), 4)

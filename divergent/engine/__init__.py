@@ -1,0 +1,7 @@
+"""The loop: sessions, scoring, clustering, ranking.
+
+``explore`` runs explorers and critics for a session and persists each candidate
+the moment it is scored; ``clustering`` groups near-duplicates; ``ranking``
+turns score vectors into an overall figure; ``headless`` reports events as text.
+The engine emits ``Event``s that the headless reporter and the TUI both consume.
+"""

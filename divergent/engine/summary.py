@@ -1,0 +1,71 @@
+"""A session as one JSON-ready document (the stable ``--json`` shape)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from divergent.engine import ranking
+from divergent.model import Target, Usage
+from divergent.storage.store import Store
+
+
+def session_document(store: Store, session: int) -> dict[str, Any]:
+    row = store.session(session)
+    assessments = store.assessments(session)
+    overall = store.overall(session)
+    candidates = []
+    for c in store.candidates(session):
+        scores = ranking.scores(assessments.get(c.id, []))
+        scores["overall"] = overall.get(c.id, 0.0)
+        candidates.append(
+            {
+                "id": c.id,
+                "title": c.title,
+                "explorer": c.explorer,
+                "baseline": c.baseline,
+                "valid": c.valid,
+                "cluster": c.cluster,
+                "scores": scores,
+            }
+        )
+    return {
+        "session": session,
+        "status": row["status"],
+        "target": Target(**json.loads(row["target_json"])).to_dict(),
+        "goal": row["goal"],
+        "candidates": candidates,
+        "clusters": [
+            {"id": c.id, "label": c.label, "medoid": c.medoid, "members": c.members} for c in store.clusters(session)
+        ],
+        "usage": Usage().to_dict(),
+    }
+
+
+def candidate_document(store: Store, session: int, number: int) -> dict[str, Any]:
+    c = store.candidate(session, number)
+    assessments = store.assessments(session, number).get(number, [])
+    scores = ranking.scores(assessments)
+    scores["overall"] = store.overall(session).get(number, 0.0)
+    return {
+        "session": session,
+        "id": c.id,
+        "title": c.title,
+        "summary": c.summary,
+        "rationale": c.rationale,
+        "explorer": c.explorer,
+        "lens": c.lens,
+        "parents": c.parents,
+        "fidelity": c.fidelity.value,
+        "choices": c.choices,
+        "baseline": c.baseline,
+        "valid": c.valid,
+        "invalid_reason": c.invalid_reason,
+        "cluster": c.cluster,
+        "scores": scores,
+        "assessments": [
+            {"critic": a.critic, "dimension": a.dimension, "score": a.score, "evidence": a.evidence, "raw": a.raw}
+            for a in assessments
+        ],
+        "files": c.files,
+    }

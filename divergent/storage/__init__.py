@@ -1,0 +1,6 @@
+"""Storage: one SQLite file through sqlite-utils.
+
+``schema`` holds the numbered migrations (recorded in ``schema_migrations``);
+``store`` reads and writes sessions, candidates, assessments, clusters and events;
+``patch`` turns a stored candidate into a unified diff against its session's commit.
+"""

@@ -1,0 +1,40 @@
+"""A candidate as a unified diff (a/ b/ prefixes) that ``git apply`` takes at the session commit."""
+
+from __future__ import annotations
+
+import difflib
+
+NO_NEWLINE = "\\ No newline at end of file\n"
+
+
+def _lines(text: str) -> list[str]:
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n" + NO_NEWLINE  # marks the missing newline the way git does
+    return lines
+
+
+def file_diff(path: str, old: str | None, new: str) -> str:
+    """One file's diff; ``old`` None means the file is new."""
+    if old == new:
+        return ""
+    header = [f"diff --git a/{path} b/{path}\n"]
+    if old is None:
+        header.append("new file mode 100644\n")
+    before = _lines(old or "")
+    after = _lines(new)
+    body = list(
+        difflib.unified_diff(
+            before,
+            after,
+            fromfile="/dev/null" if old is None else f"a/{path}",
+            tofile=f"b/{path}",
+            n=3,
+        )
+    )
+    return "".join(header + body)
+
+
+def unified_patch(changes: list[tuple[str, str | None, str]]) -> str:
+    """(path, text at the commit or None, the candidate's text) for each file, as one patch."""
+    return "".join(file_diff(path, old, new) for path, old, new in sorted(changes))

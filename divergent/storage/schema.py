@@ -1,0 +1,104 @@
+"""The database schema, as numbered migrations applied in order and recorded."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+
+class SchemaMigrations(Migrations):
+    migrations_table = "schema_migrations"
+
+
+MIGRATIONS = SchemaMigrations("divergent")
+
+
+@MIGRATIONS(name="0001_initial")
+def _initial(db: Database) -> None:
+    db["sessions"].create(
+        {
+            "id": int,
+            "created_at": str,
+            "updated_at": str,
+            "repo": str,
+            "target": str,  # PATH or PATH::Symbol
+            "target_json": str,
+            "commit_sha": str,
+            "goal": str,
+            "problem_json": str,  # signatures, call sites, used names
+            "offline": int,
+            "model": str,
+            "budget_requests": int,
+            "status": str,  # running | done | failed
+        },
+        pk="id",
+    )
+    db["scenarios"].create({"id": int, "session_id": int, "text": str, "source": str}, pk="id", foreign_keys=[("session_id", "sessions", "id")])
+    db["candidates"].create(
+        {
+            "id": int,
+            "session_id": int,
+            "number": int,  # within the session; 0 is the baseline
+            "title": str,
+            "summary": str,
+            "rationale": str,
+            "explorer": str,
+            "lens": str,
+            "parents": str,  # JSON list of numbers
+            "fidelity": str,
+            "choices": str,  # JSON object
+            "baseline": int,
+            "valid": int,
+            "invalid_reason": str,
+            "cluster": int,
+            "overall": float,
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("session_id", "sessions", "id")],
+    )
+    db["candidates"].create_index(["session_id", "number"], unique=True)
+    db["candidate_files"].create(
+        {"candidate_id": int, "path": str, "content": str},
+        pk=("candidate_id", "path"),
+        foreign_keys=[("candidate_id", "candidates", "id")],
+    )
+    db["assessments"].create(
+        {"candidate_id": int, "critic": str, "dimension": str, "score": float, "raw": str, "evidence": str},
+        pk=("candidate_id", "critic", "dimension"),
+        foreign_keys=[("candidate_id", "candidates", "id")],
+    )
+    db["clusters"].create(
+        {"session_id": int, "number": int, "label": str, "medoid": int, "members": str},
+        pk=("session_id", "number"),
+        foreign_keys=[("session_id", "sessions", "id")],
+    )
+    db["events"].create(
+        {"id": int, "session_id": int, "at": str, "kind": str, "data": str, "requests": int},
+        pk="id",
+        foreign_keys=[("session_id", "sessions", "id")],
+    )
+    db["llm_calls"].create(
+        {
+            "id": int,
+            "session_id": int,
+            "explorer": str,
+            "model": str,
+            "messages": str,
+            "params": str,
+            "response": str,
+            "input_tokens": int,
+            "output_tokens": int,
+            "latency_ms": float,
+            "error": str,
+            "cache_key": str,
+            "created_at": str,
+        },
+        pk="id",
+    )
+    db["llm_calls"].create_index(["cache_key"])
+    db["symbol_cache"].create({"blob_sha": str, "language": str, "data": str}, pk="blob_sha")
+    db["candidates"].enable_fts(["title", "summary", "rationale"], create_triggers=True)
+
+
+def migrate(db: Database) -> None:
+    MIGRATIONS.apply(db)

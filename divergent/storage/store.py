@@ -1,0 +1,274 @@
+"""Reading and writing sessions. Every write is one transaction, committed at once."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from sqlite_utils import Database
+
+from divergent.model import Assessment, CallSite, Candidate, Cluster, Fidelity, InputError, Problem, Target
+from divergent.storage.schema import migrate
+
+
+def default_path() -> Path:
+    env = os.environ.get("DIVERGENT_DB")
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_data_dir("divergent", appauthor=False)) / "divergent.db"
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class Store:
+    """The sessions database. Keep one per thread (sqlite3 connections are bound to theirs)."""
+
+    def __init__(self, path: Path | str | None = None) -> None:
+        self.path = Path(path).expanduser() if path else default_path()
+        if self.path.is_dir():
+            raise InputError(f"--db names a directory, not a database file: {self.path}")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = Database(self.path)
+        self.db.enable_wal()
+        self.db.execute("PRAGMA foreign_keys = ON")
+        migrate(self.db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # sessions -----------------------------------------------------------
+
+    def create_session(self, problem: Problem, offline: bool, model: str = "", budget: int = 0) -> int:
+        extra = {
+            "signatures": problem.signatures,
+            "call_sites": [asdict(c) for c in problem.call_sites],
+            "used_names": problem.used_names,
+            "constraints": problem.constraints,
+            "source": problem.source,
+        }
+        with self.db.atomic():
+            table = self.db["sessions"].insert(
+                {
+                    "created_at": now(),
+                    "updated_at": now(),
+                    "repo": problem.target.repo,
+                    "target": problem.target.spec,
+                    "target_json": json.dumps(problem.target.to_dict()),
+                    "commit_sha": problem.target.commit,
+                    "goal": problem.goal,
+                    "problem_json": json.dumps(extra),
+                    "offline": int(offline),
+                    "model": model,
+                    "budget_requests": budget,
+                    "status": "running",
+                }
+            )
+            session = table.last_pk
+            for text in problem.scenarios:
+                self.db["scenarios"].insert({"session_id": session, "text": text, "source": "engineer"})
+        return session
+
+    def set_status(self, session: int, status: str) -> None:
+        with self.db.atomic():
+            self.db["sessions"].update(session, {"status": status, "updated_at": now()})
+
+    def session(self, session: int) -> dict[str, Any]:
+        rows = list(self.db["sessions"].rows_where("id = ?", [session]))
+        if not rows:
+            raise InputError(f"no session {session} in {self.path}")
+        return rows[0]
+
+    def resolve_session(self, ref: str) -> int:
+        if ref == "last":
+            row = next(self.db.query("select max(id) as id from sessions"))
+            if row["id"] is None:
+                raise InputError(f"no sessions yet in {self.path}")
+            return row["id"]
+        if not ref.isdigit():
+            raise InputError(f"not a session id: {ref!r} (a number, or 'last')")
+        return self.session(int(ref))["id"]
+
+    def problem(self, session: int) -> Problem:
+        row = self.session(session)
+        extra = json.loads(row["problem_json"])
+        target = Target(**json.loads(row["target_json"]))
+        baseline = self.candidate(session, 0)
+        return Problem(
+            target=target,
+            goal=row["goal"],
+            constraints=extra.get("constraints", []),
+            scenarios=[r["text"] for r in self.db["scenarios"].rows_where("session_id = ?", [session], order_by="id")],
+            files=dict(baseline.files),
+            source=extra.get("source", ""),
+            signatures=extra.get("signatures", []),
+            call_sites=[CallSite(**c) for c in extra.get("call_sites", [])],
+            used_names=extra.get("used_names", []),
+        )
+
+    def sessions(self) -> list[dict[str, Any]]:
+        return list(
+            self.db.query(
+                """
+                select s.id, s.created_at, s.repo, s.target, s.goal, s.status, s.offline,
+                       count(c.id) as candidates,
+                       max(case when c.baseline = 0 and c.valid = 1 then c.overall end) as best_overall
+                from sessions s left join candidates c on c.session_id = s.id
+                group by s.id order by s.id desc
+                """
+            )
+        )
+
+    def delete_session(self, session: int) -> None:
+        with self.db.atomic():
+            ids = [r["id"] for r in self.db["candidates"].rows_where("session_id = ?", [session], select="id")]
+            for table in ("candidate_files", "assessments"):
+                self.db[table].delete_where(f"candidate_id in (select id from candidates where session_id = ?)", [session])
+            self.db["candidates"].delete_where("session_id = ?", [session])
+            for table in ("clusters", "events", "scenarios"):
+                self.db[table].delete_where("session_id = ?", [session])
+            self.db["sessions"].delete(session)
+            del ids
+
+    # candidates ---------------------------------------------------------
+
+    def next_number(self, session: int) -> int:
+        row = next(self.db.query("select max(number) as n from candidates where session_id = ?", [session]))
+        return 0 if row["n"] is None else row["n"] + 1
+
+    def add_candidate(self, session: int, candidate: Candidate, assessments: list[Assessment], overall: float) -> int:
+        """Store a scored candidate with its files and assessments, in one transaction."""
+        with self.db.atomic():
+            number = candidate.id if candidate.id is not None else self.next_number(session)
+            row = self.db["candidates"].insert(
+                {
+                    "session_id": session,
+                    "number": number,
+                    "title": candidate.title,
+                    "summary": candidate.summary,
+                    "rationale": candidate.rationale,
+                    "explorer": candidate.explorer,
+                    "lens": candidate.lens,
+                    "parents": json.dumps(candidate.parents),
+                    "fidelity": candidate.fidelity.value,
+                    "choices": json.dumps(candidate.choices),
+                    "baseline": int(candidate.baseline),
+                    "valid": int(candidate.valid),
+                    "invalid_reason": candidate.invalid_reason,
+                    "cluster": candidate.cluster,
+                    "overall": overall,
+                    "created_at": now(),
+                }
+            )
+            cid = row.last_pk
+            self.db["candidate_files"].insert_all(
+                {"candidate_id": cid, "path": path, "content": content} for path, content in candidate.files.items()
+            )
+            self.db["assessments"].insert_all(
+                {
+                    "candidate_id": cid,
+                    "critic": a.critic,
+                    "dimension": a.dimension,
+                    "score": a.score,
+                    "raw": json.dumps(a.raw),
+                    "evidence": a.evidence,
+                }
+                for a in assessments
+            )
+            self.db["sessions"].update(session, {"updated_at": now()})
+        candidate.id = number
+        return number
+
+    def _row_to_candidate(self, row: dict[str, Any]) -> Candidate:
+        files = {
+            f["path"]: f["content"]
+            for f in self.db["candidate_files"].rows_where("candidate_id = ?", [row["id"]], order_by="path")
+        }
+        return Candidate(
+            title=row["title"],
+            files=files,
+            summary=row["summary"],
+            rationale=row["rationale"],
+            explorer=row["explorer"],
+            lens=row["lens"],
+            parents=json.loads(row["parents"]),
+            fidelity=Fidelity(row["fidelity"]),
+            choices=json.loads(row["choices"]),
+            baseline=bool(row["baseline"]),
+            valid=bool(row["valid"]),
+            invalid_reason=row["invalid_reason"],
+            id=row["number"],
+            cluster=row["cluster"],
+        )
+
+    def candidate(self, session: int, number: int) -> Candidate:
+        rows = list(self.db["candidates"].rows_where("session_id = ? and number = ?", [session, number]))
+        if not rows:
+            raise InputError(f"no candidate {number} in session {session}")
+        return self._row_to_candidate(rows[0])
+
+    def candidates(self, session: int) -> list[Candidate]:
+        rows = self.db["candidates"].rows_where("session_id = ?", [session], order_by="number")
+        return [self._row_to_candidate(r) for r in rows]
+
+    def assessments(self, session: int, number: int | None = None) -> dict[int, list[Assessment]]:
+        sql = """
+            select c.number, a.* from assessments a join candidates c on c.id = a.candidate_id
+            where c.session_id = ?""" + (" and c.number = ?" if number is not None else "") + " order by c.number, a.critic, a.dimension"
+        args = [session] + ([number] if number is not None else [])
+        out: dict[int, list[Assessment]] = {}
+        for r in self.db.query(sql, args):
+            out.setdefault(r["number"], []).append(
+                Assessment(r["critic"], r["dimension"], r["score"], json.loads(r["raw"]), r["evidence"])
+            )
+        return out
+
+    def overall(self, session: int) -> dict[int, float]:
+        return {
+            r["number"]: r["overall"]
+            for r in self.db.query("select number, overall from candidates where session_id = ?", [session])
+        }
+
+    # clusters and events ------------------------------------------------
+
+    def set_clusters(self, session: int, clusters: list[Cluster]) -> None:
+        with self.db.atomic():
+            self.db["clusters"].delete_where("session_id = ?", [session])
+            self.db["clusters"].insert_all(
+                {"session_id": session, "number": c.id, "label": c.label, "medoid": c.medoid, "members": json.dumps(c.members)}
+                for c in clusters
+            )
+            for c in clusters:
+                for member in c.members:
+                    self.db.execute(
+                        "update candidates set cluster = ? where session_id = ? and number = ?", [c.id, session, member]
+                    )
+
+    def clusters(self, session: int) -> list[Cluster]:
+        return [
+            Cluster(r["number"], r["label"], json.loads(r["members"]), r["medoid"])
+            for r in self.db["clusters"].rows_where("session_id = ?", [session], order_by="number")
+        ]
+
+    def add_event(self, session: int, kind: str, data: dict[str, Any], requests: int = 0) -> None:
+        with self.db.atomic():
+            self.db["events"].insert(
+                {"session_id": session, "at": now(), "kind": kind, "data": json.dumps(data), "requests": requests}
+            )
+
+    def search(self, text: str, limit: int = 50) -> list[dict[str, Any]]:
+        return list(
+            self.db.query(
+                """
+                select c.session_id, c.number, c.title, c.summary from candidates c
+                join candidates_fts f on f.rowid = c.id where candidates_fts match ? order by rank limit ?
+                """,
+                [self.db.quote_fts(text), limit],
+            )
+        )

@@ -1,0 +1,1 @@
+"""Textual themes (``register_theme``) and ``.tcss`` stylesheets. (Empty in this build.)"""

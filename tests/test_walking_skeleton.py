@@ -1,0 +1,67 @@
+"""The walking skeleton end to end: explore the sample offline, export every candidate,
+apply each patch with git, and run the sample repository's own tests with it applied."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import git
+
+
+def test_explore_offline_yields_valid_candidates_whose_patches_keep_the_sample_green(sample_repo, cli, tmp_path):
+    doc = cli.json(
+        "explore", sample_repo / "shop/reports.py::ReportService", "--repo", sample_repo, "--offline", "--headless"
+    )
+    baseline = [c for c in doc["candidates"] if c["baseline"]]
+    others = [c for c in doc["candidates"] if not c["baseline"]]
+    assert len(baseline) == 1 and baseline[0]["id"] == 0
+    valid = [c for c in others if c["valid"]]
+    assert len(valid) >= 4, [c["title"] for c in others]
+    commit = doc["target"]["commit"]
+
+    for candidate in valid:
+        patch = tmp_path / f"candidate-{candidate['id']}.diff"
+        code, _, err = cli("export", doc["session"], candidate["id"], "--patch", patch)
+        assert code == 0, err
+        checkout = tmp_path / f"checkout-{candidate['id']}"
+        git(sample_repo, "worktree", "add", "-q", "--detach", str(checkout), commit)
+        git(checkout, "apply", "--check", str(patch))
+        git(checkout, "apply", str(patch))
+        assert git(checkout, "status", "--porcelain").strip(), "the patch changed nothing"
+        tests = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+            cwd=checkout,
+            capture_output=True,
+            text=True,
+        )
+        assert tests.returncode == 0, f"{candidate['title']}:\n{tests.stdout[-3000:]}"
+
+
+def test_json_document_has_the_documented_shape(sample_repo, cli):
+    doc = cli.json(
+        "explore", "shop/reports.py::ReportService", "--repo", sample_repo, "--offline", "--headless", "--candidates", "3"
+    )
+    assert set(doc) >= {"session", "target", "candidates", "clusters", "usage"}
+    assert doc["target"]["path"] == "shop/reports.py" and doc["target"]["symbol"] == "ReportService"
+    assert len(doc["candidates"]) == 4  # the baseline and three candidates
+    for c in doc["candidates"]:
+        assert set(c) >= {"id", "title", "explorer", "baseline", "valid", "cluster", "scores"}
+        assert {"simplicity", "extensibility", "validity", "overall"} <= set(c["scores"])
+        assert all(0.0 <= v <= 1.0 for v in c["scores"].values())
+    members = sorted(m for cluster in doc["clusters"] for m in cluster["members"])
+    assert members == sorted(c["id"] for c in doc["candidates"])
+    assert doc["usage"] == {"requests": 0, "input_tokens": 0, "output_tokens": 0, "cost_usd": 0}
+    assert doc["candidates"][0]["scores"]["simplicity"] == 0.5
+
+
+def test_sessions_show_and_search_read_what_explore_stored(sample_repo, cli):
+    doc = cli.json("explore", sample_repo / "shop/reports.py::ReportService", "--repo", sample_repo, "--offline", "--headless")
+    listed = cli.json("sessions")["sessions"]
+    assert [s["id"] for s in listed] == [doc["session"]]
+    assert listed[0]["candidates"] == len(doc["candidates"])
+    one = cli.json("show", doc["session"], "1")
+    assert one["title"] == doc["candidates"][1]["title"]
+    assert one["patch"].startswith("diff --git a/shop/reports.py b/shop/reports.py")
+    code, out, _ = cli("show", "last")
+    assert code == 0 and "Today's code" in out
