@@ -134,6 +134,22 @@ def cmd_show(args) -> int:
     return EXIT_OK
 
 
+def cmd_search(args) -> int:
+    store = _store(args)
+    try:
+        rows = store.search(args.text)
+    finally:
+        store.close()
+    if args.json:
+        _print_json({"results": rows})
+        return EXIT_OK
+    if not rows:
+        print(f"nothing matches {args.text!r}")
+    for r in rows:
+        print(f"session {r['session_id']} #{r['number']}: {r['title']} — {r['summary'][:80]}")
+    return EXIT_OK
+
+
 # export -----------------------------------------------------------------------
 
 
@@ -272,6 +288,11 @@ def build_parser() -> Parser:
     p.add_argument("candidate", metavar="CANDIDATE", nargs="?")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("search", parents=[common], help="full-text search across sessions' candidates")
+    p.add_argument("text", metavar="TEXT")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("export", parents=[common], help="export a candidate")
     p.add_argument("session", metavar="SESSION", help="session id, or 'last'")

@@ -65,3 +65,6 @@ def test_sessions_show_and_search_read_what_explore_stored(sample_repo, cli):
     assert one["patch"].startswith("diff --git a/shop/reports.py b/shop/reports.py")
     code, out, _ = cli("show", "last")
     assert code == 0 and "Today's code" in out
+    found = cli.json("search", "registry")["results"]
+    registry_titles = {c["title"] for c in doc["candidates"] if "Registry" in c["title"]}
+    assert registry_titles and {r["title"] for r in found} == registry_titles

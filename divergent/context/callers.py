@@ -22,7 +22,7 @@ def public_names(source: str, target: Target) -> tuple[set[str], set[str]]:
     if definition is None:
         return set(), set()
     head, _, last = target.symbol.rpartition(".")
-    plain = {head.split(".")[0] if head else last}
+    plain = set() if head else {last}  # a method is reached through an object
     attributes = {last} if head else set()
     if definition.is_class:
         attributes |= {d.name for d in definitions(definition.body) if is_public(d.name)}

@@ -35,7 +35,7 @@ def rewrite(source: str, target: Target) -> Rewrite | None:
     changes, names = [], []
     for cls in classes(root, target):
         methods = [d for d in definitions(cls.body) if not d.is_class and is_public(d.name) and not d.name.startswith("__")]
-        if len(methods) < 2:
+        if not methods:
             continue
         name = edits.free_name(f"{cls.name}Protocol", taken)
         taken.add(name)
