@@ -95,7 +95,7 @@ def cmd_sessions(args) -> int:
 
 
 def _candidate_number(ref: str) -> int:
-    if not ref.isdigit():
+    if not (ref.isascii() and ref.isdigit()):
         raise InputError(f"not a candidate number: {ref!r}")
     return int(ref)
 

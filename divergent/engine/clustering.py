@@ -1,7 +1,7 @@
 """Grouping near-duplicate candidates by the structure of what they change.
 
-A candidate's *skeleton* is the multiset of its code units (functions, class
-headers, top-level statements) that today's code does not have, each reduced to
+A candidate's *skeleton* is the multiset of code units (functions, class headers,
+top-level statements) it adds to today's code and removes from it, each reduced to
 its syntax-node shape with every name, string and number blanked out: two
 candidates that differ only in names have the same skeleton. Skeletons are
 compared with rapidfuzz's normalized Indel similarity.
@@ -59,12 +59,14 @@ def units(source: str) -> list[str]:
 
 
 def skeleton(candidate: Candidate, baseline: dict[str, str]) -> str:
-    """What the candidate adds to today's code, name-blind, in a canonical order."""
-    added: Counter[str] = Counter()
+    """What the candidate adds to and removes from today's code, name-blind, in a canonical order."""
+    changed: list[str] = []
     for path, content in candidate.files.items():
         if path.endswith(".py"):
-            added += Counter(units(content)) - Counter(units(baseline.get(path, "")))
-    return " | ".join(sorted(added.elements()))
+            after, before = Counter(units(content)), Counter(units(baseline.get(path, "")))
+            changed += [f"+ {u}" for u in (after - before).elements()]
+            changed += [f"- {u}" for u in (before - after).elements()]
+    return " | ".join(sorted(changed))
 
 
 def similarity(skeletons: list[str]) -> np.ndarray:

@@ -8,7 +8,11 @@ NO_NEWLINE = "\\ No newline at end of file\n"
 
 
 def _lines(text: str) -> list[str]:
-    lines = text.splitlines(keepends=True)
+    """Lines as git sees them: split on \\n only (str.splitlines also splits on \\f, \\u2028...)."""
+    lines = [line + "\n" for line in text.split("\n")]
+    lines[-1] = lines[-1][:-1]
+    if not lines[-1]:
+        lines.pop()
     if lines and not lines[-1].endswith("\n"):
         lines[-1] += "\n" + NO_NEWLINE  # marks the missing newline the way git does
     return lines

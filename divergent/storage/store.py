@@ -91,7 +91,7 @@ class Store:
             if row["id"] is None:
                 raise InputError(f"no sessions yet in {self.path}")
             return row["id"]
-        if not ref.isdigit():
+        if not (ref.isascii() and ref.isdigit()):
             raise InputError(f"not a session id: {ref!r} (a number, or 'last')")
         return self.session(int(ref))["id"]
 
@@ -127,14 +127,12 @@ class Store:
 
     def delete_session(self, session: int) -> None:
         with self.db.atomic():
-            ids = [r["id"] for r in self.db["candidates"].rows_where("session_id = ?", [session], select="id")]
             for table in ("candidate_files", "assessments"):
                 self.db[table].delete_where(f"candidate_id in (select id from candidates where session_id = ?)", [session])
             self.db["candidates"].delete_where("session_id = ?", [session])
-            for table in ("clusters", "events", "scenarios"):
+            for table in ("clusters", "events", "scenarios", "llm_calls"):
                 self.db[table].delete_where("session_id = ?", [session])
             self.db["sessions"].delete(session)
-            del ids
 
     # candidates ---------------------------------------------------------
 

@@ -1,0 +1,554 @@
+"""Static critics and the design features they weigh, on small hand-counted sources."""
+
+from __future__ import annotations
+
+import asyncio
+import textwrap
+
+import pytest
+
+from divergent.context.design import (
+    built_collaborators,
+    constructor,
+    extension_points,
+    if_chain,
+    imported_modules,
+    injected_collaborators,
+    type_code_branches,
+)
+from divergent.context.parsing import parse
+from divergent.context.syntax import definitions
+from divergent.critics.base import balance_score, change, cost_ratio, ratio_score
+from divergent.critics.extensibility import Extensibility, features
+from divergent.critics.simplicity import Simplicity
+from divergent.critics.validity import Validity
+from divergent.model import Candidate, Problem, Target
+
+
+def src(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")
+
+
+def line_of(source: str, fragment: str) -> int:
+    """1-based line of the only line of `source` that contains `fragment`."""
+    hits = [n for n, line in enumerate(source.splitlines(), start=1) if fragment in line]
+    assert len(hits) == 1, (fragment, hits)
+    return hits[0]
+
+
+def problem_for(path: str, source: str, symbol: str | None = None, used: list[str] | None = None) -> Problem:
+    kind = "module" if symbol is None else ("method" if "." in symbol else "class" if symbol[:1].isupper() else "function")
+    target = Target(repo="/nowhere", path=path, symbol=symbol, kind=kind, line=1, end_line=len(source.splitlines()))
+    return Problem(target=target, files={path: source}, source=source, used_names=list(used or []))
+
+
+def assess(critic, files: dict[str, str], problem: Problem):
+    [assessment] = asyncio.run(critic.assess(Candidate(title="candidate", files=files), problem))
+    return assessment
+
+
+# --- base: how figures read and score ------------------------------------------
+
+
+def test_change_reads_before_after_and_relative_change():
+    assert change(12, 9) == "12 → 9 (−25 %)"
+    assert change(2, 3) == "2 → 3 (+50 %)"
+    assert change(4, 4) == "4 (same)"
+    assert change(0, 3) == "0 → 3"
+    assert change(1.5, 0.75) == "1.50 → 0.75 (−50 %)"
+
+
+def test_ratio_and_balance_scores_sit_at_one_half_for_today():
+    assert ratio_score([1.0, 1.0, 1.0]) == 0.5
+    assert ratio_score([]) == 0.5
+    # 1 / (1 + 0.5 ** 3) = 1 / 1.125
+    assert ratio_score([0.5]) == pytest.approx(0.8889, abs=1e-4)
+    # 1 / (1 + 2 ** 3) = 1 / 9
+    assert ratio_score([2.0]) == pytest.approx(0.1111, abs=1e-4)
+    assert balance_score(0) == 0.5
+    # 0.5 + 0.5 * tanh(1) = 0.5 + 0.5 * 0.76159
+    assert balance_score(2) == pytest.approx(0.8808, abs=1e-4)
+    assert balance_score(-2) == pytest.approx(0.1192, abs=1e-4)
+    assert cost_ratio(0, 0) == 1.0
+    assert cost_ratio(0, 3) == 4.0
+    assert cost_ratio(4, 2) == 0.5
+
+
+# --- simplicity -----------------------------------------------------------------
+
+# cyclomatic 1 + 3 ifs = 4, sloc 7, params 3, max nesting 2
+NESTED = src(
+    """
+    def f(a, b, c):
+        if a:
+            if b:
+                return 1
+            if c:
+                return 2
+        return 0
+    """
+)
+
+# cyclomatic 2, sloc 4, params 3, max nesting 1
+FLAT = src(
+    """
+    def f(a, b, c):
+        if a:
+            return 1
+        return 0
+    """
+)
+
+
+def test_simplicity_of_unchanged_code_is_one_half():
+    result = assess(Simplicity(), {"m.py": NESTED}, problem_for("m.py", NESTED, "f"))
+    assert result.critic == "simplicity" and result.dimension == "simplicity"
+    assert result.score == 0.5
+    assert result.evidence == (
+        "worst cyclomatic 4 (same), mean cyclomatic 4 (same), sloc 7 (same), mean params 3 (same), max nesting 2 (same)"
+    )
+
+
+def test_simplicity_rewards_a_simpler_rewrite_and_names_its_figures():
+    result = assess(Simplicity(), {"m.py": FLAT}, problem_for("m.py", NESTED, "f"))
+    # cost ratios 2/4, 2/4, 4/7, 3/3, 1/2: geometric mean 0.5899, 1 / (1 + 0.5899 ** 3) = 0.8297
+    assert result.score > 0.5
+    assert result.score == pytest.approx(0.8297, abs=1e-3)
+    assert "max nesting 2 → 1 (−50 %)" in result.evidence
+    assert "worst cyclomatic 4 → 2 (−50 %)" in result.evidence
+    assert "sloc 7 → 4 (−43 %)" in result.evidence
+    assert "mean params 3 (same)" in result.evidence
+    assert result.raw["before"]["max_nesting"] == 2
+    assert result.raw["after"]["max_nesting"] == 1
+
+
+def test_simplicity_penalises_a_more_complex_rewrite():
+    result = assess(Simplicity(), {"m.py": NESTED}, problem_for("m.py", FLAT, "f"))
+    # the inverse ratios: 1 / (1 + (1 / 0.5899) ** 3) = 0.1703
+    assert result.score < 0.5
+    assert result.score == pytest.approx(0.1703, abs=1e-3)
+    assert "max nesting 1 → 2 (+100 %)" in result.evidence
+    assert "sloc 4 → 7 (+75 %)" in result.evidence
+
+
+def test_simplicity_counts_a_new_file_against_nothing():
+    new = "def g(x):\n    return x\n"
+    result = assess(Simplicity(), {"helpers.py": new}, problem_for("m.py", FLAT, "f"))
+    assert result.score < 0.5
+    assert result.evidence == (
+        "worst cyclomatic 0 → 1, mean cyclomatic 0 → 1, sloc 0 → 2, mean params 0 → 1, max nesting 0 (same)"
+    )
+
+
+def test_simplicity_ignores_files_that_are_not_python():
+    result = assess(Simplicity(), {"README.md": "# notes\n"}, problem_for("m.py", NESTED, "f"))
+    assert result.score == 0.5
+
+
+# --- design features: hand-counted ------------------------------------------------
+
+# Extension points: FORMATS (dict of functions), Renderer (Protocol), Exporter (ABC),
+# Service.client and Service.log (injected) = 5.
+# Type-code branches: kind() (if/elif on `code`, 3 literals), group() (`in` tuples and ==,
+# 5 distinct literals in 3 branches), pick() (match with 3 literal cases) = 3.
+# Built collaborators: Service.conn (sqlite3.connect, sqlite3 imported), Service.http
+# (Client()) = 2; self.cache = dict() and self.items = [] are not.
+FEATURES = src(
+    """
+    import sqlite3
+    from abc import ABC, abstractmethod
+    from typing import Protocol
+
+
+    class Renderer(Protocol):
+        def render(self, data): ...
+
+
+    class Exporter(ABC):
+        @abstractmethod
+        def export(self, data): ...
+
+
+    def to_csv(data):
+        return ",".join(data)
+
+
+    def to_json(data):
+        return str(data)
+
+
+    FORMATS = {"csv": to_csv, "json": to_json}
+    LIMITS = {"csv": 10, "json": 20}
+    ONLY_ONE = {"csv": to_csv}
+
+
+    class Service:
+        def __init__(self, path, client=None, log=None):
+            self.conn = sqlite3.connect(path)
+            self.http = Client()
+            self.cache = dict()
+            self.items = []
+            self.client = client if client is not None else Client()
+            self.log = log or Logger()
+
+        def kind(self, code):
+            if code == "a":
+                return 1
+            elif code == "b":
+                return 2
+            elif code == "c":
+                return 3
+            return 0
+
+        def group(self, code):
+            if code in ("a", "b"):
+                return 1
+            elif code == "c":
+                return 2
+            elif code in ("d", "e"):
+                return 3
+
+        def pick(self, code):
+            match code:
+                case "x":
+                    return 1
+                case "y":
+                    return 2
+                case "z":
+                    return 3
+                case _:
+                    return 0
+
+        def two_cases(self, code):
+            if code == "a":
+                return 1
+            elif code == "b":
+                return 2
+
+        def two_subjects(self, code, other):
+            if code == "a":
+                return 1
+            elif other == "b":
+                return 2
+            elif code == "c":
+                return 3
+
+        def repeated_key(self, code):
+            if code == "a":
+                return 1
+            elif code == "b":
+                return 2
+            elif code == "a":
+                return 3
+
+        def not_literals(self, code, x, y, z):
+            if code == x:
+                return 1
+            elif code == y:
+                return 2
+            elif code == z:
+                return 3
+    """
+)
+
+
+def test_features_are_counted_as_by_hand():
+    found = features([FEATURES])
+    assert found["extension_points"] == [
+        "FORMATS",
+        "Renderer",
+        "Exporter",
+        "Service.client (injected)",
+        "Service.log (injected)",
+    ]
+    # each chain starts on the line after its method's `def`
+    assert found["type_code_branches"] == [
+        f"line {line_of(FEATURES, f'def {name}(') + 1}" for name in ("kind", "group", "pick")
+    ]
+    assert found["built_collaborators"] == ["Service.conn", "Service.http"]
+
+
+def test_type_code_chain_details():
+    root = parse(FEATURES).root_node
+    chains = [if_chain(n) for n in type_code_branches(root)]
+    kind_chain, group_chain, match_chain = chains
+    assert kind_chain.discriminator == "code"
+    assert [keys for keys, _ in kind_chain.branches] == [['"a"'], ['"b"'], ['"c"']]
+    assert kind_chain.otherwise is None
+    assert group_chain.discriminator == "code"
+    assert [keys for keys, _ in group_chain.branches] == [['"a"', '"b"'], ['"c"'], ['"d"', '"e"']]
+    assert match_chain is None  # a match statement is counted, but is not an if chain
+    assert type_code_branches(root)[2].type == "match_statement"
+
+
+def test_a_two_case_match_and_a_chain_on_attributes():
+    source = src(
+        """
+        def two(code):
+            match code:
+                case 1:
+                    return "a"
+                case 2:
+                    return "b"
+                case _:
+                    return "c"
+
+
+        def on_attribute(order):
+            if order.kind == 1:
+                return "a"
+            elif order.kind == 2:
+                return "b"
+            elif order.kind == 3:
+                return "c"
+            else:
+                return "d"
+        """
+    )
+    root = parse(source).root_node
+    [chain] = [if_chain(n) for n in type_code_branches(root)]
+    assert chain.discriminator == "order.kind"
+    assert [keys for keys, _ in chain.branches] == [["1"], ["2"], ["3"]]
+    assert chain.otherwise is not None
+
+
+def test_constructor_built_collaborators_need_a_constructor_call():
+    source = src(
+        """
+        import sqlite3 as db
+
+
+        class Store:
+            def __init__(self, path, factory):
+                self.conn = db.connect(path)
+                self.other = factory.connect(path)
+                self.names = set()
+                self.size = len(path)
+                self.lower = path.lower()
+                helper = Helper()
+                self.helper = helper
+        """
+    )
+    root = parse(source).root_node
+    modules = imported_modules(root)
+    assert modules == {"db"}
+    [cls] = [d for d in definitions(root) if d.is_class]
+    init = constructor(cls)
+    # db.connect goes through an imported (aliased) module; factory.connect goes through a
+    # parameter, set() and len() are builtins, path.lower() is a method call, and
+    # self.helper = helper assigns a local name: none of those is counted.
+    assert [name for name, _ in built_collaborators(init, modules)] == ["conn"]
+    assert injected_collaborators(init) == []
+
+
+def test_registries_are_module_level_only():
+    source = src(
+        """
+        def a(): ...
+        def b(): ...
+
+
+        def build():
+            LOCAL = {"a": a, "b": b}
+            return LOCAL
+
+
+        class Holder:
+            TABLE = {"a": a, "b": b}
+
+
+        HANDLERS = {"a": a, "b": lambda: None, "c": Holder.build}
+        """
+    )
+    assert extension_points(parse(source).root_node) == ["HANDLERS"]
+
+
+# --- extensibility ------------------------------------------------------------------
+
+CHAIN = src(
+    """
+    def render(kind, rows):
+        if kind == "csv":
+            return ",".join(rows)
+        elif kind == "ssv":
+            return ";".join(rows)
+        elif kind == "lines":
+            return "|".join(rows)
+        raise ValueError(kind)
+    """
+)
+
+REGISTRY = src(
+    """
+    def _csv(rows):
+        return ",".join(rows)
+
+
+    def _ssv(rows):
+        return ";".join(rows)
+
+
+    def _lines(rows):
+        return "|".join(rows)
+
+
+    RENDERERS = {"csv": _csv, "ssv": _ssv, "lines": _lines}
+
+
+    def render(kind, rows):
+        if kind not in RENDERERS:
+            raise ValueError(kind)
+        return RENDERERS[kind](rows)
+    """
+)
+
+
+def test_extensibility_of_unchanged_code_is_one_half():
+    result = assess(Extensibility(), {"r.py": CHAIN}, problem_for("r.py", CHAIN, "render"))
+    assert result.score == 0.5
+    assert result.evidence == "extension points 0 (same), type-code branches 1 (same), built collaborators 0 (same)"
+
+
+def test_extensibility_rewards_a_registry_over_a_type_code_chain():
+    result = assess(Extensibility(), {"r.py": REGISTRY}, problem_for("r.py", CHAIN, "render"))
+    # balance today: 0 points - 1 branch = -1; candidate: 1 point - 0 = +1; difference 2
+    assert result.score == pytest.approx(0.8808, abs=1e-4)
+    assert result.evidence == (
+        "extension points 0 → 1 (+RENDERERS), type-code branches 1 → 0 (−100 %), built collaborators 0 (same)"
+    )
+
+
+def test_extensibility_penalises_going_back_to_a_chain():
+    result = assess(Extensibility(), {"r.py": CHAIN}, problem_for("r.py", REGISTRY, "render"))
+    assert result.score == pytest.approx(0.1192, abs=1e-4)
+    assert "type-code branches 0 → 1" in result.evidence
+
+
+def test_extensibility_rewards_injecting_a_built_collaborator():
+    before = src(
+        """
+        import sqlite3
+
+
+        class Repo:
+            def __init__(self, path):
+                self.db = sqlite3.connect(path)
+        """
+    )
+    after = src(
+        """
+        import sqlite3
+
+
+        class Repo:
+            def __init__(self, path, db=None):
+                self.db = db if db is not None else sqlite3.connect(path)
+        """
+    )
+    result = assess(Extensibility(), {"repo.py": after}, problem_for("repo.py", before, "Repo"))
+    # -1 (one built) to +1 (one injected)
+    assert result.score == pytest.approx(0.8808, abs=1e-4)
+    assert "extension points 0 → 1 (+Repo.db (injected))" in result.evidence
+    assert "built collaborators 1 → 0 (−100 %)" in result.evidence
+
+
+# --- validity -------------------------------------------------------------------------
+
+REPORT = src(
+    """
+    class Report:
+        def __init__(self, rows):
+            self.rows = rows
+
+        def total(self):
+            return sum(self.rows)
+
+        def render(self):
+            return str(self.total())
+    """
+)
+
+
+def report_problem(symbol: str = "Report") -> Problem:
+    return problem_for("shop/report.py", REPORT, symbol, used=["Report", "total", "render", "json"])
+
+
+def test_a_valid_candidate_scores_one():
+    rewritten = REPORT.replace("return str(self.total())", "return f'{self.total()}'")
+    result = assess(Validity(), {"shop/report.py": rewritten}, report_problem())
+    assert result.score == 1.0
+    assert result.evidence == "parses; every name callers use is still there"
+    assert result.raw == {"problems": [], "missing_names": []}
+
+
+def test_a_candidate_that_does_not_parse_scores_zero_with_its_line():
+    broken = REPORT.replace("    def render(self):", "    def render(self:")
+    assert line_of(broken, "def render(self:") == 8
+    result = assess(Validity(), {"shop/report.py": broken}, report_problem())
+    assert result.score == 0.0
+    # tree-sitter may extend the error over the next line; the first one named is the bad one
+    assert result.evidence.startswith("shop/report.py does not parse (line 8")
+
+
+def test_a_new_file_that_does_not_parse_scores_zero():
+    result = assess(
+        Validity(),
+        {"shop/report.py": REPORT, "shop/helpers.py": "x = 1\n\ndef g(:\n    pass\n"},
+        report_problem(),
+    )
+    assert result.score == 0.0
+    assert result.evidence == "shop/helpers.py does not parse (line 3)"
+
+
+def test_removing_a_method_callers_use_scores_zero_and_names_it():
+    inlined = src(
+        """
+        class Report:
+            def __init__(self, rows):
+                self.rows = rows
+
+            def render(self):
+                return str(sum(self.rows))
+        """
+    )
+    result = assess(Validity(), {"shop/report.py": inlined}, report_problem())
+    assert result.score == 0.0
+    assert result.evidence == "callers use names that are gone: total"
+    assert result.raw["missing_names"] == ["total"]
+
+
+def test_a_used_name_kept_as_an_assignment_is_still_there():
+    aliased = REPORT.replace("    def render(self):", "    show = total\n\n    def render(self):").replace(
+        "def total(self)", "def _total(self)"
+    ).replace("show = total", "total = _total")
+    result = assess(Validity(), {"shop/report.py": aliased}, report_problem())
+    assert result.score == 1.0, result.evidence
+
+
+def test_removing_the_target_itself_is_reported():
+    renamed = REPORT.replace("class Report:", "class Summary:")
+    result = assess(Validity(), {"shop/report.py": renamed}, report_problem())
+    assert result.score == 0.0
+    assert "Report is gone from shop/report.py" in result.evidence
+    assert "callers use names that are gone: Report" in result.evidence
+
+
+def test_moving_the_target_method_out_of_its_class_is_reported():
+    moved = src(
+        """
+        def total(rows):
+            return sum(rows)
+
+
+        class Report:
+            def __init__(self, rows):
+                self.rows = rows
+
+            def render(self):
+                return str(total(self.rows))
+        """
+    )
+    result = assess(Validity(), {"shop/report.py": moved}, report_problem("Report.total"))
+    assert result.score == 0.0
+    # `total` still exists as a function, so only the target check catches it
+    assert result.evidence == "Report.total is gone from shop/report.py"
