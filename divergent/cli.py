@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any, NoReturn, Sequence
@@ -36,32 +35,49 @@ def _store(args):
 # explore ------------------------------------------------------------------
 
 
-def _endpoint_configured() -> bool:
-    return bool(os.environ.get("OPENAI_API_KEY") or os.environ.get("OPENAI_BASE_URL"))
+def _options(args):
+    """Explore options from the command line; InputError before anything is written."""
+    from divergent.engine.explore import FIRST_WAVE, Options
+    from divergent.llm import config
+    from divergent.llm.budget import Budget
+
+    if args.candidates < 1:
+        raise InputError("--candidates must be at least 1")
+    for flag in ("budget", "budget_tokens", "budget_usd"):
+        value = getattr(args, flag)
+        if value is not None and value <= 0:
+            raise InputError(f"--{flag.replace('_', '-')} must be positive")
+    if args.offline:
+        return Options(count=args.candidates, offline=True)
+    endpoint = config.load(args.model, args.concurrency)
+    requests = args.budget if args.budget is not None else 2 * args.candidates + 1
+    budget = Budget(max_requests=requests, max_tokens=args.budget_tokens, max_usd=args.budget_usd)
+    return Options(explorers=list(FIRST_WAVE), count=args.candidates, offline=False, endpoint=endpoint, budget=budget)
 
 
 def cmd_explore(args) -> int:
     from divergent.context.problem import frame
-    from divergent.engine.explore import Options, explore
+    from divergent.engine.estimate import first_wave
+    from divergent.engine.explore import explore
     from divergent.engine.headless import ProgressReporter, summary_table
     from divergent.engine.summary import session_document
+    from divergent.llm.client import EndpointError
 
     if not args.headless:
         raise InputError("the interactive app is not built yet: add --headless (and --json for a document)")
-    if not args.offline:
-        if not _endpoint_configured():
-            raise InputError(
-                "no model endpoint configured: set OPENAI_API_KEY (and OPENAI_BASE_URL for a local or "
-                "other OpenAI-compatible server), or pass --offline for the refactoring catalog"
-            )
-        raise InputError("model explorers are not in this build yet: pass --offline for the refactoring catalog")
-    if args.candidates < 1:
-        raise InputError("--candidates must be at least 1")
+    options = _options(args)
     problem = frame(args.target, args.repo, Path.cwd(), goal=args.goal or "", scenarios=args.scenario)
+    if not options.offline:
+        estimate = first_wave(problem, options.endpoint, options.count, options.explorers)
+        print(estimate.line(options.endpoint.model, options.budget.max_requests), file=sys.stderr)
     store = _store(args)
+    reporter = ProgressReporter(sys.stderr)
     try:
-        options = Options(count=args.candidates, offline=True)
-        session = asyncio.run(explore(store, problem, options, ProgressReporter(sys.stderr)))
+        try:
+            session = asyncio.run(explore(store, problem, options, reporter))
+        except EndpointError as error:
+            kept = store.sessions()[0]
+            raise InputError(f"{error} (session {kept['id']} kept with {kept['candidates'] - 1} candidates)") from None
         document = session_document(store, session)
     finally:
         store.close()
@@ -275,6 +291,11 @@ def build_parser() -> Parser:
     p.add_argument("--scenario", action="append", default=[], help="a likely future change (repeatable)")
     p.add_argument("--candidates", type=int, default=32, help="most candidates in the first wave (default 32)")
     p.add_argument("--offline", action="store_true", help="no network: catalog explorer and static critics only")
+    p.add_argument("--model", help="model name for the endpoint (default: $DIVERGENT_MODEL, the config file, gpt-4o-mini)")
+    p.add_argument("--budget", type=int, help="most model requests for the session (default: 2 x candidates + 1)")
+    p.add_argument("--budget-tokens", type=int, help="most tokens, prompt and reply, for the session")
+    p.add_argument("--budget-usd", type=float, help="most dollars for the session (by the price table)")
+    p.add_argument("--concurrency", type=int, help="requests in flight at once (default 16)")
     p.add_argument("--headless", action="store_true", help="no TUI: progress on stderr, a summary on stdout")
     p.add_argument("--json", action="store_true", help="with --headless: one JSON document on stdout")
     p.set_defaults(func=cmd_explore)

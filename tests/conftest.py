@@ -73,3 +73,22 @@ class CLI:
 @pytest.fixture
 def cli(capsys) -> CLI:
     return CLI(capsys)
+
+
+@pytest.fixture
+def fake_server():
+    from fake_openai import FakeOpenAI
+
+    with FakeOpenAI(mode="json", latency=0.0) as server:
+        yield server
+
+
+SECRET_KEY = "sk-test-0123456789abcdef-never-store-me"
+
+
+@pytest.fixture
+def endpoint_env(fake_server, monkeypatch):
+    """The CLI pointed at the fake server, with a recognisable key."""
+    monkeypatch.setenv("OPENAI_BASE_URL", fake_server.base_url)
+    monkeypatch.setenv("OPENAI_API_KEY", SECRET_KEY)
+    return fake_server

@@ -10,12 +10,18 @@ from typing import Callable
 from divergent.context.repo import safe_relative
 from divergent.critics.base import CRITICS, Critic
 from divergent.engine import clustering, ranking
+from divergent.engine.streams import merge
 from divergent.explorers.base import EXPLORERS, ExploreRequest
+from divergent.llm.budget import Budget
+from divergent.llm.client import EndpointError, ModelClient
+from divergent.llm.config import Endpoint
 from divergent.model import Assessment, Candidate, Event, InputError, Problem
+from divergent.storage.calls import SqliteCallLog, session_usage
 from divergent.storage.store import Store
 
 Emit = Callable[[Event], None]
 STATIC_CRITICS = ("simplicity", "extensibility", "validity")
+FIRST_WAVE = ("lenses", "dimensions")
 
 
 @dataclass
@@ -24,9 +30,19 @@ class Options:
     critics: list[str] = field(default_factory=lambda: list(STATIC_CRITICS))
     count: int = 32
     offline: bool = True
-    model: str = ""
-    budget: int = 0
+    endpoint: Endpoint | None = None  # required unless offline
+    budget: Budget = field(default_factory=Budget)
     weights: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def model(self) -> str:
+        return "" if self.offline or self.endpoint is None else self.endpoint.model
+
+
+def shares(count: int, explorers: list[str]) -> dict[str, int]:
+    """Split a wave's candidates across its explorers as evenly as whole numbers allow."""
+    base, extra = divmod(count, len(explorers))
+    return {name: base + (1 if i < extra else 0) for i, name in enumerate(explorers)}
 
 
 def baseline_of(problem: Problem) -> Candidate:
@@ -73,6 +89,7 @@ class Exploration:
         self.critics = [CRITICS.create(name) for name in options.critics]
         self.candidates: list[Candidate] = []
         self.session = 0
+        self.client: ModelClient | None = None
 
     def _event(self, kind: str, **data) -> None:
         self.emit(Event(kind, self.session, data))
@@ -93,30 +110,51 @@ class Exploration:
             scores={**dimension_scores, "overall": overall},
         )
 
+    def _cluster(self) -> None:
+        clusters = clustering.cluster(self.candidates, self.problem.files)
+        for c in clusters:
+            for candidate in self.candidates:
+                if candidate.id in c.members:
+                    candidate.cluster = c.id
+        self.store.set_clusters(self.session, clusters)
+        self._event("clustered", clusters=len(clusters), candidates=len(self.candidates))
+
+    async def _wave(self) -> None:
+        o = self.options
+        counts = shares(o.count, o.explorers)
+        streams = []
+        for name in o.explorers:
+            request = ExploreRequest(self.problem, count=counts[name], client=self.client)
+            streams.append((name, EXPLORERS.create(name).propose(request)))
+        async for name, candidate in merge(streams):
+            candidate.id = self.store.next_number(self.session)
+            self._event("candidate_added", number=candidate.id, title=candidate.title, explorer=name)
+            if self.client is not None:
+                self._event("usage", **session_usage(self.store, self.session).to_dict(), budget=o.budget.max_requests)
+            await self._score_and_store(candidate)
+
     async def run(self) -> int:
         o = self.options
-        self.session = self.store.create_session(self.problem, o.offline, o.model, o.budget)
+        self.session = self.store.create_session(self.problem, o.offline, o.model, o.budget.max_requests or 0)
+        if not o.offline:
+            if o.endpoint is None:
+                raise InputError("a model endpoint is needed unless --offline")
+            self.client = ModelClient(o.endpoint, o.budget, SqliteCallLog(self.store, self.session))
         self._event("session_started", target=self.problem.target.spec, commit=self.problem.target.commit, explorers=o.explorers)
+        status = "failed"
         try:
             await self._score_and_store(baseline_of(self.problem))
-            for name in o.explorers:
-                explorer = EXPLORERS.create(name)
-                request = ExploreRequest(self.problem, count=o.count)
-                async for candidate in explorer.propose(request):
-                    candidate.id = self.store.next_number(self.session)
-                    self._event("candidate_added", number=candidate.id, title=candidate.title, explorer=name)
-                    await self._score_and_store(candidate)
-            clusters = clustering.cluster(self.candidates, self.problem.files)
-            for c in clusters:
-                for candidate in self.candidates:
-                    if candidate.id in c.members:
-                        candidate.cluster = c.id
-            self.store.set_clusters(self.session, clusters)
-            self._event("clustered", clusters=len(clusters), candidates=len(self.candidates))
-        except BaseException:
-            self.store.set_status(self.session, "failed")
+            await self._wave()
+            status = "done"
+        except EndpointError:
+            status = "stopped"  # keep what was found, then say why
             raise
-        self.store.set_status(self.session, "done")
+        finally:
+            if self.client is not None:
+                await self.client.close()
+            if status != "failed":
+                self._cluster()
+            self.store.set_status(self.session, status)
         self._event("finished", candidates=len(self.candidates) - 1)
         return self.session
 

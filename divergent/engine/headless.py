@@ -16,6 +16,7 @@ class ProgressReporter:
     def __init__(self, stream: TextIO | None = None) -> None:
         self.stream = stream or sys.stderr
         self.scored = 0
+        self.requests = ""
 
     def __call__(self, event: Event) -> None:
         handler = getattr(self, f"on_{event.kind}", None)
@@ -34,7 +35,12 @@ class ProgressReporter:
         self.scored += 1
         mark = "ok" if d["valid"] else f"invalid: {d['reason']}"
         figures = "  ".join(f"{k} {d['scores'].get(k, 0):.2f}" for k in DIMENSIONS)
-        self._write(f"  scored #{d['number']:<3} {d['title'][:58]:<58}  {figures}  {mark}")
+        self._write(f"  scored #{d['number']:<3} {d['title'][:58]:<58}  {figures}  {mark}{self.requests}")
+
+    def on_usage(self, event: Event) -> None:
+        d = event.data
+        of = f"/{d['budget']}" if d.get("budget") else ""
+        self.requests = f"  [requests {d['requests']}{of}, {d['input_tokens'] + d['output_tokens']} tokens]"
 
     def on_clustered(self, event: Event) -> None:
         d = event.data

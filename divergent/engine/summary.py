@@ -6,7 +6,8 @@ import json
 from typing import Any
 
 from divergent.engine import ranking
-from divergent.model import Target, Usage
+from divergent.model import Target
+from divergent.storage.calls import session_usage
 from divergent.storage.store import Store
 
 
@@ -38,7 +39,7 @@ def session_document(store: Store, session: int) -> dict[str, Any]:
         "clusters": [
             {"id": c.id, "label": c.label, "medoid": c.medoid, "members": c.members} for c in store.clusters(session)
         ],
-        "usage": Usage().to_dict(),
+        "usage": session_usage(store, session).to_dict(),
     }
 
 

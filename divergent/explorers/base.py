@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import AsyncIterator, Protocol
+from typing import Any, AsyncIterator, Protocol
 
-from divergent.model import Candidate, Cluster, Problem
+from divergent.model import Assessment, Candidate, Cluster, Problem
 from divergent.plugins import Registry
 
 
@@ -15,6 +15,11 @@ class ExploreRequest:
     count: int = 8  # how many candidates are wanted (an upper bound)
     clusters: list[Cluster] = field(default_factory=list)  # what exists so far
     parents: list[Candidate] = field(default_factory=list)
+    evidence: dict[int, list[Assessment]] = field(default_factory=dict)  # candidate id -> its assessments
+    known: list[tuple[str, str]] = field(default_factory=list)  # (cluster label, representative's summary)
+    covered: list[dict[str, str]] = field(default_factory=list)  # design choices already explored
+    sketch: bool = False  # ask for public API only
+    client: Any = None  # llm.client.ModelClient; None when offline
 
 
 class Explorer(Protocol):

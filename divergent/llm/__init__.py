@@ -1,2 +1,7 @@
-"""The model: an AsyncOpenAI client with concurrency, retries, usage, a response cache
-and lenient parsing of replies. (Empty in this build: divergent explores offline.)"""
+"""The model: any OpenAI-compatible endpoint.
+
+``config`` reads the endpoint and model from the environment and the config file;
+``pricing`` turns tokens into dollars; ``budget`` is the hard limit checked before
+each request; ``client`` sends requests (concurrency, retries, cache, call log);
+``parsing`` reads replies leniently, JSON or markdown.
+"""

@@ -100,5 +100,11 @@ def _initial(db: Database) -> None:
     db["candidates"].enable_fts(["title", "summary", "rationale"], create_triggers=True)
 
 
+@MIGRATIONS(name="0002_call_cost")
+def _call_cost(db: Database) -> None:
+    db["llm_calls"].add_column("cost_usd", float, not_null_default=0.0)
+    db["llm_calls"].create_index(["session_id"])
+
+
 def migrate(db: Database) -> None:
     MIGRATIONS.apply(db)

@@ -1,0 +1,184 @@
+"""The model explorers. Each builds its asks and leaves sending to ``fan_out``."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from typing import AsyncIterator
+
+from divergent.llm.budget import BudgetExhausted
+from divergent.llm.client import ChatRequest
+from divergent.llm.parsing import ReplyError, parse_object
+from divergent.explorers.base import ExploreRequest
+from divergent.explorers.model import prompts
+from divergent.explorers.model.fanout import Ask, fan_out, require_client
+from divergent.explorers.model.lenses import all_lenses
+from divergent.model import Candidate, Fidelity
+
+MAX_DIMENSIONS, MAX_VALUES = 5, 4
+
+
+def _ask(request: ExploreRequest, explorer: str, direction: str, seed: int, files=None, **record) -> Ask:
+    sketch = request.sketch and explorer != "materialize"
+    chat = ChatRequest(
+        messages=prompts.messages(request.problem, direction, files, sketch=sketch),
+        schema_name="candidate",
+        schema=prompts.CANDIDATE_SCHEMA,
+        seed=seed,
+        purpose=explorer,
+    )
+    fidelity = Fidelity.SKETCH if sketch else Fidelity.FULL
+    return Ask(chat, explorer, fidelity=fidelity, **record)
+
+
+class LensesExplorer:
+    """One request per design lens, cycling through the lenses when more are wanted."""
+
+    name = "lenses"
+
+    async def propose(self, request: ExploreRequest) -> AsyncIterator[Candidate]:
+        client = require_client(request.client, self.name)
+        lenses = all_lenses(client.endpoint.lenses)
+        asks = []
+        for i in range(request.count):
+            lens = lenses[i % len(lenses)]
+            direction = f"Direction ({lens.name}): {lens.instruction}"
+            if i >= len(lenses):
+                direction += f"\nVariation {i // len(lenses) + 1} of this direction: take it where the obvious version would not go."
+            asks.append(_ask(request, self.name, direction, seed=i, lens=lens.name))
+        async for candidate in fan_out(client, request.problem, asks):
+            yield candidate
+
+
+def _dimensions(value) -> list[tuple[str, list[str]]]:
+    out = []
+    for item in value if isinstance(value, list) else []:
+        if isinstance(item, dict) and item.get("name") and isinstance(item.get("values"), list):
+            values = [str(v) for v in item["values"] if str(v).strip()][:MAX_VALUES]
+            if len(values) >= 2:
+                out.append((str(item["name"]), values))
+    return out[:MAX_DIMENSIONS]
+
+
+class DimensionsExplorer:
+    """The model names the design dimensions; candidates then cover combinations not yet tried."""
+
+    name = "dimensions"
+
+    async def propose(self, request: ExploreRequest) -> AsyncIterator[Candidate]:
+        client = require_client(request.client, self.name)
+        ask = ChatRequest(
+            messages=[
+                {"role": "system", "content": "You map design spaces. Reply with one JSON object only."},
+                {
+                    "role": "user",
+                    "content": prompts.frame(request.problem)
+                    + "\n\n"
+                    + prompts.file_block(request.problem.target.path, request.problem.files[request.problem.target.path])
+                    + "\n\nName 3 to 5 independent design dimensions for this code, each with 2 to 4 "
+                    'contrasting values: {"dimensions": [{"name": ..., "values": [...]}, ...]}',
+                },
+            ],
+            schema_name="dimensions",
+            schema=prompts.DIMENSIONS_SCHEMA,
+            purpose=self.name,
+        )
+        try:
+            result = await client.complete(ask)
+        except BudgetExhausted:
+            return
+        try:
+            dimensions = _dimensions(parse_object(result.text, "dimensions")) if result.ok else []
+        except ReplyError:
+            dimensions = []
+        if not dimensions:
+            return
+        names = [name for name, _ in dimensions]
+        combos = [dict(zip(names, values)) for values in itertools.product(*(v for _, v in dimensions))]
+        random.Random(request.problem.target.spec).shuffle(combos)
+        covered = [c for c in request.covered if set(c) >= set(names)]
+        fresh = [c for c in combos if not any(all(done[k] == c[k] for k in names) for done in covered)]
+        asks = []
+        for i, choices in enumerate(fresh[: request.count]):
+            direction = "Design along these dimensions, taking exactly these values:\n"
+            direction += "\n".join(f"- {k}: {v}" for k, v in choices.items()) + "\n" + prompts.choices_line(choices)
+            asks.append(_ask(request, self.name, direction, seed=1000 + i, choices=choices, lens="dimensions"))
+        async for candidate in fan_out(client, request.problem, asks):
+            yield candidate
+
+
+class NoveltyExplorer:
+    """A design unlike every cluster found so far."""
+
+    name = "novelty"
+
+    async def propose(self, request: ExploreRequest) -> AsyncIterator[Candidate]:
+        client = require_client(request.client, self.name)
+        known = "\n".join(f"{i}. {label}: {summary}" for i, (label, summary) in enumerate(request.known, 1))
+        direction = (
+            "Designs explored so far:\n" + (known or "(none)") + "\n\nPropose a design unlike every one of them: "
+            "a different central abstraction and a different structure, not a variation."
+        )
+        asks = [_ask(request, self.name, direction, seed=2000 + i, lens="novelty") for i in range(request.count)]
+        async for candidate in fan_out(client, request.problem, asks):
+            yield candidate
+
+
+def critique(evidence) -> str:
+    lines = [f"- {a.dimension} {a.score:.2f}: {a.evidence}" for a in sorted(evidence, key=lambda a: a.score)]
+    return "\n".join(lines) or "- (no evidence recorded)"
+
+
+class RefineExplorer:
+    """A revision of each parent that answers its critics' evidence."""
+
+    name = "refine"
+
+    async def propose(self, request: ExploreRequest) -> AsyncIterator[Candidate]:
+        client = require_client(request.client, self.name)
+        asks = []
+        for parent in request.parents:
+            direction = (
+                f"Revise the design above ({parent.title}). The critics' evidence, weakest first:\n"
+                f"{critique(request.evidence.get(parent.id, []))}\n"
+                "Keep its central idea; change what the evidence shows is weak."
+            )
+            for i in range(max(1, request.count // max(1, len(request.parents)))):
+                asks.append(_ask(request, self.name, direction, seed=3000 + i, files=prompts.candidate_files(parent), parents=[parent.id], lens="refine", choices=dict(parent.choices)))
+        async for candidate in fan_out(client, request.problem, asks):
+            yield candidate
+
+
+class CombineExplorer:
+    """One design from two parents, keeping the strengths of both."""
+
+    name = "combine"
+
+    async def propose(self, request: ExploreRequest) -> AsyncIterator[Candidate]:
+        client = require_client(request.client, self.name)
+        if len(request.parents) < 2:
+            return
+        a, b = request.parents[:2]
+        direction = (
+            f"Combine design A ({a.title}: {a.summary}) and design B ({b.title}: {b.summary}) into one "
+            "coherent design that keeps the strengths of both."
+        )
+        files = prompts.candidate_files(a, "A") + prompts.candidate_files(b, "B")
+        asks = [_ask(request, self.name, direction, seed=4000 + i, files=files, parents=[a.id, b.id], lens="combine") for i in range(max(1, request.count))]
+        async for candidate in fan_out(client, request.problem, asks):
+            yield candidate
+
+
+class MaterializeExplorer:
+    """A sketch (public API only) implemented in full."""
+
+    name = "materialize"
+
+    async def propose(self, request: ExploreRequest) -> AsyncIterator[Candidate]:
+        client = require_client(request.client, self.name)
+        asks = []
+        for parent in request.parents:
+            direction = f"Implement this sketch ({parent.title}) in full: keep its public API exactly and fill every body."
+            asks.append(_ask(request, self.name, direction, seed=5000, files=prompts.candidate_files(parent), parents=[parent.id], lens="materialize", choices=dict(parent.choices)))
+        async for candidate in fan_out(client, request.problem, asks):
+            yield candidate

@@ -1,0 +1,74 @@
+"""Many requests at once; each reply that holds a design becomes a candidate as it lands."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import AsyncIterator
+
+from divergent.llm.budget import BudgetExhausted
+from divergent.llm.client import ChatRequest, ChatResult, ModelClient
+from divergent.llm.parsing import ReplyError, parse_candidate
+from divergent.model import Candidate, Fidelity, InputError, Problem
+
+
+@dataclass
+class Ask:
+    """One request for one candidate, and what to record on the candidate it yields."""
+
+    request: ChatRequest
+    explorer: str
+    lens: str = ""
+    choices: dict[str, str] = field(default_factory=dict)
+    parents: list[int] = field(default_factory=list)
+    fidelity: Fidelity = Fidelity.FULL
+
+
+def require_client(client: ModelClient | None, explorer: str) -> ModelClient:
+    if client is None:
+        raise InputError(f"the {explorer} explorer needs a model endpoint (it is unavailable with --offline)")
+    return client
+
+
+def to_candidate(text: str, ask: Ask, problem: Problem) -> Candidate:
+    reply = parse_candidate(text, problem.target.path)
+    return Candidate(
+        title=reply.title or f"Untitled {ask.lens or ask.explorer} design",
+        files=reply.files,
+        summary=reply.summary,
+        rationale=reply.rationale,
+        explorer=ask.explorer,
+        lens=ask.lens,
+        parents=list(ask.parents),
+        fidelity=ask.fidelity,
+        choices={**reply.choices, **ask.choices},
+    )
+
+
+async def fan_out(client: ModelClient, problem: Problem, asks: list[Ask]) -> AsyncIterator[Candidate]:
+    """Send every ask concurrently (the client's semaphore bounds it); yield in arrival order.
+
+    Asks the budget cannot fit, failed requests and replies without a design yield
+    nothing (the call log keeps them). An EndpointError ends the fan-out at once.
+    """
+
+    async def run(ask: Ask) -> tuple[Ask, ChatResult | None]:
+        try:
+            return ask, await client.complete(ask.request)
+        except BudgetExhausted:
+            return ask, None
+
+    tasks = [asyncio.create_task(run(ask)) for ask in asks]
+    try:
+        for next_done in asyncio.as_completed(tasks):
+            ask, result = await next_done
+            if result is None or not result.ok:
+                continue
+            try:
+                yield to_candidate(result.text, ask, problem)
+            except ReplyError:
+                continue
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)

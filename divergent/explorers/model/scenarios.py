@@ -1,0 +1,35 @@
+"""Likely future changes for a target, proposed by the model for the engineer to accept or edit."""
+
+from __future__ import annotations
+
+from divergent.llm.client import ChatRequest, ModelClient
+from divergent.llm.parsing import ReplyError, parse_object
+from divergent.explorers.model import prompts
+from divergent.model import Problem
+
+
+async def propose_scenarios(client: ModelClient, problem: Problem, count: int = 5) -> list[str]:
+    request = ChatRequest(
+        messages=[
+            {"role": "system", "content": "You predict how code will have to change. Reply with one JSON object only."},
+            {
+                "role": "user",
+                "content": prompts.frame(problem)
+                + "\n\n"
+                + prompts.file_block(problem.target.path, problem.files[problem.target.path])
+                + f'\n\nList the {count} requirement changes most likely to hit this code next, each one '
+                'short line: {"scenarios": [...]}',
+            },
+        ],
+        schema_name="scenarios",
+        schema=prompts.SCENARIOS_SCHEMA,
+        purpose="scenarios",
+    )
+    result = await client.complete(request)
+    if not result.ok:
+        return []
+    try:
+        value = parse_object(result.text, "scenarios")
+    except ReplyError:
+        return []
+    return [str(s).strip() for s in value if str(s).strip()][:count] if isinstance(value, list) else []

@@ -1,0 +1,815 @@
+"""A fake OpenAI-compatible HTTP server on loopback, for tests and benchmarks.
+
+It is a real server, not a mock: the real ``openai`` client talks to it over HTTP/1.1.
+Standard library only, so benchmarks and manual trials can use it too::
+
+    with FakeOpenAI(mode="json", latency=0.0) as server:
+        client = openai.OpenAI(base_url=server.base_url, api_key="sk-test")
+        ...
+        server.fail_next(429, retry_after=1)   # the next chat request gets a 429
+        assert server.count == 1
+
+From a shell: ``python tests/fake_openai.py --port 8765 --mode markdown --latency 0.5``.
+
+Endpoints: ``POST /v1/chat/completions`` (plain and ``stream: true`` SSE),
+``GET /v1/models`` and ``GET /v1/models/{id}``.
+
+What the default responder reads from a prompt (any message, in order):
+
+* files as ``<file path="REL/PATH.py">\\n...content...\\n</file>``; the first is the target;
+* an optional line ``Choices: {"dispatch": "registry"}`` (a JSON object), echoed back.
+
+What it answers depends on ``response_format`` and the server's ``mode``:
+
+* ``json`` mode, ``json_schema`` named ``candidate`` (or ``json_object``): the candidate
+  as JSON; ``dimensions`` / ``scenarios``: fixed lists; any other name: ``{}``.
+* ``markdown`` mode (or no ``response_format`` / ``{"type": "text"}`` at all): a candidate
+  as ``# Title``, a summary paragraph, the path line and a fenced ```` ```python ```` block;
+  other schema names as prose followed by a ```` ```json ```` block.
+
+A candidate's new file is the target's content plus one appended function. Its
+*structure* comes from one hash of the messages and its *names* from another, so some
+candidates are structural twins that differ only in names, and others differ in shape.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import hashlib
+import json
+import math
+import re
+import socket
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable
+
+__all__ = ["FakeOpenAI", "default_content", "estimate_tokens", "MODES", "GARBAGE_CONTENT"]
+
+MODES = ("json", "markdown")
+GARBAGE_CONTENT = "I cannot help with that."
+STREAM_PIECE_CHARS = 64
+POLL_INTERVAL = 0.02  # how often serve_forever looks for stop(); the default 0.5 s slows teardown
+
+Responder = Callable[[dict], str]
+
+
+# --------------------------------------------------------------------------------------
+# Reading the prompt
+# --------------------------------------------------------------------------------------
+
+FILE_RE = re.compile(r'<file path="([^"]+)">\n(.*?)\n?</file>', re.DOTALL)
+CHOICES_RE = re.compile(r"^Choices:\s*(\{.*\})\s*$", re.MULTILINE)
+
+
+def message_text(message: dict) -> str:
+    """The text of one chat message, whether ``content`` is a string or a list of parts."""
+    content = message.get("content")
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(part.get("text", "") for part in content if isinstance(part, dict))
+    return ""
+
+
+def prompt_text(body: dict) -> str:
+    """All messages' text, in order, one after the other."""
+    return "\n".join(message_text(m) for m in body.get("messages") or [] if isinstance(m, dict))
+
+
+def estimate_tokens(text: str) -> int:
+    """The fake's token count: ceil(len(text) / 4)."""
+    return math.ceil(len(text) / 4)
+
+
+def prompt_tokens(body: dict) -> int:
+    """Tokens of the prompt: the sum over messages of each message's estimate."""
+    return sum(estimate_tokens(message_text(m)) for m in body.get("messages") or [] if isinstance(m, dict))
+
+
+def target_file(text: str) -> tuple[str, str]:
+    """(path, content) of the first ``<file path=...>`` block, or a placeholder module."""
+    match = FILE_RE.search(text)
+    if match is None:
+        return "module.py", ""
+    return match.group(1), match.group(2)
+
+
+def requested_choices(text: str) -> dict:
+    """The JSON object on a ``Choices: {...}`` line, or ``{}``."""
+    match = CHOICES_RE.search(text)
+    if match is None:
+        return {}
+    try:
+        choices = json.loads(match.group(1))
+    except ValueError:
+        return {}
+    return choices if isinstance(choices, dict) else {}
+
+
+def schema_name(body: dict) -> str | None:
+    """What the request asks for: a json_schema name, "candidate" for json_object, None for text."""
+    response_format = body.get("response_format")
+    if not isinstance(response_format, dict):
+        return None
+    kind = response_format.get("type")
+    if kind == "json_schema":
+        return (response_format.get("json_schema") or {}).get("name") or ""
+    if kind == "json_object":
+        return "candidate"
+    return None
+
+
+# --------------------------------------------------------------------------------------
+# Candidates: an appended function whose structure and names come from two hashes
+# --------------------------------------------------------------------------------------
+
+# Placeholders: fn (function), a/b/c (three distinct local names), s1/s2/s3 (strings), doc.
+STRUCTURES: dict[str, str] = {
+    "guard": '''\
+def {fn}({a}, {b}=None):
+    """{doc}"""
+    if {a} is None:
+        return {b}
+    return {a}
+''',
+    "accumulator": '''\
+def {fn}({a}):
+    """{doc}"""
+    {b} = []
+    for {c} in {a}:
+        {b}.append({c})
+    return {b}
+''',
+    "pipeline": '''\
+def {fn}({a}, *{b}):
+    """{doc}"""
+    for {c} in {b}:
+        {a} = {c}({a})
+    return {a}
+''',
+    "registry": '''\
+def {fn}({a}, {b}="{s1}"):
+    """{doc}"""
+    {c} = {{"{s1}": str, "{s2}": repr}}
+    return {c}[{b}]({a})
+''',
+    "dispatch": '''\
+def {fn}({a}, {b}):
+    """{doc}"""
+    if {b} == "{s1}":
+        return str({a})
+    elif {b} == "{s2}":
+        return repr({a})
+    raise ValueError("{s3}")
+''',
+}
+
+# Disjoint pools, so a, b and c never collide. Each pool is indexed by its own hash bytes.
+NAME_POOLS: dict[str, tuple[str, ...]] = {
+    "fn": ("normalize", "apply_steps", "render_value", "collect", "resolve", "format_record"),
+    "a": ("value", "record", "payload", "entry"),
+    "b": ("fallback", "kind", "steps", "options"),
+    "c": ("step", "element", "table", "handler"),
+    "s1": ("text", "csv", "plain", "short"),
+    "s2": ("repr", "json", "debug", "long"),
+    "s3": ("unknown kind", "unsupported format", "no such mode"),
+    "doc": ("Added by this design.", "A small helper.", "Return the result."),
+}
+
+
+def _digest(salt: str, body: dict) -> bytes:
+    """A stable hash of the request's messages (Python's ``hash`` is salted per process)."""
+    canonical = json.dumps(body.get("messages") or [], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(f"{salt}\0{canonical}".encode()).digest()
+
+
+def pick_structure(body: dict) -> str:
+    """The structure (a key of STRUCTURES) for this request."""
+    digest = _digest("structure", body)
+    names = list(STRUCTURES)
+    return names[int.from_bytes(digest[:8], "big") % len(names)]
+
+
+def pick_names(body: dict) -> dict[str, str]:
+    """The identifiers and literals for this request, from a hash independent of the structure's."""
+    digest = _digest("names", body)
+    return {
+        slot: pool[int.from_bytes(digest[2 * i : 2 * i + 2], "big") % len(pool)]
+        for i, (slot, pool) in enumerate(NAME_POOLS.items())
+    }
+
+
+def appended_function(body: dict) -> tuple[str, str]:
+    """(structure name, source of the function appended to the target file)."""
+    structure = pick_structure(body)
+    return structure, STRUCTURES[structure].format(**pick_names(body))
+
+
+def join_module(original: str, addition: str) -> str:
+    """``original`` unchanged, then ``addition`` as a new top-level definition."""
+    if not original.strip():
+        return addition
+    separator = "\n\n" if original.endswith("\n") else "\n\n\n"
+    return original + separator + addition
+
+
+def candidate_payload(body: dict) -> dict:
+    """The default candidate for a request: the target file with one function appended."""
+    text = prompt_text(body)
+    path, original = target_file(text)
+    structure, function = appended_function(body)
+    number = int.from_bytes(_digest("title", body)[:2], "big") % 100 + 1
+    return {
+        "title": f"Variant {number} ({structure})",
+        "summary": f"Adds a small {structure}-shaped helper to {path}.",
+        "rationale": f"A {structure} keeps the change local; the existing code is untouched.",
+        "choices": requested_choices(text),
+        "files": [{"path": path, "content": join_module(original, function)}],
+    }
+
+
+DIMENSIONS = {
+    "dimensions": [
+        {"name": "dispatch", "values": ["if/elif", "registry", "polymorphism"]},
+        {"name": "state", "values": ["mutable object", "immutable values"]},
+        {"name": "coupling", "values": ["constructor builds", "injected"]},
+    ]
+}
+SCENARIOS = {"scenarios": ["add a YAML output format", "make storage async", "support multiple currencies"]}
+
+
+def default_payload(name: str, body: dict) -> dict:
+    """The JSON object the default responder gives for a schema ``name``."""
+    if name == "candidate":
+        return candidate_payload(body)
+    if name == "dimensions":
+        return json.loads(json.dumps(DIMENSIONS))
+    if name == "scenarios":
+        return json.loads(json.dumps(SCENARIOS))
+    return {}
+
+
+def fence_for(text: str) -> str:
+    """A backtick fence longer than any backtick run inside ``text``."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    return "`" * max(3, longest + 1)
+
+
+def candidate_markdown(candidate: dict) -> str:
+    """A candidate as a model that ignores response_format would write it."""
+    parts = [f"# {candidate['title']}", "", candidate["summary"], ""]
+    for file in candidate["files"]:
+        content = file["content"]
+        fence = fence_for(content)
+        parts += [file["path"], f"{fence}python", content.rstrip("\n"), fence, ""]
+    return "\n".join(parts)
+
+
+def json_markdown(payload: dict) -> str:
+    """A JSON answer wrapped in prose and a ```json fence."""
+    return f"Here is the JSON you asked for.\n\n```json\n{json.dumps(payload, indent=2)}\n```\n"
+
+
+def default_content(body: dict, mode: str = "json") -> str:
+    """The message content the fake answers to a chat request ``body`` in ``mode``."""
+    name = schema_name(body)
+    if name is None:
+        return candidate_markdown(candidate_payload(body))
+    payload = default_payload(name, body)
+    if mode == "json":
+        return json.dumps(payload)
+    if name == "candidate":
+        return candidate_markdown(payload)
+    return json_markdown(payload)
+
+
+# --------------------------------------------------------------------------------------
+# Wire format: OpenAI-shaped replies
+# --------------------------------------------------------------------------------------
+
+
+def usage_of(body: dict, content: str) -> dict:
+    """The ``usage`` object for a request and its reply."""
+    prompt, completion = prompt_tokens(body), estimate_tokens(content)
+    return {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
+
+
+def completion_object(reply_id: str, model: str, body: dict, content: str) -> dict:
+    """A non-streaming ``chat.completion``."""
+    return {
+        "id": reply_id,
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": model,
+        "system_fingerprint": None,
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": content, "refusal": None},
+                "logprobs": None,
+                "finish_reason": "stop",
+            }
+        ],
+        "usage": usage_of(body, content),
+    }
+
+
+def chunk_object(reply_id: str, model: str, delta: dict, finish_reason: str | None = None) -> dict:
+    """One ``chat.completion.chunk`` with a single choice."""
+    return {
+        "id": reply_id,
+        "object": "chat.completion.chunk",
+        "created": int(time.time()),
+        "model": model,
+        "system_fingerprint": None,
+        "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish_reason}],
+    }
+
+
+def error_object(status: int, message: str | None = None) -> dict:
+    """An OpenAI-style error body for an HTTP status."""
+    kinds = {
+        400: ("invalid_request_error", None, "Bad request."),
+        401: ("invalid_request_error", "invalid_api_key", "Incorrect API key provided."),
+        403: ("invalid_request_error", "unsupported_country_region_territory", "Forbidden."),
+        404: ("invalid_request_error", "not_found", "Not found."),
+        408: ("timeout", None, "Request timed out."),
+        409: ("conflict", None, "Conflict."),
+        429: ("requests", "rate_limit_exceeded", "Rate limit reached. Please try again later."),
+        503: ("server_error", None, "The server is overloaded. Please try again later."),
+    }
+    kind, code, default = kinds.get(status, ("server_error", None, f"The server had an error (HTTP {status})."))
+    return {"error": {"message": message or default, "type": kind, "param": None, "code": code}}
+
+
+def sse(obj: Any) -> bytes:
+    """One server-sent event carrying ``obj`` (or a raw string) as data."""
+    data = obj if isinstance(obj, str) else json.dumps(obj)
+    return f"data: {data}\n\n".encode()
+
+
+def pieces(text: str, size: int = STREAM_PIECE_CHARS) -> list[str]:
+    """``text`` cut into streaming deltas (at least one, possibly empty)."""
+    return [text[i : i + size] for i in range(0, len(text), size)] or [""]
+
+
+# --------------------------------------------------------------------------------------
+# Faults
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One queued misbehaviour: kind is "fail", "malformed", "truncate" or "garbage"."""
+
+    kind: str
+    status: int = 200
+    retry_after: float | None = None
+
+
+# --------------------------------------------------------------------------------------
+# HTTP
+# --------------------------------------------------------------------------------------
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """Routes one connection's requests to the FakeOpenAI that owns the server."""
+
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out as separate writes
+    server: _Server
+
+    # -- plumbing ----------------------------------------------------------------------
+
+    @property
+    def fake(self) -> FakeOpenAI:
+        return self.server.fake
+
+    def setup(self) -> None:
+        super().setup()
+        self.server.track(self.connection)
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        finally:
+            self.server.untrack(self.connection)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (stdlib signature)
+        if self.fake.verbose:
+            super().log_message(format, *args)
+
+    def do_GET(self) -> None:
+        self._handle("GET")
+
+    def do_POST(self) -> None:
+        self._handle("POST")
+
+    def _read_body(self) -> Any:
+        """The request body as JSON (None when absent or not JSON)."""
+        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        try:
+            return json.loads(raw) if raw else None
+        except ValueError:
+            return None
+
+    def _handle(self, method: str) -> None:
+        path = self.path.split("?", 1)[0]
+        body = self._read_body()
+        self.fake._record(path, self.headers, body)
+        with self.fake._in_flight():
+            self._route(method, path, body)
+
+    def _route(self, method: str, path: str, body: Any) -> None:
+        self.fake._sleep_latency()
+        if not self.fake._authorized(self.headers.get("Authorization")):
+            self._send_json(401, error_object(401))
+        elif method == "POST" and path == "/v1/chat/completions":
+            self._chat(body)
+        elif method == "GET" and path == "/v1/models":
+            self._send_json(200, {"object": "list", "data": [self.fake._model_object(m) for m in self.fake.models]})
+        elif method == "GET" and path.startswith("/v1/models/"):
+            self._model(path.removeprefix("/v1/models/"))
+        else:
+            self._send_json(404, error_object(404, f"Unknown route: {method} {path}"))
+
+    # -- writing -----------------------------------------------------------------------
+
+    def _send_head(self, status: int, content_type: str, headers: dict[str, str]) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("x-request-id", f"req_fake_{self.fake.count}")
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+
+    def _send_json(self, status: int, obj: Any, headers: dict[str, str] | None = None) -> None:
+        self._send_raw(status, json.dumps(obj).encode(), headers)
+
+    def _send_raw(self, status: int, data: bytes, headers: dict[str, str] | None = None) -> None:
+        self._send_head(status, "application/json", {"Content-Length": str(len(data)), **(headers or {})})
+        self.wfile.write(data)
+
+    def _write_chunk(self, data: bytes) -> None:
+        """One HTTP/1.1 chunk of a ``Transfer-Encoding: chunked`` body."""
+        self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+
+    def _end_chunks(self) -> None:
+        self.wfile.write(b"0\r\n\r\n")
+
+    # -- routes ------------------------------------------------------------------------
+
+    def _model(self, model_id: str) -> None:
+        if model_id in self.fake.models:
+            self._send_json(200, self.fake._model_object(model_id))
+        else:
+            self._send_json(404, error_object(404, f"The model `{model_id}` does not exist."))
+
+    def _chat(self, body: Any) -> None:
+        if not isinstance(body, dict) or not isinstance(body.get("messages"), list):
+            self._send_json(400, error_object(400, "A JSON body with a `messages` list is required."))
+            return
+        fault = self.fake._next_fault()
+        kind = fault.kind if fault is not None else None
+        if fault is not None and kind == "fail":
+            self._fail(fault)
+            return
+        content = GARBAGE_CONTENT if kind == "garbage" else self.fake._content(body)
+        reply_id = f"chatcmpl-fake-{self.fake.count}"
+        model = str(body.get("model") or self.fake.models[0])
+        if body.get("stream"):
+            self._chat_stream(reply_id, model, body, content, kind)
+        else:
+            self._chat_plain(reply_id, model, body, content, kind)
+
+    def _fail(self, fault: Fault) -> None:
+        headers = {} if fault.retry_after is None else {"Retry-After": f"{fault.retry_after:g}"}
+        self._send_json(fault.status, error_object(fault.status), headers)
+
+    def _chat_plain(self, reply_id: str, model: str, body: dict, content: str, fault: str | None) -> None:
+        data = json.dumps(completion_object(reply_id, model, body, content)).encode()
+        if fault == "malformed":
+            self._send_raw(200, b'{"id": "' + reply_id.encode() + b'", "object": "chat.completion", "choices": [oops')
+        elif fault == "truncate":
+            self._send_head(200, "application/json", {"Content-Length": str(len(data))})
+            self.wfile.write(data[: len(data) // 2])
+            self.close_connection = True
+        else:
+            self._send_raw(200, data)
+
+    def _chat_stream(self, reply_id: str, model: str, body: dict, content: str, fault: str | None) -> None:
+        include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
+        extra = {"usage": None} if include_usage else {}
+        stream_headers = {"Transfer-Encoding": "chunked", "Cache-Control": "no-cache"}
+        self._send_head(200, "text/event-stream; charset=utf-8", stream_headers)
+        self._write_chunk(sse({**chunk_object(reply_id, model, {"role": "assistant", "content": ""}), **extra}))
+        deltas = pieces(content)
+        if fault == "truncate":
+            for delta in deltas[: max(1, len(deltas) // 2)]:
+                self._write_chunk(sse({**chunk_object(reply_id, model, {"content": delta}), **extra}))
+            self.close_connection = True  # no [DONE], no terminating chunk: the peer sees a cut body
+            return
+        if fault == "malformed":
+            self._write_chunk(sse('{"id": "' + reply_id + '", "choices": [oops'))
+        for delta in deltas:
+            self._write_chunk(sse({**chunk_object(reply_id, model, {"content": delta}), **extra}))
+        self._write_chunk(sse({**chunk_object(reply_id, model, {}, "stop"), **extra}))
+        if include_usage:
+            final = chunk_object(reply_id, model, {})
+            self._write_chunk(sse({**final, "choices": [], "usage": usage_of(body, content)}))
+        self._write_chunk(sse("[DONE]"))
+        self._end_chunks()
+
+
+class _Server(ThreadingHTTPServer):
+    """A thread per connection; remembers open connections so stop() can cut them."""
+
+    daemon_threads = True
+    request_queue_size = 256  # the default backlog of 5 drops bursts of connects
+
+    def __init__(self, address: tuple[str, int], fake: FakeOpenAI):
+        super().__init__(address, _Handler)
+        self.fake = fake
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+
+    def track(self, connection: socket.socket) -> None:
+        with self._connections_lock:
+            self._connections.add(connection)
+
+    def untrack(self, connection: socket.socket) -> None:
+        with self._connections_lock:
+            self._connections.discard(connection)
+
+    def close_connections(self) -> None:
+        """Shut down every open client connection (idle keep-alive ones included)."""
+        with self._connections_lock:
+            connections = list(self._connections)
+        for connection in connections:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Clients that hang up mid-reply are normal here; report anything else."""
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
+
+
+# --------------------------------------------------------------------------------------
+# The public object
+# --------------------------------------------------------------------------------------
+
+
+class FakeOpenAI:
+    """A fake OpenAI-compatible endpoint on ``127.0.0.1``, served from a daemon thread.
+
+    Args:
+        mode: "json" (honour response_format) or "markdown" (ignore it). Settable later.
+        latency: seconds slept per request before replying. Settable later.
+        api_key: when set, requests without ``Authorization: Bearer <api_key>`` get a 401.
+        responder: ``callable(body) -> str`` giving the message content, instead of the defaults.
+        models: model names listed by ``GET /v1/models`` (replies echo the request's model).
+        port: port to bind (0: an ephemeral one).
+        verbose: log each request to stderr, as http.server does.
+    """
+
+    def __init__(
+        self,
+        mode: str = "json",
+        latency: float = 0.0,
+        *,
+        api_key: str | None = None,
+        responder: Responder | None = None,
+        models: tuple[str, ...] | list[str] = ("fake-model",),
+        port: int = 0,
+        verbose: bool = False,
+    ):
+        self.mode = mode
+        self.latency = latency
+        self.api_key = api_key
+        self.responder = responder
+        self.models = list(models)
+        self.verbose = verbose
+        self._port = port
+        self._lock = threading.Lock()
+        self._requests: list[dict] = []
+        self._faults: collections.deque[Fault] = collections.deque()
+        self._current = 0
+        self._max_in_flight = 0
+        self._stopping = threading.Event()
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle ---------------------------------------------------------------------
+
+    def start(self) -> FakeOpenAI:
+        """Bind and serve in a daemon thread. Returns self."""
+        if self._server is not None:
+            raise RuntimeError("FakeOpenAI is already running")
+        self._stopping.clear()
+        self._server = _Server(("127.0.0.1", self._port), self)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(POLL_INTERVAL,), name="fake-openai", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving, wake sleeping handlers and cut open connections. Idempotent."""
+        server, self._server = self._server, None
+        if server is None:
+            return
+        self._stopping.set()
+        server.shutdown()
+        server.close_connections()
+        server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> FakeOpenAI:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        """The bound port (only while running)."""
+        if self._server is None:
+            raise RuntimeError("FakeOpenAI is not running: call start() or use it as a context manager")
+        return self._server.server_address[1]
+
+    @property
+    def url(self) -> str:
+        """``http://127.0.0.1:PORT`` (no path)."""
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def base_url(self) -> str:
+        """The ``base_url`` for an OpenAI client: ``http://127.0.0.1:PORT/v1``."""
+        return f"{self.url}/v1"
+
+    # -- settings ----------------------------------------------------------------------
+
+    @property
+    def mode(self) -> str:
+        return self._mode
+
+    @mode.setter
+    def mode(self, value: str) -> None:
+        if value not in MODES:
+            raise ValueError(f"mode must be one of {MODES}, not {value!r}")
+        self._mode = value
+
+    # -- faults ------------------------------------------------------------------------
+
+    def fail_next(self, status: int = 429, times: int = 1, retry_after: float | None = None) -> None:
+        """The next ``times`` chat requests get HTTP ``status`` with an OpenAI-style error body.
+
+        With ``retry_after`` (seconds), the reply carries a ``Retry-After`` header.
+        """
+        self._queue(Fault("fail", status, retry_after), times)
+
+    def malformed_next(self, times: int = 1) -> None:
+        """The next chat requests get a 200 whose body (or one stream chunk) is not JSON."""
+        self._queue(Fault("malformed"), times)
+
+    def truncate_next(self, times: int = 1) -> None:
+        """The next chat requests are cut: half a body under a larger Content-Length, or a
+        stream closed after some content chunks, without ``[DONE]``."""
+        self._queue(Fault("truncate"), times)
+
+    def garbage_content_next(self, times: int = 1) -> None:
+        """The next chat requests get a well-formed reply whose content is prose, no JSON or code."""
+        self._queue(Fault("garbage"), times)
+
+    def _queue(self, fault: Fault, times: int) -> None:
+        with self._lock:
+            self._faults.extend([fault] * times)
+
+    def _next_fault(self) -> Fault | None:
+        with self._lock:
+            return self._faults.popleft() if self._faults else None
+
+    @property
+    def pending_faults(self) -> int:
+        """How many queued faults no request has consumed yet."""
+        with self._lock:
+            return len(self._faults)
+
+    # -- the request log ---------------------------------------------------------------
+
+    @property
+    def requests(self) -> list[dict]:
+        """A snapshot of the log: dicts with "path", "headers" (lowercased), "body" (JSON), "time"."""
+        with self._lock:
+            return list(self._requests)
+
+    @property
+    def count(self) -> int:
+        """How many requests arrived (all paths, including rejected ones)."""
+        with self._lock:
+            return len(self._requests)
+
+    @property
+    def max_in_flight(self) -> int:
+        """The most requests that were being handled (latency included) at the same moment."""
+        with self._lock:
+            return self._max_in_flight
+
+    def reset(self) -> None:
+        """Forget the request log, the in-flight high-water mark and any queued faults."""
+        with self._lock:
+            self._requests.clear()
+            self._faults.clear()
+            self._max_in_flight = self._current
+
+    def _record(self, path: str, headers: Any, body: Any) -> None:
+        entry = {
+            "path": path,
+            "headers": {name.lower(): value for name, value in headers.items()},
+            "body": body,
+            "time": time.time(),
+        }
+        with self._lock:
+            self._requests.append(entry)
+
+    def _in_flight(self) -> _InFlight:
+        return _InFlight(self)
+
+    # -- answering ---------------------------------------------------------------------
+
+    def _sleep_latency(self) -> None:
+        if self.latency > 0:
+            self._stopping.wait(self.latency)
+
+    def _authorized(self, authorization: str | None) -> bool:
+        return self.api_key is None or authorization == f"Bearer {self.api_key}"
+
+    def _content(self, body: dict) -> str:
+        if self.responder is not None:
+            return self.responder(body)
+        return default_content(body, self.mode)
+
+    @staticmethod
+    def _model_object(model_id: str) -> dict:
+        return {"id": model_id, "object": "model", "created": 0, "owned_by": "fake-openai"}
+
+
+class _InFlight:
+    """Counts a chat request as in flight for the duration of a ``with`` block."""
+
+    def __init__(self, fake: FakeOpenAI):
+        self.fake = fake
+
+    def __enter__(self) -> None:
+        with self.fake._lock:
+            self.fake._current += 1
+            self.fake._max_in_flight = max(self.fake._max_in_flight, self.fake._current)
+
+    def __exit__(self, *exc_info: object) -> None:
+        with self.fake._lock:
+            self.fake._current -= 1
+
+
+# --------------------------------------------------------------------------------------
+# Manual trials
+# --------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Serve until interrupted: ``python tests/fake_openai.py --port 8765 --mode markdown``."""
+    parser = argparse.ArgumentParser(description="A fake OpenAI-compatible server on 127.0.0.1.")
+    parser.add_argument("--port", type=int, default=8765, help="port (0: any free port)")
+    parser.add_argument("--mode", choices=MODES, default="json")
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds per request")
+    parser.add_argument("--api-key", default=None, help="require this bearer key")
+    parser.add_argument("--model", action="append", dest="models", help="model name (repeatable)")
+    parser.add_argument("--quiet", action="store_true", help="do not log requests")
+    args = parser.parse_args(argv)
+    server = FakeOpenAI(
+        args.mode,
+        args.latency,
+        api_key=args.api_key,
+        models=args.models or ["fake-model"],
+        port=args.port,
+        verbose=not args.quiet,
+    )
+    with server:
+        print(f"OPENAI_BASE_URL={server.base_url}", flush=True)
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            pass
+
+
+if __name__ == "__main__":
+    main()
