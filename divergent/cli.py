@@ -37,7 +37,8 @@ def _store(args):
 
 def _options(args):
     """Explore options from the command line; InputError before anything is written."""
-    from divergent.engine.explore import FIRST_WAVE, Options
+    from divergent.engine.explore import FIRST_WAVE, MODEL_CRITICS, STATIC_CRITICS, Options
+    from divergent.engine.ranking import parse_weights
     from divergent.llm import config
     from divergent.llm.budget import Budget
 
@@ -47,12 +48,27 @@ def _options(args):
         value = getattr(args, flag)
         if value is not None and value <= 0:
             raise InputError(f"--{flag.replace('_', '-')} must be positive")
+    weights = {**config.read_config_file().get("weights", {}), **parse_weights(args.weights)}
+    critics = list(STATIC_CRITICS)
+    settings: dict[str, dict] = {}
+    if args.verify_tests:
+        critics.append("verify")
+        settings["verify"] = {"command": args.verify_tests, "timeout": args.verify_timeout}
     if args.offline:
-        return Options(count=args.candidates, offline=True)
+        return Options(count=args.candidates, offline=True, critics=critics, weights=weights, critic_settings=settings)
     endpoint = config.load(args.model, args.concurrency)
-    requests = args.budget if args.budget is not None else 2 * args.candidates + 1
+    requests = args.budget if args.budget is not None else 3 * args.candidates + 1
     budget = Budget(max_requests=requests, max_tokens=args.budget_tokens, max_usd=args.budget_usd)
-    return Options(explorers=list(FIRST_WAVE), count=args.candidates, offline=False, endpoint=endpoint, budget=budget)
+    return Options(
+        explorers=list(FIRST_WAVE),
+        critics=critics + list(MODEL_CRITICS),
+        count=args.candidates,
+        offline=False,
+        endpoint=endpoint,
+        budget=budget,
+        weights=weights,
+        critic_settings=settings,
+    )
 
 
 def cmd_explore(args) -> int:
@@ -67,6 +83,8 @@ def cmd_explore(args) -> int:
         raise InputError("the interactive app is not built yet: add --headless (and --json for a document)")
     options = _options(args)
     problem = frame(args.target, args.repo, Path.cwd(), goal=args.goal or "", scenarios=args.scenario)
+    if args.criteria:
+        problem.criteria = [c.strip() for c in args.criteria.split(",") if c.strip()]
     if not options.offline:
         estimate = first_wave(problem, options.endpoint, options.count, options.explorers)
         print(estimate.line(options.endpoint.model, options.budget.max_requests), file=sys.stderr)
@@ -296,6 +314,10 @@ def build_parser() -> Parser:
     p.add_argument("--budget-tokens", type=int, help="most tokens, prompt and reply, for the session")
     p.add_argument("--budget-usd", type=float, help="most dollars for the session (by the price table)")
     p.add_argument("--concurrency", type=int, help="requests in flight at once (default 16)")
+    p.add_argument("--weights", help="critic weights, e.g. simplicity=2,change_cost=1 (default 1 each)")
+    p.add_argument("--criteria", help="the judge's criteria, comma-separated (default: readability, testability, fit to the goal)")
+    p.add_argument("--verify-tests", metavar="CMD", help="run CMD (the repo's tests) in a temporary worktree per candidate")
+    p.add_argument("--verify-timeout", type=float, default=300.0, help="seconds before a --verify-tests run fails")
     p.add_argument("--headless", action="store_true", help="no TUI: progress on stderr, a summary on stdout")
     p.add_argument("--json", action="store_true", help="with --headless: one JSON document on stdout")
     p.set_defaults(func=cmd_explore)

@@ -70,6 +70,8 @@ class Problem:
     signatures: list[str] = field(default_factory=list)  # the module's other top-level signatures
     call_sites: list[CallSite] = field(default_factory=list)
     used_names: list[str] = field(default_factory=list)  # public names that callers use
+    scenario_terms: dict[str, list[str]] = field(default_factory=dict)  # scenario -> terms it touches
+    criteria: list[str] = field(default_factory=lambda: ["readability", "testability", "fit to the goal"])
 
 
 @dataclass

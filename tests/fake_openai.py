@@ -251,7 +251,20 @@ def default_payload(name: str, body: dict) -> dict:
         return json.loads(json.dumps(DIMENSIONS))
     if name == "scenarios":
         return json.loads(json.dumps(SCENARIOS))
+    if name == "verdict":
+        return verdict_payload(body)
     return {}
+
+
+VERDICT_RE = re.compile(r"on each criterion: (.+?)\.\n")
+
+
+def verdict_payload(body: dict) -> dict:
+    """A judge's verdicts: one per criterion named in the prompt, picked by a hash of the messages."""
+    found = VERDICT_RE.search(prompt_text(body))
+    criteria = [c.strip() for c in found.group(1).split(",")] if found else ["readability"]
+    digest = _digest("verdict", body)
+    return {"verdicts": {c: ("A", "B", "tie")[digest[i % len(digest)] % 3] for i, c in enumerate(criteria)}}
 
 
 def fence_for(text: str) -> str:

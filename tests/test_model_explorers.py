@@ -36,7 +36,10 @@ def test_headless_first_wave_fills_usage_and_candidates(sample_repo, cli, endpoi
     assert len(models) == 10 and all(c["valid"] for c in models)
     assert {c["explorer"] for c in models} == {"lenses", "dimensions"}
     usage = doc["usage"]
-    assert usage["requests"] == endpoint_env.count == 11
+    wave = [r for r in endpoint_env.requests if r["body"]["response_format"]["json_schema"]["name"] in ("candidate", "dimensions")] if mode == "json" else None
+    assert usage["requests"] == endpoint_env.count
+    if wave is not None:
+        assert len(wave) == 11
     assert usage["input_tokens"] > 0 and usage["output_tokens"] > 0
     assert usage["cost_usd"] > 0  # gpt-4o-mini is in the price table
     dimension = next(c for c in models if c["explorer"] == "dimensions")

@@ -148,3 +148,21 @@ def docstring(body: Node) -> Node | None:
         if first.named_children[0].type == "string":
             return first
     return None
+
+
+def all_definitions(root: Node, prefix: str = "") -> list[tuple[str, Definition]]:
+    """Every class and function at any depth, with its dotted name (``Class.method``)."""
+    out = []
+    for d in definitions(root):
+        name = f"{prefix}{d.name}"
+        out.append((name, d))
+        out += all_definitions(d.body, name + ".")
+    return out
+
+
+def words(identifier: str) -> list[str]:
+    """``renderYamlReport`` / ``render_yaml_report`` -> ["render", "yaml", "report"]."""
+    import re
+
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", identifier)
+    return [w.lower() for w in re.split(r"[_\W]+", spaced) if w]

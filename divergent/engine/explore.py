@@ -12,7 +12,7 @@ from divergent.critics.base import CRITICS, Critic
 from divergent.engine import clustering, ranking
 from divergent.engine.streams import merge
 from divergent.explorers.base import EXPLORERS, ExploreRequest
-from divergent.llm.budget import Budget
+from divergent.llm.budget import Budget, BudgetExhausted
 from divergent.llm.client import EndpointError, ModelClient
 from divergent.llm.config import Endpoint
 from divergent.model import Assessment, Candidate, Event, InputError, Problem
@@ -20,7 +20,8 @@ from divergent.storage.calls import SqliteCallLog, session_usage
 from divergent.storage.store import Store
 
 Emit = Callable[[Event], None]
-STATIC_CRITICS = ("simplicity", "extensibility", "validity")
+STATIC_CRITICS = ("simplicity", "extensibility", "validity", "change_cost")
+MODEL_CRITICS = ("speculative", "judge")
 FIRST_WAVE = ("lenses", "dimensions")
 
 
@@ -33,6 +34,7 @@ class Options:
     endpoint: Endpoint | None = None  # required unless offline
     budget: Budget = field(default_factory=Budget)
     weights: dict[str, float] = field(default_factory=dict)
+    critic_settings: dict[str, dict] = field(default_factory=dict)  # critic name -> attributes to set
 
     @property
     def model(self) -> str:
@@ -69,6 +71,13 @@ def reject_unsafe_paths(candidate: Candidate, repo: Path) -> None:
             candidate.files[safe] = candidate.files.pop(path)
 
 
+def inherited(found: list[Assessment], representative: int) -> list[Assessment]:
+    return [
+        Assessment(a.critic, a.dimension, a.score, {"inherited_from": representative}, f"as #{representative}, its cluster's representative: {a.evidence}")
+        for a in found
+    ]
+
+
 async def assess(candidate: Candidate, problem: Problem, critics: list[Critic]) -> list[Assessment]:
     results = await asyncio.gather(*(critic.assess(candidate, problem) for critic in critics))
     assessments = [a for result in results for a in result]
@@ -86,17 +95,26 @@ class Exploration:
         self.problem = problem
         self.options = options
         self.emit = emit
-        self.critics = [CRITICS.create(name) for name in options.critics]
+        self.critics = []
+        for name in options.critics:
+            critic = CRITICS.create(name)
+            for key, value in options.critic_settings.get(name, {}).items():
+                setattr(critic, key, value)
+            self.critics.append(critic)
         self.candidates: list[Candidate] = []
         self.session = 0
         self.client: ModelClient | None = None
+        self.clusters: list = []
 
     def _event(self, kind: str, **data) -> None:
         self.emit(Event(kind, self.session, data))
 
+    def _critics(self, phase: str) -> list[Critic]:
+        return [c for c in self.critics if getattr(c, "phase", "each") == phase]
+
     async def _score_and_store(self, candidate: Candidate) -> None:
         reject_unsafe_paths(candidate, Path(self.problem.target.repo))
-        assessments = await assess(candidate, self.problem, self.critics)
+        assessments = await assess(candidate, self.problem, self._critics("each"))
         dimension_scores = ranking.scores(assessments)
         overall = ranking.overall(dimension_scores, self.options.weights)
         number = self.store.add_candidate(self.session, candidate, assessments, overall)
@@ -117,7 +135,46 @@ class Exploration:
                 if candidate.id in c.members:
                     candidate.cluster = c.id
         self.store.set_clusters(self.session, clusters)
+        self.clusters = clusters
         self._event("clustered", clusters=len(clusters), candidates=len(self.candidates))
+
+    async def _representatives(self) -> None:
+        """Model critics on each cluster's representative; the other members inherit."""
+        critics = [c for c in self._critics("representatives") if self.client is not None]
+        if not critics:
+            return
+        by_id = {c.id: c for c in self.candidates}
+        medoids = sorted((c.medoid for c in self.clusters), key=lambda m: (not by_id[m].baseline, m))
+        medoids = [m for m in medoids if by_id[m].valid]
+        per = sum(c.planned_requests(self.problem) for c in critics)
+        left = self.options.budget.requests_left
+        if left is not None and per:
+            medoids = medoids[: max(0, left // per)]
+        self._event("critic_plan", critics=[c.name for c in critics], representatives=len(medoids), requests=per * len(medoids))
+
+        async def one(number: int) -> None:
+            try:
+                found = await assess(by_id[number], self.problem, critics)
+            except BudgetExhausted:
+                return
+            self.store.replace_assessments(self.session, number, found)
+            for cluster in self.clusters:
+                if cluster.medoid == number:
+                    for member in cluster.members:
+                        if member != number:
+                            self.store.replace_assessments(self.session, member, inherited(found, number))
+
+        if medoids:
+            await one(medoids[0])  # today's code first: the others are measured against it
+            await asyncio.gather(*(one(m) for m in medoids[1:]))
+
+    def _rank(self) -> None:
+        assessments = self.store.assessments(self.session)
+        vectors = {number: ranking.scores(found) for number, found in assessments.items()}
+        overall = {number: ranking.overall(v, self.options.weights) for number, v in vectors.items()}
+        front = ranking.pareto_front({n: v for n, v in vectors.items() if n != 0})
+        self.store.set_rank(self.session, overall, front)
+        self._event("ranked", pareto=sorted(front))
 
     async def _wave(self) -> None:
         o = self.options
@@ -140,6 +197,9 @@ class Exploration:
             if o.endpoint is None:
                 raise InputError("a model endpoint is needed unless --offline")
             self.client = ModelClient(o.endpoint, o.budget, SqliteCallLog(self.store, self.session))
+            for critic in self.critics:
+                if getattr(critic, "needs_model", False):
+                    critic.client = self.client
         self._event("session_started", target=self.problem.target.spec, commit=self.problem.target.commit, explorers=o.explorers)
         status = "failed"
         try:
@@ -150,11 +210,16 @@ class Exploration:
             status = "stopped"  # keep what was found, then say why
             raise
         finally:
-            if self.client is not None:
-                await self.client.close()
-            if status != "failed":
-                self._cluster()
-            self.store.set_status(self.session, status)
+            try:
+                if status != "failed":
+                    self._cluster()
+                    if status == "done":
+                        await self._representatives()
+                    self._rank()
+            finally:
+                if self.client is not None:
+                    await self.client.close()
+                self.store.set_status(self.session, status)
         self._event("finished", candidates=len(self.candidates) - 1)
         return self.session
 

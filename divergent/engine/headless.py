@@ -42,6 +42,10 @@ class ProgressReporter:
         of = f"/{d['budget']}" if d.get("budget") else ""
         self.requests = f"  [requests {d['requests']}{of}, {d['input_tokens'] + d['output_tokens']} tokens]"
 
+    def on_critic_plan(self, event: Event) -> None:
+        d = event.data
+        self._write(f"model critics: {', '.join(d['critics'])} on {d['representatives']} representatives ({d['requests']} requests)")
+
     def on_clustered(self, event: Event) -> None:
         d = event.data
         self._write(f"clustered {d['candidates']} candidates into {d['clusters']} clusters")

@@ -1,14 +1,32 @@
-"""From score vectors to one overall figure, with the engineer's weights.
+"""From score vectors to one overall figure and a Pareto front, with the engineer's weights.
 
-Validity is a gate, not a weight: an invalid candidate's overall is 0.
+Validity is a gate, not a weight: an invalid candidate's overall is 0 and it is
+never on the front.
 """
 
 from __future__ import annotations
 
-from divergent.model import Assessment
+from divergent.model import Assessment, InputError
 
 GATES = ("validity",)
-DEFAULT_WEIGHTS = {"simplicity": 1.0, "extensibility": 1.0}
+DEFAULT_WEIGHTS = {"simplicity": 1.0, "extensibility": 1.0, "change_cost": 1.0, "judge": 1.0}
+
+
+def parse_weights(text: str | None) -> dict[str, float]:
+    """``simplicity=2,extensibility=1`` -> {"simplicity": 2.0, ...}; InputError on anything else."""
+    weights: dict[str, float] = {}
+    for part in (text or "").split(","):
+        if not part.strip():
+            continue
+        name, sep, value = part.partition("=")
+        try:
+            weight = float(value)
+        except ValueError:
+            weight = -1.0
+        if not sep or not name.strip() or weight < 0:
+            raise InputError(f"bad weight {part.strip()!r}: expected DIMENSION=NUMBER (>= 0), e.g. simplicity=2")
+        weights[name.strip()] = weight
+    return weights
 
 
 def scores(assessments: list[Assessment]) -> dict[str, float]:
@@ -20,9 +38,25 @@ def scores(assessments: list[Assessment]) -> dict[str, float]:
 
 
 def overall(dimension_scores: dict[str, float], weights: dict[str, float] | None = None) -> float:
-    weights = weights or DEFAULT_WEIGHTS
+    weights = {**DEFAULT_WEIGHTS, **(weights or {})}
     if any(dimension_scores.get(g, 1.0) < 1.0 for g in GATES):
         return 0.0
     weighted = [(weights.get(d, 1.0), s) for d, s in dimension_scores.items() if d not in GATES]
     total = sum(w for w, _ in weighted)
     return round(sum(w * s for w, s in weighted) / total, 4) if total else 0.0
+
+
+def dominates(a: dict[str, float], b: dict[str, float], dimensions: list[str]) -> bool:
+    return all(a[d] >= b[d] for d in dimensions) and any(a[d] > b[d] for d in dimensions)
+
+
+def pareto_front(vectors: dict[int, dict[str, float]]) -> set[int]:
+    """Ids whose score vector no other valid vector dominates (over the dimensions all share)."""
+    valid = {i: v for i, v in vectors.items() if all(v.get(g, 1.0) >= 1.0 for g in GATES)}
+    if not valid:
+        return set()
+    shared = set.intersection(*(set(v) for v in valid.values())) - set(GATES) - {"overall"}
+    dimensions = sorted(shared)
+    if not dimensions:
+        return set(valid)
+    return {i for i, v in valid.items() if not any(dominates(o, v, dimensions) for j, o in valid.items() if j != i)}

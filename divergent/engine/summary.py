@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from divergent.critics.judge import agreement_with_marks
 from divergent.engine import ranking
 from divergent.model import Target
 from divergent.storage.calls import session_usage
@@ -15,6 +16,7 @@ def session_document(store: Store, session: int) -> dict[str, Any]:
     row = store.session(session)
     assessments = store.assessments(session)
     overall = store.overall(session)
+    front = store.pareto(session)
     candidates = []
     for c in store.candidates(session):
         scores = ranking.scores(assessments.get(c.id, []))
@@ -27,6 +29,7 @@ def session_document(store: Store, session: int) -> dict[str, Any]:
                 "baseline": c.baseline,
                 "valid": c.valid,
                 "cluster": c.cluster,
+                "pareto": c.id in front,
                 "scores": scores,
             }
         )
@@ -40,6 +43,9 @@ def session_document(store: Store, session: int) -> dict[str, Any]:
             {"id": c.id, "label": c.label, "medoid": c.medoid, "members": c.members} for c in store.clusters(session)
         ],
         "usage": session_usage(store, session).to_dict(),
+        "judge_agreement": agreement_with_marks(
+            {c["id"]: c["scores"]["judge"] for c in candidates if "judge" in c["scores"]}, store.marks(session)
+        ),
     }
 
 
@@ -63,6 +69,7 @@ def candidate_document(store: Store, session: int, number: int) -> dict[str, Any
         "valid": c.valid,
         "invalid_reason": c.invalid_reason,
         "cluster": c.cluster,
+        "pareto": number in store.pareto(session),
         "scores": scores,
         "assessments": [
             {"critic": a.critic, "dimension": a.dimension, "score": a.score, "evidence": a.evidence, "raw": a.raw}

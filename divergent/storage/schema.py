@@ -106,5 +106,15 @@ def _call_cost(db: Database) -> None:
     db["llm_calls"].create_index(["session_id"])
 
 
+@MIGRATIONS(name="0003_pareto_and_marks")
+def _pareto_and_marks(db: Database) -> None:
+    db["candidates"].add_column("pareto", int, not_null_default=0)
+    db["marks"].create(
+        {"session_id": int, "number": int, "mark": int, "at": str},  # mark: +1 thumbs up, -1 down
+        pk=("session_id", "number"),
+        foreign_keys=[("session_id", "sessions", "id")],
+    )
+
+
 def migrate(db: Database) -> None:
     MIGRATIONS.apply(db)

@@ -130,7 +130,7 @@ class Store:
             for table in ("candidate_files", "assessments"):
                 self.db[table].delete_where(f"candidate_id in (select id from candidates where session_id = ?)", [session])
             self.db["candidates"].delete_where("session_id = ?", [session])
-            for table in ("clusters", "events", "scenarios", "llm_calls"):
+            for table in ("clusters", "events", "scenarios", "llm_calls", "marks"):
                 self.db[table].delete_where("session_id = ?", [session])
             self.db["sessions"].delete(session)
 
@@ -226,6 +226,55 @@ class Store:
                 Assessment(r["critic"], r["dimension"], r["score"], json.loads(r["raw"]), r["evidence"])
             )
         return out
+
+    def replace_assessments(self, session: int, number: int, assessments: list[Assessment]) -> None:
+        """Add or replace a candidate's assessments (a later critic pass, a rescore)."""
+        with self.db.atomic():
+            cid = self._candidate_id(session, number)
+            self.db["assessments"].upsert_all(
+                (
+                    {
+                        "candidate_id": cid,
+                        "critic": a.critic,
+                        "dimension": a.dimension,
+                        "score": a.score,
+                        "raw": json.dumps(a.raw),
+                        "evidence": a.evidence,
+                    }
+                    for a in assessments
+                ),
+                pk=("candidate_id", "critic", "dimension"),
+            )
+
+    def set_rank(self, session: int, overall: dict[int, float], pareto: set[int]) -> None:
+        with self.db.atomic():
+            for number, value in overall.items():
+                self.db.execute(
+                    "update candidates set overall = ?, pareto = ? where session_id = ? and number = ?",
+                    [value, int(number in pareto), session, number],
+                )
+
+    def pareto(self, session: int) -> set[int]:
+        return {
+            r["number"] for r in self.db.query("select number from candidates where session_id = ? and pareto = 1", [session])
+        }
+
+    def _candidate_id(self, session: int, number: int) -> int:
+        rows = list(self.db.query("select id from candidates where session_id = ? and number = ?", [session, number]))
+        if not rows:
+            raise InputError(f"no candidate {number} in session {session}")
+        return rows[0]["id"]
+
+    def set_mark(self, session: int, number: int, mark: int) -> None:
+        self._candidate_id(session, number)
+        with self.db.atomic():
+            if mark == 0:
+                self.db["marks"].delete_where("session_id = ? and number = ?", [session, number])
+            else:
+                self.db["marks"].upsert({"session_id": session, "number": number, "mark": mark, "at": now()}, pk=("session_id", "number"))
+
+    def marks(self, session: int) -> dict[int, int]:
+        return {r["number"]: r["mark"] for r in self.db["marks"].rows_where("session_id = ?", [session])}
 
     def overall(self, session: int) -> dict[int, float]:
         return {

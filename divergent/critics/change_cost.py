@@ -1,0 +1,236 @@
+"""Change cost: what likely future changes would cost in each design.
+
+``change_cost`` (static, every candidate): for each scenario, the units it would
+touch, found by the scenario's terms (named by the model once per scenario, or the
+scenario's own words), and their fan-in: ripple = sum of (1 + callers) over them.
+
+``speculative`` (model, each cluster's representative): the model applies each
+scenario to the design for real, and the diff is measured: lines changed inside
+existing units weigh more than lines in new units, and every existing unit touched
+and every public name broken adds to the cost. Both are relative to today's code.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from divergent.context.parsing import parse, text
+from divergent.context.syntax import all_definitions, is_public, parameters, walk, words
+from divergent.critics.base import changed_sources, cost_ratio, ratio_score
+from divergent.explorers.model import prompts
+from divergent.llm.client import ChatRequest
+from divergent.llm.parsing import ReplyError, parse_candidate
+from divergent.model import Assessment, Candidate, Problem
+
+STOP_WORDS = {"add", "make", "the", "new", "support", "with", "for", "and", "into", "from", "more", "that", "other", "output"}
+
+# executable cost weights: editing existing code costs more than adding new code
+EDITED_LINE, NEW_LINE, TOUCHED_UNIT, BROKEN_NAME = 1.0, 0.25, 2.0, 5.0
+
+
+def scenario_terms(scenario: str) -> set[str]:
+    return {w for w in words(scenario) if len(w) >= 3 and w not in STOP_WORDS}
+
+
+def _matches(term: str, word: str) -> bool:
+    stem = term[:5]
+    return word.startswith(stem) or term.startswith(word[:5]) and len(word) >= 4
+
+
+@dataclass(frozen=True)
+class Unit:
+    name: str
+    words: frozenset[str]
+    calls: int  # references to its last name inside the file
+
+
+def units_of(source: str) -> list[Unit]:
+    root = parse(source).root_node
+    mentions: dict[str, int] = {}
+    for n in walk(root):
+        if n.type == "identifier":
+            mentions[text(n)] = mentions.get(text(n), 0) + 1
+    out = []
+    for name, d in all_definitions(root):
+        if d.is_class:
+            continue
+        vocabulary = {w for n in walk(d.node) if n.type == "identifier" for w in words(text(n))}
+        vocabulary |= {w for n in walk(d.node) if n.type == "string" for w in words(text(n))}
+        last = name.rsplit(".", 1)[-1]
+        out.append(Unit(name, frozenset(vocabulary), max(0, mentions.get(last, 0) - 1)))
+    return out
+
+
+def ripple(units: list[Unit], terms: set[str], outside_callers: dict[str, int]) -> tuple[int, list[str]]:
+    touched = [u for u in units if any(_matches(t, w) for t in terms for w in u.words)]
+    total = sum(1 + u.calls + outside_callers.get(u.name.rsplit(".", 1)[-1], 0) for u in touched)
+    return total, [u.name for u in touched]
+
+
+class ChangeCost:
+    """Static: the units each scenario would touch and how far the change ripples."""
+
+    name = "change_cost"
+    dimensions = ("change_cost",)
+
+    async def assess(self, candidate: Candidate, problem: Problem) -> list[Assessment]:
+        if not problem.scenarios:
+            return []
+        outside: dict[str, int] = {}
+        for site in problem.call_sites:
+            outside[site.name] = outside.get(site.name, 0) + 1
+        ratios, raw, parts = [], {}, []
+        changed = changed_sources(candidate, problem)
+        before_units = [u for _, old, _ in changed for u in units_of(old)]
+        after_units = [u for _, _, new in changed for u in units_of(new)]
+        for scenario in problem.scenarios:
+            terms = set(problem.scenario_terms.get(scenario, [])) or scenario_terms(scenario)
+            before, _ = ripple(before_units, terms, outside)
+            after, touched = ripple(after_units, terms, outside)
+            ratios.append(cost_ratio(before, after))
+            raw[scenario] = {"terms": sorted(terms), "ripple_before": before, "ripple_after": after, "touched": touched}
+            parts.append(f"{scenario!r}: ripple {before} → {after} ({len(touched)} units)")
+        return [Assessment(self.name, "change_cost", ratio_score(ratios), raw, "; ".join(parts))]
+
+
+# the speculative change ----------------------------------------------------------
+
+
+def _unit_spans(source: str) -> dict[str, tuple[int, int, str]]:
+    """Functions by dotted name: (first line, last line, text), lines 1-based."""
+    root = parse(source).root_node
+    return {
+        name: (d.outer.start_point[0] + 1, d.outer.end_point[0] + 1, text(d.outer))
+        for name, d in all_definitions(root)
+        if not d.is_class
+    }
+
+
+def _public_signatures(source: str) -> dict[str, int]:
+    root = parse(source).root_node
+    return {
+        name: len([p for p in parameters(d.node) if p.kind != "separator"])
+        for name, d in all_definitions(root)
+        if not d.is_class and all(is_public(part) for part in name.split("."))
+    } | {name: -1 for name, d in all_definitions(root) if d.is_class and is_public(name)}
+
+
+@dataclass(frozen=True)
+class Diff:
+    edited_lines: int  # lines added or removed inside units that existed before
+    new_lines: int  # lines added elsewhere (new units, new statements)
+    touched: tuple[str, ...]  # existing units whose text changed
+    broken: tuple[str, ...]  # public names gone, or whose parameter count changed
+
+    @property
+    def cost(self) -> float:
+        return (
+            EDITED_LINE * self.edited_lines
+            + NEW_LINE * self.new_lines
+            + TOUCHED_UNIT * len(self.touched)
+            + BROKEN_NAME * len(self.broken)
+        )
+
+
+def measure(before: dict[str, str], after: dict[str, str]) -> Diff:
+    """How much of ``before`` a change rewrote to get ``after`` (both: path -> text)."""
+    edited = new = 0
+    touched: list[str] = []
+    broken: list[str] = []
+    for path in sorted(set(before) | set(after)):
+        old = before.get(path, "")
+        fresh = after.get(path, old)
+        if not path.endswith(".py"):
+            continue
+        spans = _unit_spans(old)
+        new_spans = _unit_spans(fresh)
+        touched += [f"{path}:{n}" for n, (_, _, t) in spans.items() if n in new_spans and new_spans[n][2] != t]
+        inside = set()
+        for _, (first, last, _) in spans.items():
+            inside |= set(range(first, last + 1))
+        matcher = difflib.SequenceMatcher(a=old.splitlines(), b=fresh.splitlines(), autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag == "equal":
+                continue
+            removed_inside = sum(1 for line in range(i1 + 1, i2 + 1) if line in inside)
+            added = j2 - j1
+            if tag == "insert" and i1 in inside and i1 + 1 in inside:
+                removed_inside = added  # an insertion between two lines of one unit edits it
+            rewritten = min(added, removed_inside)
+            edited += removed_inside if tag != "insert" else 0
+            edited += rewritten
+            new += added - rewritten
+        had, has = _public_signatures(old), _public_signatures(fresh)
+        broken += [f"{path}:{n}" for n, arity in had.items() if n not in has or (arity >= 0 and has[n] < arity)]
+    return Diff(edited, new, tuple(touched), tuple(broken))
+
+
+APPLY = """Apply this change to the design above, and nothing else: {scenario}
+Keep the design's structure; change only what the change needs. Reply with the same JSON
+object shape, "files" holding the full new content of every file you change."""
+
+
+class Speculative:
+    """Model: apply each scenario to the design for real, and measure the diff."""
+
+    name = "speculative"
+    dimensions = ("change_cost",)
+    phase = "representatives"
+    needs_model = True
+
+    def __init__(self) -> None:
+        self.client = None
+        self._baseline: dict[str, Diff | None] = {}
+
+    def planned_requests(self, problem: Problem) -> int:
+        return len(problem.scenarios)
+
+    async def _apply(self, files: dict[str, str], scenario: str, problem: Problem) -> Diff | None:
+        request = ChatRequest(
+            messages=prompts.messages(
+                problem, APPLY.format(scenario=scenario), [prompts.file_block(p, c) for p, c in sorted(files.items())]
+            ),
+            schema_name="candidate",
+            schema=prompts.CANDIDATE_SCHEMA,
+            temperature=0.0,
+            purpose="speculative",
+        )
+        result = await self.client.complete(request)
+        if not result.ok:
+            return None
+        try:
+            reply = parse_candidate(result.text, problem.target.path)
+        except ReplyError:
+            return None
+        changed = {p: c for p, c in reply.files.items() if p in files or not re.search(r"(^|/)\.\.(/|$)", p)}
+        return measure(files, {**files, **changed})
+
+    async def assess(self, candidate: Candidate, problem: Problem) -> list[Assessment]:
+        if not problem.scenarios or self.client is None:
+            return []
+        ratios, raw, parts = [], {}, []
+        for scenario in problem.scenarios:
+            if scenario not in self._baseline:
+                self._baseline[scenario] = await self._apply(dict(problem.files), scenario, problem)
+            base = self._baseline[scenario]
+            mine = base if candidate.baseline else await self._apply(dict(candidate.files), scenario, problem)
+            if base is None or mine is None:
+                continue
+            ratios.append(cost_ratio(base.cost, mine.cost))
+            raw[scenario] = {
+                "cost_before": base.cost,
+                "cost_after": mine.cost,
+                "edited_lines": mine.edited_lines,
+                "new_lines": mine.new_lines,
+                "touched": list(mine.touched),
+                "broken": list(mine.broken),
+            }
+            parts.append(
+                f"{scenario!r}: cost {base.cost:g} → {mine.cost:g} ({mine.edited_lines} lines edited, "
+                f"{mine.new_lines} new, {len(mine.touched)} units touched, {len(mine.broken)} names broken)"
+            )
+        if not ratios:
+            return []
+        return [Assessment(self.name, "change_cost", ratio_score(ratios), raw, "; ".join(parts))]
