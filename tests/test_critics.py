@@ -552,3 +552,31 @@ def test_moving_the_target_method_out_of_its_class_is_reported():
     assert result.score == 0.0
     # `total` still exists as a function, so only the target check catches it
     assert result.evidence == "Report.total is gone from shop/report.py"
+
+
+def test_a_renamed_method_whose_callers_are_migrated_in_the_same_candidate_is_valid(sample_repo):
+    import asyncio
+    from pathlib import Path
+
+    from divergent.context.problem import frame
+    from divergent.critics.validity import Validity
+    from divergent.model import Candidate
+
+    problem = frame("shop/reports.py::ReportService", str(sample_repo), Path.cwd())
+    today = problem.files["shop/reports.py"]
+    renamed = today.replace("def total_with_tax(self)", "def total_including_tax(self)")
+    cli = (sample_repo / "shop/cli.py").read_text()
+    tests = (sample_repo / "tests/test_reports.py").read_text()
+    half = Candidate("rename only", {"shop/reports.py": renamed})
+    (verdict,) = asyncio.run(Validity().assess(half, problem))
+    assert verdict.score == 0 and "total_with_tax" in verdict.evidence
+    whole = Candidate(
+        "rename and migrate",
+        {
+            "shop/reports.py": renamed,
+            "shop/cli.py": cli.replace("total_with_tax", "total_including_tax"),
+            "tests/test_reports.py": tests.replace("total_with_tax", "total_including_tax"),
+        },
+    )
+    (verdict,) = asyncio.run(Validity().assess(whole, problem))
+    assert verdict.score == 1.0, verdict.evidence

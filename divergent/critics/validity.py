@@ -32,6 +32,16 @@ def error_lines(root: Node) -> list[int]:
     return sorted({n.start_point[0] + 1 for n in walk(root) if n.type == "ERROR" or n.is_missing})
 
 
+def migrated(name: str, candidate: Candidate, problem: Problem) -> bool:
+    """True when the candidate rewrites every caller of ``name`` so that none uses it any more."""
+    callers = {site.path for site in problem.call_sites if site.name == name and site.path != problem.target.path}
+    if not callers or not callers <= set(candidate.files):
+        return False
+    return not any(
+        text(n) == name for path in callers for n in walk(parse(candidate.files[path]).root_node) if n.type == "identifier"
+    )
+
+
 class Validity:
     name = "validity"
     dimensions = ("validity",)
@@ -51,6 +61,7 @@ class Validity:
                 had = defined_names(parse(old).root_node)
                 has = defined_names(root)
                 missing += [name for name in problem.used_names if name in had and name not in has]
+        missing = [name for name in missing if not migrated(name, candidate, problem)]
         if missing:
             problems.append(f"callers use names that are gone: {', '.join(sorted(set(missing)))}")
         return [
