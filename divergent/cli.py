@@ -37,7 +37,7 @@ def _store(args):
 
 def _options(args):
     """Explore options from the command line; InputError before anything is written."""
-    from divergent.engine.explore import FIRST_WAVE, MODEL_CRITICS, STATIC_CRITICS, Options
+    from divergent.engine.session import FIRST_WAVE, MODEL_CRITICS, STATIC_CRITICS, Options
     from divergent.engine.ranking import parse_weights
     from divergent.llm import config
     from divergent.llm.budget import Budget

@@ -14,6 +14,7 @@ CORE = [
     "divergent.model",
     "divergent.plugins",
     "divergent.engine.explore",
+    "divergent.engine.session",
     "divergent.engine.summary",
     "divergent.engine.headless",
     "divergent.critics.simplicity",

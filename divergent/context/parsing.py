@@ -1,21 +1,59 @@
-"""Parsing source text with tree-sitter: one parser per language, cached."""
+"""Parsing source text with tree-sitter: one grammar per language, queries cached."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
+from pathlib import PurePath
 
+import tree_sitter_go
+import tree_sitter_java
+import tree_sitter_javascript
 import tree_sitter_python
+import tree_sitter_rust
+import tree_sitter_typescript
 from tree_sitter import Language, Node, Parser, Query, QueryCursor, Tree
 
-LANGUAGES = {".py": "python"}
+# File suffix -> language name.
+LANGUAGES = {
+    ".py": "python",
+    ".js": "javascript",
+    ".mjs": "javascript",
+    ".cjs": "javascript",
+    ".jsx": "javascript",
+    ".ts": "typescript",
+    ".tsx": "tsx",
+    ".go": "go",
+    ".rs": "rust",
+    ".java": "java",
+}
+
+# Language name -> the grammar wheel's entry point.
+GRAMMARS: dict[str, Callable[[], object]] = {
+    "python": tree_sitter_python.language,
+    "javascript": tree_sitter_javascript.language,
+    "typescript": tree_sitter_typescript.language_typescript,
+    "tsx": tree_sitter_typescript.language_tsx,
+    "go": tree_sitter_go.language,
+    "rust": tree_sitter_rust.language,
+    "java": tree_sitter_java.language,
+}
+
+# A query file whose first line is ``; inherits: LANG`` is read after LANG's file of the same name.
+INHERITS = "; inherits:"
 
 
 @cache
 def language(name: str = "python") -> Language:
-    if name != "python":
+    if name not in GRAMMARS:
         raise ValueError(f"unsupported language: {name}")
-    return Language(tree_sitter_python.language())
+    return Language(GRAMMARS[name]())
+
+
+def language_for(path: str | PurePath) -> str | None:
+    """The language of a file, from its suffix; None when it is not one we read."""
+    return LANGUAGES.get(PurePath(path).suffix.lower())
 
 
 def parse(source: str | bytes, lang: str = "python") -> Tree:
@@ -25,9 +63,16 @@ def parse(source: str | bytes, lang: str = "python") -> Tree:
 
 @cache
 def query(lang: str, name: str) -> Query:
-    """The query ``queries/{lang}-{name}.scm`` shipped with the package."""
+    """The query ``queries/{lang}-{name}.scm`` shipped with the package, compiled once."""
+    return Query(language(lang), _query_text(lang, name))
+
+
+def _query_text(lang: str, name: str) -> str:
     text = resources.files("divergent.context").joinpath(f"queries/{lang}-{name}.scm").read_text()
-    return Query(language(lang), text)
+    first = text.partition("\n")[0]
+    if first.startswith(INHERITS):
+        return "".join(_query_text(parent.strip(), name) + "\n" for parent in first[len(INHERITS) :].split(",")) + text
+    return text
 
 
 def captures(q: Query, node: Node) -> dict[str, list[Node]]:

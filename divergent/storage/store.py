@@ -246,6 +246,22 @@ class Store:
                 pk=("candidate_id", "critic", "dimension"),
             )
 
+    def add_scenario(self, session: int, text: str, source: str = "engineer") -> None:
+        with self.db.atomic():
+            self.db["scenarios"].insert({"session_id": session, "text": text, "source": source})
+
+    def clear_model_assessments(self, session: int, critics: list[str]) -> None:
+        """Forget these critics' verdicts (their inputs changed), so they run again."""
+        if not critics:
+            return
+        marks = ", ".join("?" for _ in critics)
+        with self.db.atomic():
+            self.db.execute(
+                f"delete from assessments where critic in ({marks}) and candidate_id in "
+                "(select id from candidates where session_id = ?)",
+                [*critics, session],
+            )
+
     def set_rank(self, session: int, overall: dict[int, float], pareto: set[int]) -> None:
         with self.db.atomic():
             for number, value in overall.items():

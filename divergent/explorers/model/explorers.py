@@ -107,6 +107,29 @@ class DimensionsExplorer:
             yield candidate
 
 
+class ExpandExplorer:
+    """More designs like a cluster's representative: its choices kept, its details varied."""
+
+    name = "expand"
+
+    async def propose(self, request: ExploreRequest) -> AsyncIterator[Candidate]:
+        client = require_client(request.client, self.name)
+        asks = []
+        for parent in request.parents:
+            choices = ", ".join(f"{k}: {v}" for k, v in parent.choices.items())
+            direction = (
+                f"Another design in the same family as the design above ({parent.title})"
+                + (f", keeping its choices ({choices})" if choices else "")
+                + ": same central idea, different details, names, and decomposition."
+            )
+            if parent.choices:
+                direction += "\n" + prompts.choices_line(parent.choices)
+            for i in range(max(1, request.count)):
+                asks.append(_ask(request, self.name, direction, seed=6000 + i, files=prompts.candidate_files(parent), parents=[parent.id], lens="expand", choices=dict(parent.choices)))
+        async for candidate in fan_out(client, request.problem, asks):
+            yield candidate
+
+
 class NoveltyExplorer:
     """A design unlike every cluster found so far."""
 

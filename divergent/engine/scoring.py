@@ -1,0 +1,54 @@
+"""Checking and scoring one candidate: safe paths first, then every critic at once."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from divergent.context.repo import safe_relative
+from divergent.critics.base import Critic
+from divergent.model import Assessment, Candidate, InputError, Problem
+
+
+def baseline_of(problem: Problem) -> Candidate:
+    return Candidate(
+        title="Today's code",
+        files=dict(problem.files),
+        summary="The code as it is at the session's commit.",
+        explorer="baseline",
+        baseline=True,
+        id=0,
+    )
+
+
+def reject_unsafe_paths(candidate: Candidate, repo: Path) -> None:
+    """Drop files whose paths leave the repository; the candidate stays, marked invalid."""
+    for path in list(candidate.files):
+        try:
+            safe = safe_relative(repo, path)
+        except InputError as error:
+            candidate.files.pop(path)
+            candidate.invalidate(f"rejected file: {error}")
+            continue
+        if safe != path:
+            candidate.files[safe] = candidate.files.pop(path)
+
+
+def inherited(found: list[Assessment], representative: int) -> list[Assessment]:
+    """A representative's model assessments, as the other members of its cluster carry them."""
+    return [
+        Assessment(
+            a.critic, a.dimension, a.score, {"inherited_from": representative},
+            f"as #{representative}, its cluster's representative: {a.evidence}",
+        )
+        for a in found
+    ]
+
+
+async def assess(candidate: Candidate, problem: Problem, critics: list[Critic]) -> list[Assessment]:
+    results = await asyncio.gather(*(critic.assess(candidate, problem) for critic in critics))
+    assessments = [a for result in results for a in result]
+    for a in assessments:
+        if a.dimension == "validity" and a.score < 1.0:
+            candidate.invalidate(a.evidence)
+    return assessments

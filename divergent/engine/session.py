@@ -1,0 +1,341 @@
+"""A session and the commands that steer it: the same for the TUI and headless use.
+
+Every command runs explorers, scores what they propose (each candidate stored the
+moment it is scored), then settles: clusters again, runs the model critics on
+new representatives, and ranks. Each is recorded as an event with its cost in
+requests. Model-only commands raise ``Unavailable`` offline, saying why.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from divergent.critics.base import CRITICS, Critic
+from divergent.engine import clustering, ranking
+from divergent.engine.scoring import assess, baseline_of, inherited, reject_unsafe_paths
+from divergent.engine.streams import merge
+from divergent.explorers.base import EXPLORERS, ExploreRequest
+from divergent.llm.budget import Budget, BudgetExhausted
+from divergent.llm.client import ModelClient
+from divergent.llm.config import Endpoint
+from divergent.model import Candidate, Cluster, Event, InputError, Problem
+from divergent.storage.calls import SqliteCallLog, session_usage
+from divergent.storage.store import Store
+
+Emit = Callable[[Event], None]
+STATIC_CRITICS = ("simplicity", "extensibility", "validity", "change_cost")
+MODEL_CRITICS = ("speculative", "judge")
+FIRST_WAVE = ("lenses", "dimensions")
+
+
+class Unavailable(InputError):
+    """A command that needs what this session lacks (a model endpoint, budget, candidates)."""
+
+
+@dataclass
+class Options:
+    explorers: list[str] = field(default_factory=lambda: ["catalog"])
+    critics: list[str] = field(default_factory=lambda: list(STATIC_CRITICS))
+    count: int = 32
+    offline: bool = True
+    endpoint: Endpoint | None = None  # required unless offline
+    budget: Budget = field(default_factory=Budget)
+    weights: dict[str, float] = field(default_factory=dict)
+    critic_settings: dict[str, dict] = field(default_factory=dict)  # critic name -> attributes to set
+
+    @property
+    def model(self) -> str:
+        return "" if self.offline or self.endpoint is None else self.endpoint.model
+
+
+def shares(count: int, explorers: list[str]) -> dict[str, int]:
+    """Split a wave's candidates across its explorers as evenly as whole numbers allow."""
+    base, extra = divmod(count, len(explorers))
+    return {name: base + (1 if i < extra else 0) for i, name in enumerate(explorers)}
+
+
+class Session:
+    def __init__(self, store: Store, problem: Problem, options: Options, emit: Emit, session: int = 0) -> None:
+        self.store = store
+        self.problem = problem
+        self.options = options
+        self.emit = emit
+        self.session = session
+        self.client: ModelClient | None = None
+        self.candidates: list[Candidate] = []
+        self.clusters: list[Cluster] = []
+        self.critics: list[Critic] = []
+        for name in options.critics:
+            critic = CRITICS.create(name)
+            for key, value in options.critic_settings.get(name, {}).items():
+                setattr(critic, key, value)
+            self.critics.append(critic)
+
+    # opening and closing --------------------------------------------------
+
+    @classmethod
+    async def create(cls, store: Store, problem: Problem, options: Options, emit: Emit) -> Session:
+        if not options.offline and options.endpoint is None:
+            raise InputError("a model endpoint is needed unless --offline")
+        session = store.create_session(problem, options.offline, options.model, options.budget.max_requests or 0)
+        self = cls(store, problem, options, emit, session)
+        self._connect()
+        self._event("session_started", target=problem.target.spec, commit=problem.target.commit, explorers=options.explorers)
+        await self._score_and_store(baseline_of(problem))
+        return self
+
+    @classmethod
+    def open(cls, store: Store, session: int, options: Options, emit: Emit) -> Session:
+        """A saved session, with everything scored before, ready for more commands."""
+        self = cls(store, store.problem(session), options, emit, session)
+        self.candidates = store.candidates(session)
+        self.clusters = store.clusters(session)
+        if not options.offline:
+            spent = session_usage(store, session)
+            options.budget.spent.requests = spent.requests
+            options.budget.spent.input_tokens = spent.input_tokens
+            options.budget.spent.output_tokens = spent.output_tokens
+            options.budget.spent.cost_usd = spent.cost_usd
+        self._connect()
+        return self
+
+    def _connect(self) -> None:
+        if self.options.offline:
+            return
+        self.client = ModelClient(self.options.endpoint, self.options.budget, SqliteCallLog(self.store, self.session))
+        for critic in self.critics:
+            if getattr(critic, "needs_model", False):
+                critic.client = self.client
+
+    async def close(self, status: str = "done") -> None:
+        if self.client is not None:
+            await self.client.close()
+            self.client = None
+        self.store.set_status(self.session, status)
+
+    # events -------------------------------------------------------------------
+
+    def _event(self, kind: str, **data) -> None:
+        self.emit(Event(kind, self.session, data))
+
+    def _requests(self) -> int:
+        return session_usage(self.store, self.session).requests
+
+    def _critics(self, phase: str) -> list[Critic]:
+        return [c for c in self.critics if getattr(c, "phase", "each") == phase]
+
+    def _need_model(self, action: str) -> ModelClient:
+        if self.client is None:
+            raise Unavailable(f"{action} needs a model endpoint: this session runs offline (catalog and static critics)")
+        left = self.options.budget.requests_left
+        if left is not None and left <= 0:
+            raise Unavailable(f"{action}: the request budget of {self.options.budget.max_requests} is spent")
+        return self.client
+
+    def candidate(self, number: int) -> Candidate:
+        for c in self.candidates:
+            if c.id == number:
+                return c
+        raise InputError(f"no candidate {number} in session {self.session}")
+
+    def cluster(self, number: int) -> Cluster:
+        for c in self.clusters:
+            if c.id == number:
+                return c
+        raise InputError(f"no cluster {number} in session {self.session}")
+
+    # scoring and settling ---------------------------------------------------------
+
+    async def _score_and_store(self, candidate: Candidate) -> None:
+        reject_unsafe_paths(candidate, Path(self.problem.target.repo))
+        assessments = await assess(candidate, self.problem, self._critics("each"))
+        dimension_scores = ranking.scores(assessments)
+        overall = ranking.overall(dimension_scores, self.options.weights)
+        number = self.store.add_candidate(self.session, candidate, assessments, overall)
+        self.candidates.append(candidate)
+        self._event(
+            "candidate_scored",
+            number=number,
+            title=candidate.title,
+            explorer=candidate.explorer,
+            valid=candidate.valid,
+            reason=candidate.invalid_reason,
+            scores={**dimension_scores, "overall": overall},
+        )
+
+    def _cluster(self) -> set[int]:
+        """Cluster again; the ids of clusters that hold only candidates new since the last time."""
+        before = {m for c in self.clusters for m in c.members}
+        clusters = clustering.cluster(self.candidates, self.problem.files)
+        by_id = {c.id: c for c in self.candidates}
+        for c in clusters:
+            for member in c.members:
+                by_id[member].cluster = c.id
+        self.store.set_clusters(self.session, clusters)
+        self.clusters = clusters
+        fresh = {c.id for c in clusters if not set(c.members) & before}
+        self._event("clustered", clusters=len(clusters), candidates=len(self.candidates), new=len(fresh))
+        return fresh
+
+    async def _representatives(self) -> None:
+        """Model critics on representatives not yet judged; the other members inherit."""
+        critics = self._critics("representatives") if self.client is not None else []
+        if not critics:
+            return
+        by_id = {c.id: c for c in self.candidates}
+        judged = {n for n, found in self.store.assessments(self.session).items() if any(a.critic in {c.name for c in critics} and not a.raw.get("inherited_from") for a in found)}
+        medoids = sorted((c.medoid for c in self.clusters), key=lambda m: (not by_id[m].baseline, m))
+        todo = [m for m in medoids if by_id[m].valid and m not in judged]
+        per = sum(c.planned_requests(self.problem) for c in critics)
+        left = self.options.budget.requests_left
+        if left is not None and per:
+            todo = todo[: max(0, left // per)]
+        if todo:
+            self._event("critic_plan", critics=[c.name for c in critics], representatives=len(todo), requests=per * len(todo))
+
+        async def one(number: int) -> None:
+            try:
+                found = await assess(by_id[number], self.problem, critics)
+            except BudgetExhausted:
+                return
+            self.store.replace_assessments(self.session, number, found)
+
+        if todo:
+            await one(todo[0])  # today's code first: the others are measured against it
+            await asyncio.gather(*(one(m) for m in todo[1:]))
+        own = self.store.assessments(self.session)
+        names = {c.name for c in critics}
+        for cluster in self.clusters:
+            source = [a for a in own.get(cluster.medoid, []) if a.critic in names and not a.raw.get("inherited_from")]
+            for member in cluster.members:
+                if member != cluster.medoid and source:
+                    self.store.replace_assessments(self.session, member, inherited(source, cluster.medoid))
+
+    def rank(self) -> set[int]:
+        assessments = self.store.assessments(self.session)
+        vectors = {number: ranking.scores(found) for number, found in assessments.items()}
+        overall = {number: ranking.overall(v, self.options.weights) for number, v in vectors.items()}
+        front = ranking.pareto_front({n: v for n, v in vectors.items() if n != 0})
+        self.store.set_rank(self.session, overall, front)
+        self._event("ranked", pareto=sorted(front))
+        return front
+
+    async def settle(self, judge: bool = True) -> None:
+        self._cluster()
+        if judge:
+            await self._representatives()
+        self.rank()
+
+    # running explorers -------------------------------------------------------------
+
+    async def run(self, action: str, requests: list[tuple[str, ExploreRequest]], **detail) -> list[Candidate]:
+        """Run explorers together, score what they propose, settle, and record the action."""
+        spent_before = self._requests() if self.client is not None else 0
+        known = {m for c in self.clusters for m in c.members}
+        made: list[Candidate] = []
+        self._event("action_started", action=action, **detail)
+        streams = [(name, EXPLORERS.create(name).propose(request)) for name, request in requests]
+        finished = False
+        try:
+            async for name, candidate in merge(streams):
+                candidate.id = self.store.next_number(self.session)
+                self._event("candidate_added", number=candidate.id, title=candidate.title, explorer=name)
+                if self.client is not None:
+                    self._event("usage", **session_usage(self.store, self.session).to_dict(), budget=self.options.budget.max_requests)
+                await self._score_and_store(candidate)
+                made.append(candidate)
+            finished = True
+        finally:
+            # after a stop or a failure: cluster and rank what there is, spend nothing more
+            await self.settle(judge=finished)
+            cost = (self._requests() - spent_before) if self.client is not None else 0
+            self._novelty(made, known)
+            self.store.add_event(self.session, action, {**detail, "candidates": [c.id for c in made]}, cost)
+            self._event("action_finished", action=action, candidates=len(made), requests=cost, discovery=self.discovery())
+        return made
+
+    def _novelty(self, made: list[Candidate], known: set[int]) -> None:
+        """A novelty candidate that joined a cluster of earlier candidates is a miss."""
+        novel = [c for c in made if c.explorer == "novelty"]
+        if not novel:
+            return
+        members = {m: cl for cl in self.clusters for m in cl.members}
+        misses = [c.id for c in novel if set(members[c.id].members) & known]
+        self._event("novelty", asked=len(novel), misses=len(misses))
+
+    def discovery(self) -> dict[str, int]:
+        return {"requests": self._requests() if self.client is not None else 0, "clusters": len(self.clusters)}
+
+    def _request(self, count: int, **fields) -> ExploreRequest:
+        return ExploreRequest(self.problem, count=count, client=self.client, **fields)
+
+    # the commands ----------------------------------------------------------------------
+
+    async def first_wave(self, count: int | None = None) -> list[Candidate]:
+        count = count or self.options.count
+        counts = shares(count, self.options.explorers)
+        covered = [c.choices for c in self.candidates if c.choices]
+        requests = [(name, self._request(counts[name], covered=covered)) for name in self.options.explorers]
+        return await self.run("first_wave", requests, count=count)
+
+    async def expand(self, cluster: int, count: int = 4) -> list[Candidate]:
+        self._need_model("expand")
+        medoid = self.candidate(self.cluster(cluster).medoid)
+        return await self.run("expand", [("expand", self._request(count, parents=[medoid]))], cluster=cluster, count=count)
+
+    async def refine(self, number: int, count: int = 1) -> list[Candidate]:
+        self._need_model("refine")
+        parent = self.candidate(number)
+        evidence = {number: self.store.assessments(self.session, number).get(number, [])}
+        return await self.run("refine", [("refine", self._request(count, parents=[parent], evidence=evidence))], candidate=number)
+
+    async def combine(self, first: int, second: int, count: int = 1) -> list[Candidate]:
+        self._need_model("combine")
+        if first == second:
+            raise InputError("combine needs two different candidates")
+        parents = [self.candidate(first), self.candidate(second)]
+        return await self.run("combine", [("combine", self._request(count, parents=parents))], candidates=[first, second])
+
+    async def new_direction(self, count: int = 1) -> list[Candidate]:
+        self._need_model("new direction")
+        by_id = {c.id: c for c in self.candidates}
+        known = [(c.label, by_id[c.medoid].summary) for c in self.clusters if not by_id[c.medoid].baseline]
+        return await self.run("new_direction", [("novelty", self._request(count, known=known))], count=count)
+
+    async def materialize(self, number: int) -> list[Candidate]:
+        self._need_model("materialize")
+        sketch = self.candidate(number)
+        if sketch.fidelity.value != "sketch":
+            raise InputError(f"candidate {number} is already a full design")
+        return await self.run("materialize", [("materialize", self._request(1, parents=[sketch]))], candidate=number)
+
+    def rescore(self, weights: dict[str, float]) -> set[int]:
+        self.options.weights = {**self.options.weights, **weights}
+        front = self.rank()
+        self.store.add_event(self.session, "rescore", {"weights": self.options.weights})
+        return front
+
+    async def add_scenario(self, text: str) -> None:
+        text = text.strip()
+        if not text:
+            raise InputError("a scenario needs some text")
+        self.problem.scenarios.append(text)
+        self.store.add_scenario(self.session, text)
+        static = [c for c in self._critics("each") if "change_cost" in c.dimensions]
+        for candidate in self.candidates:
+            found = await assess(candidate, self.problem, static)
+            self.store.replace_assessments(self.session, candidate.id, found)
+        self.store.clear_model_assessments(self.session, [c.name for c in self._critics("representatives")])
+        await self._representatives()
+        self.rank()
+        self.store.add_event(self.session, "add_scenario", {"scenario": text})
+
+    def mark(self, number: int, value: int) -> None:
+        if value not in (-1, 0, 1):
+            raise InputError("a mark is +1, -1 or 0")
+        self.candidate(number)
+        self.store.set_mark(self.session, number, value)
+        self.store.add_event(self.session, "mark", {"candidate": number, "mark": value})
