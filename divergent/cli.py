@@ -188,22 +188,25 @@ def cmd_search(args) -> int:
 
 
 def _patch_for(store, session: int, number: int) -> str:
-    from divergent.context.repo import read_at
-    from divergent.storage.patch import unified_patch
+    from divergent.storage.exports import patch
 
-    problem = store.problem(session)
-    candidate = store.candidate(session, number)
-    repo = Path(problem.target.repo)
-    changes = []
-    for path, new in candidate.files.items():
-        old = problem.files.get(path)
-        if old is None and repo.exists():
-            old = read_at(repo, problem.target.commit, path)
-        changes.append((path, old, new))
-    return unified_patch(changes)
+    return patch(store, session, number)
+
+
+def _output_file(value: str, flag: str) -> Path:
+    out = Path(value).expanduser()
+    if out.is_dir():
+        raise InputError(f"{flag} names a directory: {out}")
+    if not out.parent.exists():
+        raise InputError(f"no such directory for {flag}: {out.parent}")
+    return out
 
 
 def cmd_export(args) -> int:
+    from divergent.storage import exports
+
+    if not (args.patch or args.branch or args.adr):
+        raise InputError("say what to export: --patch FILE, --branch NAME or --adr FILE")
     store = _store(args)
     try:
         session = store.resolve_session(args.session)
@@ -211,22 +214,26 @@ def cmd_export(args) -> int:
         candidate = store.candidate(session, number)
         if candidate.baseline:
             raise InputError(f"candidate {number} is today's code: there is nothing to export")
-        patch = _patch_for(store, session, number)
         commit = store.session(session)["commit_sha"]
+        if not candidate.valid:
+            print(f"warning: candidate {number} is invalid ({candidate.invalid_reason})", file=sys.stderr)
+        if args.patch:
+            text = exports.patch(store, session, number)
+            if args.patch == "-":
+                sys.stdout.write(text)
+            else:
+                out = _output_file(args.patch, "--patch")
+                out.write_text(text)
+                print(f"wrote {out} — apply it at {commit[:8]} with: git apply {out}", file=sys.stderr)
+        if args.branch:
+            sha = exports.branch(store, session, number, args.branch)
+            print(f"branch {args.branch} at {sha[:8]} (from {commit[:8]}); your working tree is untouched", file=sys.stderr)
+        if args.adr:
+            out = _output_file(args.adr, "--adr")
+            out.write_text(exports.decision_record(store, session, number))
+            print(f"wrote the decision record {out}", file=sys.stderr)
     finally:
         store.close()
-    if not candidate.valid:
-        print(f"warning: candidate {number} is invalid ({candidate.invalid_reason})", file=sys.stderr)
-    if args.patch == "-":
-        sys.stdout.write(patch)
-        return EXIT_OK
-    out = Path(args.patch).expanduser()
-    if out.is_dir():
-        raise InputError(f"--patch names a directory: {out}")
-    if not out.parent.exists():
-        raise InputError(f"no such directory for the patch: {out.parent}")
-    out.write_text(patch)
-    print(f"wrote {out} — apply it at {commit[:8]} with: git apply {out}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -340,7 +347,9 @@ def build_parser() -> Parser:
     p = sub.add_parser("export", parents=[common], help="export a candidate")
     p.add_argument("session", metavar="SESSION", help="session id, or 'last'")
     p.add_argument("candidate", metavar="CANDIDATE")
-    p.add_argument("--patch", metavar="FILE", required=True, help="write a unified diff ('-' for stdout)")
+    p.add_argument("--patch", metavar="FILE", help="write a unified diff ('-' for stdout)")
+    p.add_argument("--branch", metavar="NAME", help="commit the candidate on a new branch (through a temporary worktree)")
+    p.add_argument("--adr", metavar="FILE", help="write a decision record listing the alternatives weighed")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("metrics", parents=[common], help="the static figures the critics see, per unit")

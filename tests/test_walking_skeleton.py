@@ -68,3 +68,26 @@ def test_sessions_show_and_search_read_what_explore_stored(sample_repo, cli):
     found = cli.json("search", "registry")["results"]
     registry_titles = {c["title"] for c in doc["candidates"] if "Registry" in c["title"]}
     assert registry_titles and {r["title"] for r in found} == registry_titles
+
+
+def test_export_to_a_branch_and_a_decision_record(sample_repo, cli, tmp_path):
+    doc = cli.json("explore", sample_repo / "shop/reports.py::ReportService", "--repo", sample_repo, "--offline", "--headless")
+    (sample_repo / "scratch.txt").write_text("the engineer's own work in progress\n")
+    head_before = git(sample_repo, "rev-parse", "HEAD")
+    status_before = git(sample_repo, "status", "--porcelain")
+    code, _, err = cli("export", doc["session"], "1", "--branch", "divergent/registry", "--adr", tmp_path / "adr.md")
+    assert code == 0, err
+    assert git(sample_repo, "rev-parse", "HEAD") == head_before
+    assert git(sample_repo, "status", "--porcelain") == status_before
+    changed = git(sample_repo, "diff", "--name-only", f"{doc['target']['commit']}..divergent/registry").split()
+    assert changed == ["shop/reports.py"]
+    exported = git(sample_repo, "show", "divergent/registry:shop/reports.py")
+    assert exported == cli.json("show", doc["session"], "1")["files"]["shop/reports.py"]
+    record = (tmp_path / "adr.md").read_text()
+    assert record.startswith(f"# {doc['candidates'][1]['title']}")
+    assert "## Alternatives weighed" in record
+    assert record.count("\n| ") == len(doc["clusters"]) + 1  # a header row and a row per cluster
+    code, _, err = cli("export", doc["session"], "1", "--branch", "divergent/registry")
+    assert code == 2 and "already exists" in err
+    code, _, err = cli("export", doc["session"], "1", "--branch", "--force")
+    assert code == 2 and "branch" in err

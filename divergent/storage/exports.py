@@ -1,0 +1,132 @@
+"""A chosen candidate leaves the session: a patch, a branch, or a decision record.
+
+A branch is made in a temporary worktree: the engineer's working tree and index
+are never touched. Branch names are checked with ``git check-ref-format`` and
+never passed where git could read them as options.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from divergent.context.repo import read_at, safe_relative
+from divergent.engine import ranking
+from divergent.model import InputError
+from divergent.storage.patch import unified_patch
+from divergent.storage.store import Store
+
+
+def patch(store: Store, session: int, number: int) -> str:
+    problem = store.problem(session)
+    candidate = store.candidate(session, number)
+    repo = Path(problem.target.repo)
+    changes = []
+    for path, new in candidate.files.items():
+        old = problem.files.get(path)
+        if old is None and repo.exists():
+            old = read_at(repo, problem.target.commit, path)
+        changes.append((path, old, new))
+    return unified_patch(changes)
+
+
+def _git(repo: Path, *args: str) -> str:
+    done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise InputError(f"git {args[0]} failed: {done.stderr.strip().splitlines()[-1] if done.stderr.strip() else done.returncode}")
+    return done.stdout
+
+
+def check_branch_name(repo: Path, name: str) -> None:
+    if not name or name.startswith("-"):
+        raise InputError(f"not a usable branch name: {name!r}")
+    done = subprocess.run(["git", "-C", str(repo), "check-ref-format", "--branch", name], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise InputError(f"not a valid branch name: {name!r}")
+    exists = subprocess.run(["git", "-C", str(repo), "rev-parse", "--verify", "--quiet", f"refs/heads/{name}"], capture_output=True)
+    if exists.returncode == 0:
+        raise InputError(f"branch {name!r} already exists")
+
+
+def branch(store: Store, session: int, number: int, name: str) -> str:
+    """Commit the candidate on a new branch at the session's commit; returns the new commit's sha."""
+    problem = store.problem(session)
+    candidate = store.candidate(session, number)
+    repo = Path(problem.target.repo)
+    if not repo.exists():
+        raise InputError(f"the session's repository is gone: {repo}")
+    check_branch_name(repo, name)
+    with tempfile.TemporaryDirectory(prefix="divergent-branch-") as scratch:
+        tree = Path(scratch) / "tree"
+        _git(repo, "worktree", "add", "--quiet", "-b", name, str(tree), problem.target.commit)
+        try:
+            for path, content in candidate.files.items():
+                target = tree / safe_relative(tree, path)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(content)
+            _git(tree, "add", "--", *candidate.files)
+            message = f"{candidate.title}\n\n{candidate.summary}\n\nExplored with divergent: session {session}, candidate {number}."
+            _git(tree, "-c", "user.name=divergent", "-c", "user.email=divergent@localhost", "commit", "--quiet", "--no-verify", "-m", message)
+            return _git(tree, "rev-parse", "HEAD").strip()
+        finally:
+            subprocess.run(["git", "-C", str(repo), "worktree", "remove", "--force", str(tree)], capture_output=True)
+            subprocess.run(["git", "-C", str(repo), "worktree", "prune"], capture_output=True)
+
+
+def decision_record(store: Store, session: int, number: int) -> str:
+    """A Markdown decision record: context, the decision, and every alternative weighed."""
+    row = store.session(session)
+    problem = store.problem(session)
+    chosen = store.candidate(session, number)
+    assessments = store.assessments(session)
+    overall = store.overall(session)
+    front = store.pareto(session)
+    clusters = store.clusters(session)
+    candidates = {c.id: c for c in store.candidates(session)}
+
+    def scores(n: int) -> str:
+        s = ranking.scores(assessments.get(n, []))
+        return ", ".join(f"{d} {v:.2f}" for d, v in sorted(s.items())) + f"; overall {overall.get(n, 0):.2f}"
+
+    lines = [
+        f"# {chosen.title}",
+        "",
+        f"Date: {date.today().isoformat()}  ",
+        "Status: accepted  ",
+        f"Target: `{problem.target.spec}` at `{problem.target.commit[:12]}`  ",
+        f"Explored with divergent, session {session} ({len(candidates) - 1} candidates in {len(clusters)} clusters)",
+        "",
+        "## Context",
+        "",
+        problem.goal or "(no goal was stated)",
+    ]
+    if problem.scenarios:
+        lines += ["", "Likely changes the design should make cheap:", *[f"- {s}" for s in problem.scenarios]]
+    lines += [
+        "",
+        "## Decision",
+        "",
+        f"Candidate #{number}: {chosen.summary}",
+        "",
+        chosen.rationale or "",
+        "",
+        f"Scores (0..1, higher is better, today's code 0.50): {scores(number)}.",
+        "",
+        "Evidence:",
+        *[f"- {a.dimension}: {a.evidence}" for a in assessments.get(number, [])],
+        "",
+        "## Alternatives weighed",
+        "",
+        "| cluster | representative | size | scores | Pareto |",
+        "|---|---|---|---|---|",
+    ]
+    for c in clusters:
+        medoid = candidates[c.medoid]
+        lines.append(
+            f"| {c.id} {c.label} | #{c.medoid} {medoid.title} | {len(c.members)} | {scores(c.medoid)} | "
+            f"{'yes' if c.medoid in front else ''} |"
+        )
+    lines += ["", f"Session status when recorded: {row['status']}.", ""]
+    return "\n".join(lines)
