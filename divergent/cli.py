@@ -37,37 +37,19 @@ def _store(args):
 
 def _options(args):
     """Explore options from the command line; InputError before anything is written."""
-    from divergent.engine.session import FIRST_WAVE, MODEL_CRITICS, STATIC_CRITICS, Options
-    from divergent.engine.ranking import parse_weights
-    from divergent.llm import config
-    from divergent.llm.budget import Budget
+    from divergent.engine.session import make_options
 
-    if args.candidates < 1:
-        raise InputError("--candidates must be at least 1")
-    for flag in ("budget", "budget_tokens", "budget_usd"):
-        value = getattr(args, flag)
-        if value is not None and value <= 0:
-            raise InputError(f"--{flag.replace('_', '-')} must be positive")
-    weights = {**config.read_config_file().get("weights", {}), **parse_weights(args.weights)}
-    critics = list(STATIC_CRITICS)
-    settings: dict[str, dict] = {}
-    if args.verify_tests:
-        critics.append("verify")
-        settings["verify"] = {"command": args.verify_tests, "timeout": args.verify_timeout}
-    if args.offline:
-        return Options(count=args.candidates, offline=True, critics=critics, weights=weights, critic_settings=settings)
-    endpoint = config.load(args.model, args.concurrency)
-    requests = args.budget if args.budget is not None else 3 * args.candidates + 1
-    budget = Budget(max_requests=requests, max_tokens=args.budget_tokens, max_usd=args.budget_usd)
-    return Options(
-        explorers=list(FIRST_WAVE),
-        critics=critics + list(MODEL_CRITICS),
-        count=args.candidates,
-        offline=False,
-        endpoint=endpoint,
-        budget=budget,
-        weights=weights,
-        critic_settings=settings,
+    return make_options(
+        offline=args.offline,
+        candidates=args.candidates,
+        model=args.model,
+        concurrency=args.concurrency,
+        budget=args.budget,
+        budget_tokens=args.budget_tokens,
+        budget_usd=args.budget_usd,
+        weights=args.weights,
+        verify_tests=args.verify_tests,
+        verify_timeout=args.verify_timeout,
     )
 
 

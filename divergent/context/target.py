@@ -63,3 +63,16 @@ def resolve(spec: str, repo_arg: str | None, cwd: Path) -> tuple[Target, str]:
     node = definition.outer
     target = Target(str(top), rel, symbol, kind, node.start_point[0] + 1, node.end_point[0] + 1, commit)
     return target, source
+
+
+def symbols(top: Path, commit: str) -> list[str]:
+    """Every ``path::Class``, ``path::Class.method`` and ``path::function`` at a commit, for pickers."""
+    from divergent.context import repo as gitrepo
+    from divergent.context.syntax import all_definitions
+
+    out = []
+    paths = gitrepo.tracked_files(top, commit)
+    for path, source in gitrepo.read_many(top, commit, paths).items():
+        out.append(path)
+        out += [f"{path}::{name}" for name, _ in all_definitions(parse(source).root_node)]
+    return out

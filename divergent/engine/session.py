@@ -51,6 +51,50 @@ class Options:
         return "" if self.offline or self.endpoint is None else self.endpoint.model
 
 
+def make_options(
+    *,
+    offline: bool,
+    candidates: int = 32,
+    model: str | None = None,
+    concurrency: int | None = None,
+    budget: int | None = None,
+    budget_tokens: int | None = None,
+    budget_usd: float | None = None,
+    weights: str | None = None,
+    verify_tests: str | None = None,
+    verify_timeout: float = 300.0,
+) -> Options:
+    """Options from what the engineer typed (flags or the new-exploration form); InputError if amiss."""
+    from divergent.engine.ranking import parse_weights
+    from divergent.llm import config
+
+    if candidates < 1:
+        raise InputError("--candidates must be at least 1")
+    for flag, value in (("budget", budget), ("budget-tokens", budget_tokens), ("budget-usd", budget_usd)):
+        if value is not None and value <= 0:
+            raise InputError(f"--{flag} must be positive")
+    merged = {**config.read_config_file().get("weights", {}), **parse_weights(weights)}
+    critics = list(STATIC_CRITICS)
+    settings: dict[str, dict] = {}
+    if verify_tests:
+        critics.append("verify")
+        settings["verify"] = {"command": verify_tests, "timeout": verify_timeout}
+    if offline:
+        return Options(count=candidates, offline=True, critics=critics, weights=merged, critic_settings=settings)
+    endpoint = config.load(model, concurrency)
+    requests = budget if budget is not None else 3 * candidates + 1
+    return Options(
+        explorers=list(FIRST_WAVE),
+        critics=critics + list(MODEL_CRITICS),
+        count=candidates,
+        offline=False,
+        endpoint=endpoint,
+        budget=Budget(max_requests=requests, max_tokens=budget_tokens, max_usd=budget_usd),
+        weights=merged,
+        critic_settings=settings,
+    )
+
+
 def shares(count: int, explorers: list[str]) -> dict[str, int]:
     """Split a wave's candidates across its explorers as evenly as whole numbers allow."""
     base, extra = divmod(count, len(explorers))

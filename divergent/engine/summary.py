@@ -77,3 +77,10 @@ def candidate_document(store: Store, session: int, number: int) -> dict[str, Any
         ],
         "files": c.files,
     }
+
+
+def discovery(store: Store, session: int) -> list[int]:
+    """1 for each candidate (in arrival order) that founded a new cluster, else 0."""
+    founders = {min(c.members) for c in store.clusters(session)}
+    numbers = sorted(store.overall(session))
+    return [1 if n in founders else 0 for n in numbers if n != 0]

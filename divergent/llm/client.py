@@ -147,6 +147,7 @@ class ModelClient:
         self.semaphore = asyncio.Semaphore(endpoint.concurrency)
         self.schema_supported = True  # turned off for good when a server rejects response_format
         self.answered = 0  # replies received from the server in this run
+        self.in_flight = 0  # requests sent and not yet answered
         self.openai = openai.AsyncOpenAI(
             base_url=endpoint.base_url,
             api_key=endpoint.api_key,
@@ -215,6 +216,7 @@ class ModelClient:
         """(result, delay before a retry or None for no retry; 0 means use backoff)."""
         started = time.perf_counter()
         async with self.semaphore:
+            self.in_flight += 1
             try:
                 # The body goes as extra_body, which the client merges over the typed
                 # fields untouched: its recursive transform of typed params (message
@@ -244,6 +246,8 @@ class ModelClient:
                     raise EndpointError(f"cannot reach the model endpoint at {self.endpoint.base_url or 'api.openai.com'}") from None
                 text, input_tokens, output_tokens = "", 0, 0
                 error, delay = self._describe(failure), retry_after(failure) or 0.0
+            finally:
+                self.in_flight -= 1
         result = self._record(request, params, key, text, input_tokens, output_tokens, started, error)
         return result, delay
 
