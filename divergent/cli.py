@@ -61,12 +61,14 @@ def cmd_explore(args) -> int:
     from divergent.engine.summary import session_document
     from divergent.llm.client import EndpointError
 
-    if not args.headless:
-        raise InputError("the interactive app is not built yet: add --headless (and --json for a document)")
     options = _options(args)
     problem = frame(args.target, args.repo, Path.cwd(), goal=args.goal or "", scenarios=args.scenario)
     if args.criteria:
         problem.criteria = [c.strip() for c in args.criteria.split(",") if c.strip()]
+    if not args.headless:
+        if args.json:
+            raise InputError("--json goes with --headless")
+        return _run_app(args, "explore", problem=problem, options=options)
     if not options.offline:
         estimate = first_wave(problem, options.endpoint, options.count, options.explorers)
         print(estimate.line(options.endpoint.model, options.budget.max_requests), file=sys.stderr)
@@ -85,6 +87,34 @@ def cmd_explore(args) -> int:
         _print_json(document)
     else:
         print(summary_table(document))
+    return EXIT_OK
+
+
+def _run_app(args, mode: str = "home", **start) -> int:
+    from divergent.app.main import DivergentApp, Start
+
+    DivergentApp(getattr(args, "db", None), Start(mode, **start)).run()
+    return EXIT_OK
+
+
+def cmd_open(args) -> int:
+    store = _store(args)
+    try:
+        session = store.resolve_session(args.session)
+    finally:
+        store.close()
+    if args.headless:
+        from divergent.engine.resume import resume_headless
+
+        return resume_headless(args, session)
+    return _run_app(args, "open", session=session)
+
+
+def cmd_serve(args) -> int:
+    from textual_serve.server import Server
+
+    command = f"{sys.executable} -m divergent" + (f" --db {args.db}" if args.db else "")
+    Server(command, host=args.host, port=args.port, title="divergent").serve()
     return EXIT_OK
 
 
@@ -224,19 +254,24 @@ def cmd_export(args) -> int:
 
 def cmd_metrics(args) -> int:
     from divergent.context.metrics import metrics_for_path
+    from divergent.context.parsing import LANGUAGES
 
     root = Path(args.path).expanduser()
     if not root.exists():
         raise InputError(f"no such file or directory: {args.path}")
-    if root.is_file() and root.suffix != ".py":
-        raise InputError(f"{args.path} is not a Python file (divergent reads .py files for now)")
+    if root.is_file() and root.suffix not in LANGUAGES:
+        known = " ".join(sorted(LANGUAGES))
+        raise InputError(f"{args.path}: not a source file divergent reads ({known})")
     units = metrics_for_path(root)
     if args.json:
         _print_json({"units": [u.to_dict() for u in units]})
         return EXIT_OK
-    print(f"{'cc':>3} {'sloc':>5} {'par':>3} {'nest':>4}  {'kind':<8} unit")
+    print(f"{'cc':>3} {'cog':>4} {'sloc':>5} {'par':>3} {'nest':>4} {'surf':>4}  {'kind':<8} unit")
     for u in units:
-        print(f"{u.cyclomatic:>3} {u.sloc:>5} {u.params:>3} {u.max_nesting:>4}  {u.kind:<8} {u.path}:{u.line} {u.name}")
+        print(
+            f"{u.cyclomatic:>3} {u.cognitive:>4} {u.sloc:>5} {u.params:>3} {u.max_nesting:>4} {u.surface:>4}  "
+            f"{u.kind:<8} {u.path}:{u.line} {u.name}"
+        )
     return EXIT_OK
 
 
@@ -311,6 +346,18 @@ def build_parser() -> Parser:
     p.add_argument("--json", action="store_true", help="with --headless: one JSON document on stdout")
     p.set_defaults(func=cmd_explore)
 
+    p = sub.add_parser("open", parents=[common], help="continue a saved session (TUI, or --headless)")
+    p.add_argument("session", metavar="SESSION", help="session id, or 'last'")
+    p.add_argument("--headless", action="store_true", help="no TUI: continue with the autopilot")
+    p.add_argument("--budget", type=int, help="most further model requests")
+    p.add_argument("--json", action="store_true", help="with --headless: one JSON document on stdout")
+    p.set_defaults(func=cmd_open)
+
+    p = sub.add_parser("serve", parents=[common], help="the TUI in a browser (textual-serve, localhost only)")
+    p.add_argument("--host", default="localhost")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(func=cmd_serve)
+
     p = sub.add_parser("sessions", parents=[common], help="list saved sessions")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_sessions)
@@ -355,9 +402,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
     try:
+        if not [a for a in argv if not a.startswith("-")] and not {"-h", "--help", "--version"} & set(argv):
+            common = Parser(prog="divergent")
+            common.add_argument("--db")
+            common.add_argument("--debug", action="store_true")
+            return _run_app(common.parse_args(argv))
         args = build_parser().parse_args(argv)
-        if args.command is None:
-            raise InputError("the interactive app is not built yet: try 'divergent --help'")
         return args.func(args)
     except InputError as error:
         if debug:

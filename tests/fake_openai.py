@@ -253,6 +253,9 @@ def default_payload(name: str, body: dict) -> dict:
         return json.loads(json.dumps(SCENARIOS))
     if name == "verdict":
         return verdict_payload(body)
+    if name == "units":
+        found = re.search(r"^Units: (.+)$", prompt_text(body), re.M)
+        return {"units": [u.strip() for u in found.group(1).split(",")][:2] if found else []}
     return {}
 
 

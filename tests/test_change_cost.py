@@ -98,14 +98,24 @@ def test_measure_removed_or_narrowed_public_names_are_broken():
     assert measure({"m.py": BEFORE}, {"m.py": BEFORE}).cost == 0
 
 
-def test_static_ripple_follows_the_scenario_words(sample_repo):
-    problem = frame("shop/reports.py::ReportService", str(sample_repo), Path.cwd(), scenarios=["support a discount code"])
-    (assessment,) = asyncio.run(ChangeCost().assess(Candidate("same", dict(problem.files)), problem))
-    raw = assessment.raw["support a discount code"]
-    # add_order, line_total and rows mention discounts, and so does the table __init__
-    # creates; render, report and the money formatting do not
-    assert set(raw["touched"]) == {
-        "ReportService.__init__", "ReportService.add_order", "ReportService.line_total", "ReportService.rows",
-    }
-    assert assessment.score == 0.5
-    assert asyncio.run(ChangeCost().assess(Candidate("x", dict(problem.files)), frame("shop/reports.py", str(sample_repo), Path.cwd()))) == []
+def test_static_ripple_follows_the_units_the_engineer_names(sample_repo):
+    scenario = "support a discount code => ReportService.add_order, line_total"
+    problem = frame("shop/reports.py::ReportService", str(sample_repo), Path.cwd(), scenarios=[scenario])
+    assert problem.scenarios == ["support a discount code"]
+    assert problem.scenario_terms == {"support a discount code": ["ReportService.add_order", "line_total"]}
+    today = problem.files["shop/reports.py"]
+    (same,) = asyncio.run(ChangeCost().assess(Candidate("same", dict(problem.files)), problem))
+    raw = same.raw["support a discount code"]
+    # add_order: 1 + its callers (cli.py 2, the sample's tests 8); line_total: 1 + 2 calls inside the file + 1 test
+    assert set(raw["touched"]) == {"ReportService.add_order", "ReportService.line_total"}
+    assert raw["ripple_before"] == raw["ripple_after"] == (1 + 2 + 8) + (1 + 2 + 1)
+    assert same.score == 0.5
+    # a design that calls line_total from one more place spreads a change to it further
+    busier = today.replace("        subtotal = sum(", "        self.line_total(1, 1, 0)\n        subtotal = sum(")
+    (worse,) = asyncio.run(ChangeCost().assess(Candidate("busier", {"shop/reports.py": busier}), problem))
+    assert worse.raw["support a discount code"]["ripple_after"] == raw["ripple_before"] + 1 and worse.score < 0.5
+
+
+def test_no_named_units_means_no_static_verdict(sample_repo):
+    problem = frame("shop/reports.py", str(sample_repo), Path.cwd(), scenarios=["add a YAML output format"])
+    assert asyncio.run(ChangeCost().assess(Candidate("x", dict(problem.files)), problem)) == []

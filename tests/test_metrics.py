@@ -616,9 +616,11 @@ def test_to_dict() -> None:
         "line": 1,
         "end_line": 2,
         "cyclomatic": 1,
+        "cognitive": 0,
         "sloc": 2,
         "params": 1,
         "max_nesting": 0,
+        "surface": 0,
     }
 
 
@@ -640,11 +642,15 @@ def test_totals() -> None:
         )
     )
     # f: cc 2, 2 params, sloc 4, nesting 1; C.m: cc 4, 3 params, sloc 4, nesting 2; C: cc 5, sloc 5
+    # cognitive f: if 1; C.m: for 1 + nested if 2 + or 1
     assert totals(units) == {
         "units": 3,
         "cyclomatic_total": 6,
         "cyclomatic_max": 4,
         "cyclomatic_mean": 3.0,
+        "cognitive_total": 5,
+        "cognitive_max": 4,
+        "cognitive_mean": 2.5,
         "sloc": 9,
         "params_mean": 2.5,
         "max_nesting": 2,
@@ -654,6 +660,9 @@ def test_totals() -> None:
         "cyclomatic_total": 0,
         "cyclomatic_max": 0,
         "cyclomatic_mean": 0.0,
+        "cognitive_total": 0,
+        "cognitive_max": 0,
+        "cognitive_mean": 0.0,
         "sloc": 0,
         "params_mean": 0.0,
         "max_nesting": 0,

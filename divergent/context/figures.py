@@ -23,8 +23,8 @@ Cognitive (every enclosing unit's figure: a function's includes its nested ones)
     ``@cognitive.structural`` adds 1 + the nesting level; ``@cognitive.hybrid``
     adds 1; ``@cognitive.nest`` raises the level of what it holds by one;
     ``@cognitive.else`` adds 1 and raises the level of what it holds;
-    ``@elseif`` marks an ``if`` that continues an ``else``: it adds 1 and
-    neither nests nor counts as a block; ``@cognitive.logical`` is a logical
+    ``@elseif`` marks an ``if`` that continues an ``else`` (and that ``else``):
+    together they add 1, and neither nests nor counts as a block; ``@cognitive.logical`` is a logical
     operator whose run of like operators adds 1, and 1 more at each change of
     operator; ``@cognitive.recursion`` is a callee's name, adding 1 when it
     names the enclosing function.  A nested function sits one level deeper
@@ -54,8 +54,9 @@ from divergent.context.parsing import captures, parse, query, text
 
 # Node types that wrap a definition and belong to it (decorators).
 EXTENT_WRAPPERS = frozenset({"decorated_definition"})
-# Languages whose cyclomatic figure reads a unit's body only (radon), not its
-# signature, decorators and defaults as well (lizard).
+# Languages whose functions' cyclomatic figure reads their body only (radon),
+# not their signature, decorators and defaults as well (lizard).  A class-like
+# unit's reads its body only in every language.
 BODY_ONLY = frozenset({"python"})
 # Languages whose nested function keeps its parent's level when the parent
 # does nothing but return it (SonarQube's Python analyser).
@@ -70,9 +71,6 @@ RECURSION_PER_CALL = frozenset({"go"})
 LOGICAL_OPERATORS = frozenset({"and", "or", "&&", "||", "??"})
 COMMENTS = frozenset({"comment", "line_comment", "block_comment"})
 NAMING_FIELDS = ("name", "key", "left", "property")
-
-# Capture names handled outside the sweep.
-OUTSIDE = frozenset({"comment", "surface", "type"})
 
 ROLES = {
     name: 1 << bit
@@ -123,6 +121,9 @@ class Unit:
     parent: int | None
     is_class: bool
     own_name: str
+    name_start: int
+    outer_class: int | None  # the class-like unit around it
+    line: int  # of its name: annotations and decorators above it are not the unit's
     body_start: int
     qualifier: str = ""
     static: bool = False
@@ -180,7 +181,28 @@ def _entries(found: dict[str, list[Node]]) -> list[list]:
                 entries[node.id] = [start, -node.end_byte, len(entries), node, bit]
             else:
                 entry[4] |= bit
-    return sorted(entries.values())
+    ordered = sorted(entries.values())
+    for i in range(1, len(ordered)):
+        if ordered[i][:2] == ordered[i - 1][:2]:
+            _order_ties(ordered, i - 1)
+    return ordered
+
+
+def _order_ties(ordered: list[list], first: int) -> None:
+    """Nodes over the same bytes (a block holding one statement): outer first."""
+    if first > 0 and ordered[first - 1][:2] == ordered[first][:2]:
+        return  # the run was ordered from its start
+    last = first
+    while last + 1 < len(ordered) and ordered[last + 1][:2] == ordered[first][:2]:
+        last += 1
+
+    def depth(entry: list) -> int:
+        count, node = 0, entry[3].parent
+        while node is not None and node.start_byte == entry[0] and -node.end_byte == entry[1]:
+            count, node = count + 1, node.parent
+        return count
+
+    ordered[first : last + 1] = sorted(ordered[first : last + 1], key=depth)
 
 
 class _Sweep:
@@ -190,7 +212,6 @@ class _Sweep:
     node, the cognitive level relative to each enclosing unit, block depth)."""
 
     def __init__(self, lang: str) -> None:
-        self.lang = lang
         self.body_only = lang in BODY_ONLY
         self.wrappers = lang in WRAPPERS
         self.transparent = lang in TRANSPARENT_PARENTHESES
@@ -221,14 +242,18 @@ class _Sweep:
         parent, klass, _, levels, _ = state
         is_class = bool(roles & ROLES["class"])
         body = node.child_by_field_name("body")
+        name = node.child_by_field_name("name")
         index = len(self.units)
         self.units.append(
             Unit(
                 node=node,
                 parent=parent,
                 is_class=is_class,
-                own_name=_field_text(node, "name"),
-                body_start=body.start_byte if self.body_only and body is not None else 0,
+                own_name=text(name) if name is not None else "",
+                name_start=name.start_byte if name is not None else -1,
+                outer_class=klass,
+                line=(name if name is not None else node).start_point.row + 1,
+                body_start=body.start_byte if body is not None and (is_class or self.body_only) else 0,
                 static=bool(roles & ROLES["static"]),
             )
         )
@@ -310,23 +335,26 @@ class _Sweep:
         return node if operator is not None and operator.type in LOGICAL_OPERATORS else None
 
     def _recursion(self, callee: str, levels: tuple) -> None:
-        for unit, _ in levels:
+        """The function so named adds 1, and so does each unit holding it."""
+        for position, (unit, _) in enumerate(levels):
             current = self.units[unit]
-            if current.is_class or current.own_name != callee:
+            if current.is_class or current.own_name != callee or (current.recursive and not self.per_call):
                 continue
-            if self.per_call or not current.recursive:
-                current.cognitive += 1
             current.recursive = True
+            for outer, _ in levels[position:]:
+                self.units[outer].cognitive += 1
 
     def _other(self, node: Node, roles: int, unit: int, klass: int | None) -> None:
         current = self.units[unit]
-        if roles & ROLES["param"]:
+        if roles & ROLES["param"] and not current.is_class:
             current.params += 1
         if roles & ROLES["param.self"]:
             current.self_params = 1
         if roles & (ROLES["member"] | ROLES["member.hidden"]):
             name = text(node)
             hidden = bool(roles & ROLES["member.hidden"])
+            if klass is not None and self.units[klass].name_start == node.start_byte:
+                klass = self.units[klass].outer_class  # a nested type's name: a member of the type around it
             if klass is not None:
                 (self.units[klass].hidden if hidden else self.units[klass].members).add(name)
             elif not hidden:
@@ -424,11 +452,6 @@ WEIGHTS: dict[str, Callable[[Node], int]] = {
 # --- Names, lines ---------------------------------------------------------------
 
 
-def _field_text(node: Node, name: str) -> str:
-    child = node.child_by_field_name(name)
-    return text(child) if child is not None else ""
-
-
 def _own_name(unit: Unit, data: bytes) -> str:
     if unit.own_name:
         return unit.own_name
@@ -455,33 +478,28 @@ def _name_units(units: list[Unit], data: bytes) -> None:
         unit.scope = prefix + unit.qualifier if unit.is_class and unit.qualifier else unit.name
 
 
-def end_line(node: Node) -> int:
-    """Last line holding code: tree-sitter keeps comments that trail a body in it."""
-    while code := [child for child in node.children if child.type not in COMMENTS]:
-        node = code[-1]
-    return node.end_point.row + 1
-
-
 def _comment_rows(comments, lines: list[bytes]) -> set[int]:
-    """0-based rows that hold nothing but comments (and blanks)."""
-    rows = set()
+    """0-based rows that hold nothing but comments and blanks."""
+    spans: dict[int, list[tuple[int, int]]] = {}
     for comment in comments:
         (first, start), (last, end) = comment.start_point, comment.end_point
-        before, after = not lines[first][:start].strip(), not lines[last][end:].strip()
-        rows.update(range(first + 1, last))
-        if before and (after or last > first):
-            rows.add(first)
-        if after and (before or last > first):
-            rows.add(last)
+        for row in range(first, last + 1):
+            spans.setdefault(row, []).append((start if row == first else 0, end if row == last else len(lines[row])))
+    rows = set()
+    for row, taken in spans.items():
+        line, position, rest = lines[row], 0, []
+        for start, end in sorted(taken):
+            rest.append(line[position:start])
+            position = max(position, end)
+        rest.append(line[position:])
+        if not b"".join(rest).strip():
+            rows.add(row)
     return rows
 
 
 def code_rows(lines: list[bytes], comment_rows: set[int]) -> list[int]:
-    """``prefix[r]``: the rows before row ``r`` that hold code."""
-    prefix = [0]
-    total = 0
-    for row, line in enumerate(lines):
-        if row not in comment_rows and line.strip():
-            total += 1
-        prefix.append(total)
-    return prefix
+    """1 for each row that holds code (neither blank nor comment-only), else 0."""
+    code = [1 if line.strip() else 0 for line in lines]
+    for row in comment_rows:
+        code[row] = 0
+    return code

@@ -25,6 +25,12 @@ def module_signatures(source: str, target: Target) -> list[str]:
     return [signature(d) for d in definitions(root) if d.name != own]
 
 
+def split_scenario(text: str) -> tuple[str, list[str]]:
+    """``"add YAML => ReportService.render, report"`` -> ("add YAML", ["ReportService.render", "report"])."""
+    scenario, _, units = text.partition("=>")
+    return scenario.strip(), [u.strip() for u in units.split(",") if u.strip()]
+
+
 def frame(
     spec: str,
     repo_arg: str | None,
@@ -37,10 +43,12 @@ def frame(
     plain, attributes = public_names(source, target)
     others = gitrepo.read_many(top, target.commit, gitrepo.tracked_files(top, target.commit))
     sites = find_call_sites(others, target, plain, attributes)
+    split = [split_scenario(s) for s in scenarios or []]
     return Problem(
         target=target,
         goal=goal,
-        scenarios=list(scenarios or []),
+        scenarios=[text for text, _ in split if text],
+        scenario_terms={text: units for text, units in split if text and units},
         files={target.path: source},
         source=target_source(source, target),
         signatures=module_signatures(source, target),

@@ -43,8 +43,9 @@ def resolve(spec: str, repo_arg: str | None, cwd: Path) -> tuple[Target, str]:
         raise InputError(f"{path} is not inside the repository {top}") from None
     if found.is_dir():
         raise InputError(f"{path} is a directory: name a Python file, optionally with ::Symbol")
-    if Path(rel).suffix not in LANGUAGES:
-        raise InputError(f"{path} is not a Python file (divergent reads .py files for now)")
+    if Path(rel).suffix != ".py":
+        also = " (metrics reads TypeScript, JavaScript, Go, Rust and Java too)" if Path(rel).suffix in LANGUAGES else ""
+        raise InputError(f"{path} is not a Python file: divergent explores .py targets for now{also}")
     commit = gitrepo.head_commit(top)
     source = gitrepo.read_at(top, commit, rel)
     if source is None:

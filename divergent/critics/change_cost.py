@@ -1,8 +1,9 @@
 """Change cost: what likely future changes would cost in each design.
 
 ``change_cost`` (static, every candidate): for each scenario, the units it would
-touch, found by the scenario's terms (named by the model once per scenario, or the
-scenario's own words), and their fan-in: ripple = sum of (1 + callers) over them.
+touch (named by the engineer as ``TEXT => Unit, Unit``, or matched by the model once
+per scenario) and their fan-in: ripple = sum of (1 + callers) over them. With no
+units named, it says nothing rather than guess from words.
 
 ``speculative`` (model, each cluster's representative): the model applies each
 scenario to the design for real, and the diff is measured: lines changed inside
@@ -17,32 +18,20 @@ import re
 from dataclasses import dataclass
 
 from divergent.context.parsing import parse, text
-from divergent.context.syntax import all_definitions, is_public, parameters, walk, words
+from divergent.context.syntax import all_definitions, is_public, parameters, walk
 from divergent.critics.base import changed_sources, cost_ratio, ratio_score
 from divergent.explorers.model import prompts
 from divergent.llm.client import ChatRequest
 from divergent.llm.parsing import ReplyError, parse_candidate
 from divergent.model import Assessment, Candidate, Problem
 
-STOP_WORDS = {"add", "make", "the", "new", "support", "with", "for", "and", "into", "from", "more", "that", "other", "output"}
-
 # executable cost weights: editing existing code costs more than adding new code
 EDITED_LINE, NEW_LINE, TOUCHED_UNIT, BROKEN_NAME = 1.0, 0.25, 2.0, 5.0
 
 
-def scenario_terms(scenario: str) -> set[str]:
-    return {w for w in words(scenario) if len(w) >= 3 and w not in STOP_WORDS}
-
-
-def _matches(term: str, word: str) -> bool:
-    stem = term[:5]
-    return word.startswith(stem) or term.startswith(word[:5]) and len(word) >= 4
-
-
 @dataclass(frozen=True)
 class Unit:
-    name: str
-    words: frozenset[str]
+    name: str  # dotted: Class.method
     calls: int  # references to its last name inside the file
 
 
@@ -54,29 +43,33 @@ def units_of(source: str) -> list[Unit]:
             mentions[text(n)] = mentions.get(text(n), 0) + 1
     out = []
     for name, d in all_definitions(root):
-        if d.is_class:
-            continue
-        vocabulary = {w for n in walk(d.node) if n.type == "identifier" for w in words(text(n))}
-        vocabulary |= {w for n in walk(d.node) if n.type == "string" for w in words(text(n))}
-        last = name.rsplit(".", 1)[-1]
-        out.append(Unit(name, frozenset(vocabulary), max(0, mentions.get(last, 0) - 1)))
+        if not d.is_class:
+            last = name.rsplit(".", 1)[-1]
+            out.append(Unit(name, max(0, mentions.get(last, 0) - 1)))
     return out
 
 
-def ripple(units: list[Unit], terms: set[str], outside_callers: dict[str, int]) -> tuple[int, list[str]]:
-    touched = [u for u in units if any(_matches(t, w) for t in terms for w in u.words)]
+def named(unit: Unit, names: set[str]) -> bool:
+    """``Class.method`` matches itself; a bare ``method`` matches that name in any class."""
+    return unit.name in names or unit.name.rsplit(".", 1)[-1] in {n.rsplit(".", 1)[-1] for n in names if "." not in n}
+
+
+def ripple(units: list[Unit], names: set[str], outside_callers: dict[str, int]) -> tuple[int, list[str]]:
+    touched = [u for u in units if named(u, names)]
     total = sum(1 + u.calls + outside_callers.get(u.name.rsplit(".", 1)[-1], 0) for u in touched)
     return total, [u.name for u in touched]
 
 
 class ChangeCost:
-    """Static: the units each scenario would touch and how far the change ripples."""
+    """Static: the units each scenario touches (named by the engineer or matched by the
+    model once per scenario) and how far a change to them ripples (their callers)."""
 
     name = "change_cost"
     dimensions = ("change_cost",)
 
     async def assess(self, candidate: Candidate, problem: Problem) -> list[Assessment]:
-        if not problem.scenarios:
+        scenarios = [s for s in problem.scenarios if problem.scenario_terms.get(s)]
+        if not scenarios:
             return []
         outside: dict[str, int] = {}
         for site in problem.call_sites:
@@ -85,12 +78,12 @@ class ChangeCost:
         changed = changed_sources(candidate, problem)
         before_units = [u for _, old, _ in changed for u in units_of(old)]
         after_units = [u for _, _, new in changed for u in units_of(new)]
-        for scenario in problem.scenarios:
-            terms = set(problem.scenario_terms.get(scenario, [])) or scenario_terms(scenario)
-            before, _ = ripple(before_units, terms, outside)
-            after, touched = ripple(after_units, terms, outside)
+        for scenario in scenarios:
+            names = set(problem.scenario_terms[scenario])
+            before, _ = ripple(before_units, names, outside)
+            after, touched = ripple(after_units, names, outside)
             ratios.append(cost_ratio(before, after))
-            raw[scenario] = {"terms": sorted(terms), "ripple_before": before, "ripple_after": after, "touched": touched}
+            raw[scenario] = {"units": sorted(names), "ripple_before": before, "ripple_after": after, "touched": touched}
             parts.append(f"{scenario!r}: ripple {before} → {after} ({len(touched)} units)")
         return [Assessment(self.name, "change_cost", ratio_score(ratios), raw, "; ".join(parts))]
 

@@ -128,8 +128,28 @@ class Session:
         self = cls(store, problem, options, emit, session)
         self._connect()
         self._event("session_started", target=problem.target.spec, commit=problem.target.commit, explorers=options.explorers)
+        for scenario in problem.scenarios:
+            await self._match_units(scenario)
         await self._score_and_store(baseline_of(problem))
         return self
+
+    async def _match_units(self, scenario: str) -> None:
+        """Ask the model once which of today's units a scenario touches, unless the engineer said."""
+        if self.client is None or self.problem.scenario_terms.get(scenario):
+            return
+        from divergent.context.parsing import parse
+        from divergent.context.syntax import all_definitions
+        from divergent.explorers.model.scenarios import match_units
+
+        today = self.problem.files[self.problem.target.path]
+        names = [n for n, d in all_definitions(parse(today).root_node) if not d.is_class]
+        try:
+            found = await match_units(self.client, self.problem, scenario, names)
+        except BudgetExhausted:
+            return
+        if found:
+            self.problem.scenario_terms[scenario] = found
+            self.store.set_scenario_units(self.session, scenario, found)
 
     @classmethod
     def open(cls, store: Store, session: int, options: Options, emit: Emit) -> Session:
@@ -363,11 +383,16 @@ class Session:
         return front
 
     async def add_scenario(self, text: str) -> None:
-        text = text.strip()
+        from divergent.context.problem import split_scenario
+
+        text, units = split_scenario(text)
         if not text:
             raise InputError("a scenario needs some text")
         self.problem.scenarios.append(text)
-        self.store.add_scenario(self.session, text)
+        if units:
+            self.problem.scenario_terms[text] = units
+        self.store.add_scenario(self.session, text, units)
+        await self._match_units(text)
         static = [c for c in self._critics("each") if "change_cost" in c.dimensions]
         for candidate in self.candidates:
             found = await assess(candidate, self.problem, static)

@@ -116,5 +116,10 @@ def _pareto_and_marks(db: Database) -> None:
     )
 
 
+@MIGRATIONS(name="0004_scenario_units")
+def _scenario_units(db: Database) -> None:
+    db["scenarios"].add_column("units", str, not_null_default="[]")  # JSON: units the scenario touches
+
+
 def migrate(db: Database) -> None:
     MIGRATIONS.apply(db)

@@ -72,7 +72,8 @@ class Store:
             )
             session = table.last_pk
             for text in problem.scenarios:
-                self.db["scenarios"].insert({"session_id": session, "text": text, "source": "engineer"})
+                units = json.dumps(problem.scenario_terms.get(text, []))
+                self.db["scenarios"].insert({"session_id": session, "text": text, "source": "engineer", "units": units})
         return session
 
     def set_status(self, session: int, status: str) -> None:
@@ -100,11 +101,13 @@ class Store:
         extra = json.loads(row["problem_json"])
         target = Target(**json.loads(row["target_json"]))
         baseline = self.candidate(session, 0)
+        scenarios = list(self.db["scenarios"].rows_where("session_id = ?", [session], order_by="id"))
         return Problem(
             target=target,
             goal=row["goal"],
             constraints=extra.get("constraints", []),
-            scenarios=[r["text"] for r in self.db["scenarios"].rows_where("session_id = ?", [session], order_by="id")],
+            scenarios=[r["text"] for r in scenarios],
+            scenario_terms={r["text"]: json.loads(r["units"]) for r in scenarios if json.loads(r["units"])},
             files=dict(baseline.files),
             source=extra.get("source", ""),
             signatures=extra.get("signatures", []),
@@ -246,9 +249,13 @@ class Store:
                 pk=("candidate_id", "critic", "dimension"),
             )
 
-    def add_scenario(self, session: int, text: str, source: str = "engineer") -> None:
+    def add_scenario(self, session: int, text: str, units: list[str] | None = None, source: str = "engineer") -> None:
         with self.db.atomic():
-            self.db["scenarios"].insert({"session_id": session, "text": text, "source": source})
+            self.db["scenarios"].insert({"session_id": session, "text": text, "source": source, "units": json.dumps(units or [])})
+
+    def set_scenario_units(self, session: int, text: str, units: list[str]) -> None:
+        with self.db.atomic():
+            self.db.execute("update scenarios set units = ? where session_id = ? and text = ?", [json.dumps(units), session, text])
 
     def clear_model_assessments(self, session: int, critics: list[str]) -> None:
         """Forget these critics' verdicts (their inputs changed), so they run again."""

@@ -18,9 +18,12 @@
   (boolean_operator)
   (for_statement)
   (while_statement)
-  (for_in_clause)
-  (if_clause)
 ] @cyclomatic
+; A comprehension's ``for``s and ``if``s (not a case guard's ``if``).
+(list_comprehension [(for_in_clause) (if_clause)] @cyclomatic)
+(set_comprehension [(for_in_clause) (if_clause)] @cyclomatic)
+(dictionary_comprehension [(for_in_clause) (if_clause)] @cyclomatic)
+(generator_expression [(for_in_clause) (if_clause)] @cyclomatic)
 (for_statement alternative: (else_clause) @cyclomatic)
 (while_statement alternative: (else_clause) @cyclomatic)
 (assert_statement) @cyclomatic @cyclomatic.opaque

@@ -33,3 +33,38 @@ async def propose_scenarios(client: ModelClient, problem: Problem, count: int = 
     except ReplyError:
         return []
     return [str(s).strip() for s in value if str(s).strip()][:count] if isinstance(value, list) else []
+
+
+UNITS_SCHEMA = {
+    "type": "object",
+    "properties": {"units": {"type": "array", "items": {"type": "string"}}},
+    "required": ["units"],
+}
+
+
+async def match_units(client: ModelClient, problem: Problem, scenario: str, units: list[str]) -> list[str]:
+    """Which of today's units (dotted names) a scenario would touch; only names that exist."""
+    request = ChatRequest(
+        messages=[
+            {"role": "system", "content": "You predict which code a change touches. Reply with one JSON object only."},
+            {
+                "role": "user",
+                "content": prompts.file_block(problem.target.path, problem.files[problem.target.path])
+                + f"\n\nChange: {scenario}\nUnits: {', '.join(units)}\n\n"
+                'Which of these units would have to be edited for this change? {"units": [...]}',
+            },
+        ],
+        schema_name="units",
+        schema=UNITS_SCHEMA,
+        temperature=0.0,
+        purpose="scenario_units",
+    )
+    result = await client.complete(request)
+    if not result.ok:
+        return []
+    try:
+        value = parse_object(result.text, "units")
+    except ReplyError:
+        return []
+    known = set(units)
+    return [str(u) for u in value if str(u) in known] if isinstance(value, list) else []

@@ -1,0 +1,51 @@
+"""Two candidates side by side: their code, the diff between them, both score vectors."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Label, TabbedContent, TabPane, TextArea
+
+from divergent.app.widgets.diff import DiffView
+from divergent.engine import summary
+from divergent.storage.patch import unified_patch
+
+
+class CompareScreen(Screen):
+    CSS_PATH = "compare.tcss"
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="compare.back")]
+
+    def __init__(self, store, session: int, first: int, second: int) -> None:
+        super().__init__()
+        self.docs = [summary.candidate_document(store, session, n) for n in (first, second)]
+        self.target = store.problem(session).target.path
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with TabbedContent():
+            with TabPane("Side by side", id="tab-side"):
+                with Horizontal():
+                    for doc in self.docs:
+                        with Vertical(classes="side"):
+                            yield Label(f"#{doc['id']} {doc['title']}", classes="side-title")
+                            code = doc["files"].get(self.target) or next(iter(doc["files"].values()), "")
+                            yield TextArea(code, read_only=True, language="python", show_line_numbers=True)
+            with TabPane("Diff between them", id="tab-between"):
+                yield DiffView(id="between")
+            with TabPane("Scores", id="tab-scores"):
+                yield DataTable(id="vectors", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        a, b = self.docs
+        paths = sorted(set(a["files"]) | set(b["files"]))
+        patch = unified_patch([(p, a["files"].get(p), b["files"].get(p, a["files"].get(p, ""))) for p in paths])
+        self.query_one(DiffView).show(patch, "The two candidates are the same.")
+        table = self.query_one("#vectors", DataTable)
+        table.add_columns("dimension", f"#{a['id']}", f"#{b['id']}", "difference")
+        for dimension in sorted(set(a["scores"]) | set(b["scores"])):
+            x, y = a["scores"].get(dimension), b["scores"].get(dimension)
+            difference = f"{y - x:+.2f}" if x is not None and y is not None else ""
+            table.add_row(dimension, f"{x:.2f}" if x is not None else "·", f"{y:.2f}" if y is not None else "·", difference)

@@ -1,0 +1,487 @@
+"""The explore screen: clusters and candidates, their code, diff and critics, and the steering keys.
+
+Engine commands run as async workers (group "engine"); the session's events reach
+the screen as messages and mark it stale, and a timer redraws at most five times a
+second, so keys stay responsive while many requests stream.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Awaitable, Callable
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Label, Sparkline, TabbedContent, TabPane, TextArea
+
+from divergent.app.screens.dialogs import ExportScreen, PromptScreen
+from divergent.app.widgets.critics import CriticBars
+from divergent.app.widgets.diff import DiffView
+from divergent.app.widgets.meter import BudgetMeter
+from divergent.engine import summary
+from divergent.engine.ranking import parse_weights
+from divergent.llm.client import EndpointError
+from divergent.model import Event, InputError
+from divergent.storage.calls import session_usage
+
+# (header, key, width): scores are 0..1 against today's 0.50
+COLUMNS = (
+    ("#", "number", 3),
+    ("design", "title", 27),
+    ("cl", "cluster", 2),
+    ("all", "overall", 4),
+    ("simp", "simplicity", 4),
+    ("ext", "extensibility", 4),
+    ("chg", "change_cost", 4),
+    ("jdg", "judge", 4),
+    ("", "flags", 4),
+)
+TITLE_WIDTH = 27
+SORTABLE = {"overall", "simplicity", "extensibility", "change_cost", "judge", "number"}
+BIN = 4  # candidates per point of the discovery sparkline
+
+
+@dataclass
+class EngineEvent(Message):
+    """An engine event, delivered on the screen's message queue."""
+
+    event: Event
+
+    def can_replace(self, message: Message) -> bool:
+        # progress is coalesced; anything else is kept
+        return isinstance(message, EngineEvent) and message.event.kind == self.event.kind == "usage"
+
+
+class ExploreScreen(Screen):
+    CSS_PATH = "explore.tcss"
+    BINDINGS = [
+        Binding("e", "expand", "Expand", id="explore.expand"),
+        Binding("r", "refine", "Refine", id="explore.refine"),
+        Binding("space", "toggle_pick", "Pick", id="explore.pick"),
+        Binding("c", "combine", "Combine", id="explore.combine"),
+        Binding("n", "new_direction", "New direction", id="explore.new_direction"),
+        Binding("m", "materialize", "Materialize", id="explore.materialize"),
+        Binding("w", "weights", "Weights", id="explore.weights"),
+        Binding("s", "scenario", "Scenario", id="explore.scenario"),
+        Binding("plus,equals_sign", "mark(1)", "👍", id="explore.up"),
+        Binding("minus", "mark(-1)", "👎", id="explore.down"),
+        Binding("a", "autopilot", "Autopilot", id="explore.autopilot"),
+        Binding("x", "stop", "Stop", id="explore.stop"),
+        Binding("v", "compare", "Compare", id="explore.compare"),
+        Binding("p", "pareto", "Pareto", id="explore.pareto"),
+        Binding("ctrl+e", "export", "Export", id="explore.export"),
+        Binding("o", "sort", "Sort", id="explore.sort"),
+        Binding("escape", "back", "Back", id="explore.back"),
+        Binding("1", "pane('tab-code')", "Code", show=False, id="explore.pane_code"),
+        Binding("2", "pane('tab-diff')", "Diff", show=False, id="explore.pane_diff"),
+        Binding("3", "pane('tab-critics')", "Critics", show=False, id="explore.pane_critics"),
+        Binding("4", "pane('tab-scenarios')", "Scenarios", show=False, id="explore.pane_scenarios"),
+    ]
+
+    def __init__(self, opener: Callable[[Callable[[Event], None]], Awaitable], first_wave: bool) -> None:
+        """``opener(emit)`` returns the Session (creating or opening it); first_wave runs one."""
+        super().__init__()
+        self.opener = opener
+        self.run_first_wave = first_wave
+        self.session = None
+        self.document: dict | None = None
+        self.selected: int | None = None
+        self.picked: list[int] = []
+        self.sort_by: str | None = None  # None: grouped by cluster
+        self.stale = False
+        self.busy = ""
+        self.autopilot_on = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="top"):
+            yield BudgetMeter(id="meter")
+            yield Label("discovery (new clusters per candidate)", id="discovery-label")
+            yield Sparkline([0], id="discovery")
+        with Horizontal(id="main"):
+            with Vertical(id="left"):
+                yield DataTable(id="candidates", cursor_type="row", zebra_stripes=True)
+                yield Label("", id="status")
+            with TabbedContent(id="right"):
+                with TabPane("Code", id="tab-code"):
+                    yield TextArea("", id="code", read_only=True, language="python", show_line_numbers=True, soft_wrap=False)
+                with TabPane("Diff", id="tab-diff"):
+                    yield DiffView(id="diff")
+                with TabPane("Critics", id="tab-critics"):
+                    yield CriticBars(id="critics")
+                with TabPane("Scenarios", id="tab-scenarios"):
+                    yield DataTable(id="scenarios", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#candidates", DataTable)
+        for label, key, width in COLUMNS:
+            table.add_column(label, key=key, width=width)
+        scenarios = self.query_one("#scenarios", DataTable)
+        for label in ("scenario", "static ripple", "executable cost", "units touched"):
+            scenarios.add_column(label)
+        self.set_interval(0.2, self.redraw_if_stale)
+        self.set_interval(0.25, self.update_meter)
+        self.start()
+
+    # the engine ------------------------------------------------------------------
+
+    def emit(self, event: Event) -> None:
+        self.post_message(EngineEvent(event))
+
+    @on(EngineEvent)
+    def engine_event(self, message: EngineEvent) -> None:
+        event = message.event
+        if event.kind == "candidate_scored":
+            self.status(f"scored #{event.data['number']} {event.data['title']}")
+        elif event.kind == "critic_plan":
+            d = event.data
+            self.status(f"model critics on {d['representatives']} representatives ({d['requests']} requests)")
+        elif event.kind == "action_finished":
+            d = event.data
+            spent = f" for {d['requests']} requests" if self.session and self.session.client is not None else ""
+            self.status(f"{d['action'].replace('_', ' ')}: {d['candidates']} candidates{spent} · ↑↓ browse, ^p commands")
+        self.stale = True
+
+    @work(group="engine", exclusive=False)
+    async def start(self) -> None:
+        self.busy = "opening"
+        try:
+            self.session = await self.opener(self.emit)
+            self.sub_title = f"session {self.session.session} · {self.session.problem.target.spec}"
+            self.stale = True
+            if self.run_first_wave:
+                await self._guarded("first wave", self.session.first_wave())
+        except (InputError, EndpointError) as error:
+            self.notify(str(error), severity="error", timeout=8)
+        finally:
+            self.busy = ""
+            self.stale = True
+
+    async def _guarded(self, name: str, command: Awaitable) -> None:
+        self.busy = name
+        self.status(f"{name}…")
+        try:
+            await command
+        except EndpointError as error:
+            self.notify(str(error), severity="error", timeout=8)
+        except InputError as error:
+            self.notify(str(error), severity="warning", timeout=6)
+        finally:
+            self.busy = ""
+            self.stale = True
+
+    def command(self, name: str, factory: Callable[[], Awaitable]) -> None:
+        """Run an engine command in a worker; one at a time, and say so when busy."""
+        if self.session is None:
+            self.notify("the session is still opening", severity="warning")
+            return
+        if self.busy:
+            self.notify(f"busy: {self.busy} (x stops it)", severity="warning")
+            return
+        try:
+            awaitable = factory()
+        except InputError as error:
+            self.notify(str(error), severity="warning", timeout=6)
+            return
+        self.run_worker(self._guarded(name, awaitable), group="engine", exclusive=False)
+
+    # drawing ------------------------------------------------------------------------
+
+    def status(self, text: str) -> None:
+        self.query_one("#status", Label).update(text)
+
+    def redraw_if_stale(self) -> None:
+        if self.stale and self.session is not None:
+            self.stale = False
+            self.redraw()
+
+    def redraw(self) -> None:
+        store, session = self.session.store, self.session.session
+        self.document = summary.session_document(store, session)
+        table = self.query_one("#candidates", DataTable)
+        keep = self.selected
+        table.clear()
+        marks = store.marks(session)
+        for row in self.rows(self.document, marks):
+            table.add_row(*row[1:], key=row[0])
+        if keep is None:
+            keep = next((int(k.value[1:]) for k in table.rows if k.value.startswith("c")), None)
+            self.selected = keep
+        if keep is not None and f"c{keep}" in table.rows:
+            table.move_cursor(row=table.get_row_index(f"c{keep}"), animate=False)
+        bins = summary.discovery(store, session)
+        points = [sum(bins[i : i + BIN]) / BIN for i in range(0, len(bins), BIN)] or [0]
+        self.query_one("#discovery", Sparkline).data = points
+        if self.selected is not None:
+            self.show_candidate(self.selected)
+
+    def rows(self, doc: dict, marks: dict[int, int]) -> list[tuple]:
+        variables = self.app.theme_variables
+        better, worse = variables.get("success", "green"), variables.get("error", "red")
+
+        def cell(c: dict, key: str) -> Text | str:
+            value = c["scores"].get(key)
+            if value is None:
+                return "·"
+            style = better if value > 0.5 else worse if value < 0.5 else ""
+            return Text(f"{value:.2f}"[1:] if value < 1 else "1.0", style=style)
+
+        def flags(c: dict) -> str:
+            out = "◆" if c["pareto"] else " "
+            out += "✗" if not c["valid"] else " "
+            out += {1: "+", -1: "−"}.get(marks.get(c["id"], 0), " ")
+            out += "•" if c["id"] in self.picked else " "
+            return out
+
+        def row(c: dict, indent: str = "") -> tuple:
+            title = indent + c["title"]
+            if len(title) > TITLE_WIDTH:
+                title = title[: TITLE_WIDTH - 1] + "…"
+            return (
+                f"c{c['id']}", str(c["id"]), title, str(c["cluster"] or "-"), cell(c, "overall"), cell(c, "simplicity"),
+                cell(c, "extensibility"), cell(c, "change_cost"), cell(c, "judge"), flags(c),
+            )
+
+        candidates = doc["candidates"]
+        if self.sort_by:
+            key = (lambda c: -c["id"]) if self.sort_by == "number" else (lambda c: c["scores"].get(self.sort_by, -1))
+            return [row(c) for c in sorted(candidates, key=key, reverse=True)]
+        by_id = {c["id"]: c for c in candidates}
+        out = []
+        clusters = sorted(doc["clusters"], key=lambda k: -max(by_id[m]["scores"].get("overall", 0) for m in k["members"]))
+        for k in clusters:
+            members = sorted((by_id[m] for m in k["members"]), key=lambda c: -c["scores"].get("overall", 0))
+            if len(members) == 1:
+                out.append(row(members[0]))
+                continue
+            best = members[0]["scores"].get("overall", 0)
+            label = f"▾ {len(members)} like: {k['label']}"
+            label = label if len(label) <= TITLE_WIDTH else label[: TITLE_WIDTH - 1] + "…"
+            out.append((f"k{k['id']}", "", Text(label, style="bold"), str(k["id"]), f"{best:.2f}"[1:], "", "", "", "", ""))
+            out += [row(c, "  ") for c in members]
+        return out
+
+    def update_meter(self) -> None:
+        if self.session is None:
+            return
+        meter = self.query_one(BudgetMeter)
+        offline = self.session.client is None
+        usage = session_usage(self.session.store, self.session.session) if not offline else None
+        meter.show(
+            usage.requests if usage else 0,
+            self.session.options.budget.max_requests,
+            (usage.input_tokens + usage.output_tokens) if usage else 0,
+            usage.cost_usd if usage else 0.0,
+            self.session.client.in_flight if not offline else 0,
+            offline,
+        )
+
+    @on(DataTable.RowHighlighted, "#candidates")
+    def highlighted(self, event: DataTable.RowHighlighted) -> None:
+        key = event.row_key.value or ""
+        if key.startswith("c"):
+            self.selected = int(key[1:])
+            self.show_candidate(self.selected)
+
+    @on(DataTable.HeaderSelected, "#candidates")
+    def header_selected(self, event: DataTable.HeaderSelected) -> None:
+        key = event.column_key.value
+        self.sort_by = None if self.sort_by == key or key not in SORTABLE else key
+        self.stale = True
+
+    def show_candidate(self, number: int) -> None:
+        store, session = self.session.store, self.session.session
+        try:
+            doc = summary.candidate_document(store, session, number)
+        except InputError:
+            return
+        from divergent.storage.exports import patch
+
+        target = self.session.problem.target.path
+        files = doc["files"]
+        code = files.get(target) or next(iter(files.values()), "")
+        area = self.query_one("#code", TextArea)
+        if area.text != code:
+            area.load_text(code)
+        self.query_one(DiffView).show(patch(store, session, number) if number else "", "This is today's code.")
+        self.query_one(CriticBars).show(doc)
+        self.show_scenarios(doc)
+
+    def show_scenarios(self, doc: dict) -> None:
+        table = self.query_one("#scenarios", DataTable)
+        table.clear()
+        static = next((a["raw"] for a in doc["assessments"] if a["critic"] == "change_cost"), {})
+        executable = next((a["raw"] for a in doc["assessments"] if a["critic"] == "speculative"), {})
+        if executable.get("inherited_from") is not None:
+            representative = summary.candidate_document(self.session.store, self.session.session, executable["inherited_from"])
+            executable = next((a["raw"] for a in representative["assessments"] if a["critic"] == "speculative"), {})
+        for scenario in self.session.problem.scenarios:
+            s, e = static.get(scenario, {}), executable.get(scenario, {})
+            ripple = f"{s['ripple_before']} → {s['ripple_after']}" if s else "·"
+            cost = f"{e['cost_before']:g} → {e['cost_after']:g}" if e else "·"
+            touched = ", ".join(e.get("touched", s.get("touched", [])))[:60] or "·"
+            table.add_row(scenario, ripple, cost, touched)
+        if not self.session.problem.scenarios:
+            table.add_row("no scenarios yet: press s to add one", "", "", "")
+
+    # actions -------------------------------------------------------------------------
+
+    def _selected_cluster(self) -> int | None:
+        if self.selected is None or self.document is None:
+            return None
+        return next((c["cluster"] for c in self.document["candidates"] if c["id"] == self.selected), None)
+
+    def action_expand(self) -> None:
+        cluster = self._selected_cluster()
+        if cluster is None:
+            self.notify("select a candidate of the cluster to expand", severity="warning")
+            return
+        self.command("expand", lambda: self.session.expand(cluster, count=4))
+
+    def action_refine(self) -> None:
+        if self.selected is None:
+            return
+        number = self.selected
+        self.command("refine", lambda: self.session.refine(number))
+
+    def action_toggle_pick(self) -> None:
+        if self.selected is None:
+            return
+        if self.selected in self.picked:
+            self.picked.remove(self.selected)
+        else:
+            self.picked = (self.picked + [self.selected])[-2:]
+        self.status(f"picked: {', '.join(f'#{n}' for n in self.picked) or 'none'} (c combines two, v compares)")
+        self.stale = True
+
+    def action_combine(self) -> None:
+        if len(self.picked) != 2:
+            self.notify("pick two candidates with space first", severity="warning")
+            return
+        a, b = self.picked
+        self.command("combine", lambda: self.session.combine(a, b))
+
+    def action_new_direction(self) -> None:
+        self.command("new direction", lambda: self.session.new_direction(count=2))
+
+    def action_materialize(self) -> None:
+        if self.selected is None:
+            return
+        number = self.selected
+        self.command("materialize", lambda: self.session.materialize(number))
+
+    def action_weights(self) -> None:
+        if self.session is None:
+            return
+        current = ",".join(f"{k}={v:g}" for k, v in sorted(self.session.options.weights.items()))
+
+        def apply(text: str | None) -> None:
+            if text is None:
+                return
+            try:
+                front = self.session.rescore(parse_weights(text))
+            except InputError as error:
+                self.notify(str(error), severity="warning")
+                return
+            self.notify(f"re-weighted: {len(front)} on the Pareto front")
+            self.stale = True
+
+        self.app.push_screen(
+            PromptScreen("Critic weights", "simplicity=2,change_cost=1", current, "dimensions: simplicity, extensibility, change_cost, judge"),
+            apply,
+        )
+
+    def action_scenario(self) -> None:
+        def add(text: str | None) -> None:
+            if text:
+                self.command("add scenario", lambda: self.session.add_scenario(text))
+
+        self.app.push_screen(PromptScreen("A likely future change", "add a YAML output format"), add)
+
+    def action_mark(self, value: int) -> None:
+        if self.selected is None or self.session is None:
+            return
+        current = self.session.store.marks(self.session.session).get(self.selected, 0)
+        self.session.mark(self.selected, 0 if current == value else value)
+        self.stale = True
+
+    def action_autopilot(self) -> None:
+        if self.session is None:
+            return
+        if self.autopilot_on:
+            self.action_stop()
+            return
+        if not hasattr(self.session, "autopilot"):
+            self.notify("the autopilot is not in this build yet", severity="warning")
+            return
+        self.autopilot_on = True
+        self.command("autopilot", lambda: self._autopilot())
+
+    async def _autopilot(self) -> None:
+        try:
+            await self.session.autopilot()
+        finally:
+            self.autopilot_on = False
+
+    def action_stop(self) -> None:
+        if not self.busy:
+            self.status("nothing is running")
+            return
+        self.workers.cancel_group(self, "engine")
+        self.autopilot_on = False
+        self.status(f"stopped {self.busy}; everything scored so far is kept")
+        self.busy = ""
+
+    def action_compare(self) -> None:
+        from divergent.app.screens.compare import CompareScreen
+
+        if self.session is None or self.selected is None:
+            return
+        a, b = (self.picked if len(self.picked) == 2 else [0, self.selected])
+        self.app.push_screen(CompareScreen(self.session.store, self.session.session, a, b))
+
+    def action_pareto(self) -> None:
+        from divergent.app.screens.pareto import ParetoScreen
+
+        if self.session is not None:
+            self.app.push_screen(ParetoScreen(self.session.store, self.session.session))
+
+    def action_export(self) -> None:
+        if self.session is None or not self.selected:
+            self.notify("select a candidate other than today's code", severity="warning")
+            return
+        title = next(c["title"] for c in self.document["candidates"] if c["id"] == self.selected)
+        self.app.push_screen(ExportScreen(self.session.store, self.session.session, self.selected, title))
+
+    def action_sort(self) -> None:
+        order = [None, "overall", "simplicity", "extensibility", "change_cost", "judge", "number"]
+        self.sort_by = order[(order.index(self.sort_by) + 1) % len(order)]
+        self.status(f"sorted by {self.sort_by or 'cluster'}")
+        self.stale = True
+
+    def action_pane(self, pane: str) -> None:
+        self.query_one("#right", TabbedContent).active = pane
+
+    def select(self, number: int) -> None:
+        """Move the cursor to a candidate (the command palette uses this)."""
+        table = self.query_one("#candidates", DataTable)
+        if f"c{number}" in table.rows:
+            table.move_cursor(row=table.get_row_index(f"c{number}"))
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 2:
+            self.app.pop_screen()
+        else:
+            from divergent.app.screens.home import HomeScreen
+
+            self.app.switch_screen(HomeScreen())
+
+    async def on_unmount(self) -> None:
+        if self.session is not None:
+            await self.session.close("stopped" if self.busy else "done")

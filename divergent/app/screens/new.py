@@ -1,0 +1,175 @@
+"""A new exploration: repository and target (fuzzy over the repo's symbols), goal, scenarios,
+budget, model, offline, and the pre-run estimate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rapidfuzz import process, utils
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Switch, TextArea
+
+from divergent.context import repo as gitrepo
+from divergent.context.target import symbols
+from divergent.llm import config
+from divergent.model import InputError
+
+SUGGESTIONS = 8
+
+
+class NewExplorationScreen(Screen):
+    CSS_PATH = "new.tcss"
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="new.back"),
+        Binding("ctrl+s", "start", "Start", id="new.start"),
+        Binding("ctrl+p", "propose", "Propose scenarios", id="new.propose", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.symbols: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="form"):
+            yield Label("Repository")
+            yield Input(str(Path.cwd()), id="repo")
+            yield Label("Target (PATH or PATH::Symbol; type to search the repository)")
+            yield Input(placeholder="shop/reports.py::ReportService", id="target")
+            yield OptionList(id="suggestions")
+            yield Label("Goal")
+            yield Input(placeholder="what the design should achieve", id="goal")
+            yield Label("Likely future changes (one per line)")
+            yield TextArea("", id="scenarios")
+            with Horizontal(classes="row"):
+                yield Label("Candidates")
+                yield Input("16", id="candidates", type="integer")
+                yield Label("Budget (requests)")
+                yield Input("", placeholder="3 × candidates + 1", id="budget", type="integer")
+                yield Label("Model")
+                yield Input("", placeholder="gpt-4o-mini", id="model")
+            with Horizontal(classes="row"):
+                yield Label("Offline (catalog + static critics)")
+                yield Switch(value=not config.configured(), id="offline")
+                yield Button("Propose scenarios", id="propose")
+                yield Button("Start", variant="primary", id="start")
+            yield Label("", id="estimate")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load_symbols(self.query_one("#repo", Input).value)
+        self.query_one("#target", Input).focus()
+        self.update_estimate()
+
+    @on(Input.Changed, "#repo")
+    def repo_changed(self, event: Input.Changed) -> None:
+        self.load_symbols(event.value)
+
+    @work(exclusive=True, group="symbols", thread=True)
+    def load_symbols(self, repo: str) -> None:
+        try:
+            top = gitrepo.find_top_level(repo or None, Path.cwd())
+            found = symbols(top, gitrepo.head_commit(top))
+        except InputError:
+            found = []
+        self.app.call_from_thread(self._set_symbols, found)
+
+    def _set_symbols(self, found: list[str]) -> None:
+        self.symbols = found
+        self.suggest(self.query_one("#target", Input).value)
+
+    @on(Input.Changed, "#target")
+    def target_changed(self, event: Input.Changed) -> None:
+        self.suggest(event.value)
+        self.update_estimate()
+
+    def suggest(self, text: str) -> None:
+        options = self.query_one("#suggestions", OptionList)
+        options.clear_options()
+        if not text or not self.symbols:
+            options.display = False
+            return
+        hits = process.extract(text, self.symbols, limit=SUGGESTIONS, processor=utils.default_process)
+        options.add_options([hit[0] for hit in hits if hit[1] > 40])
+        options.display = options.option_count > 0
+
+    @on(OptionList.OptionSelected, "#suggestions")
+    def picked(self, event: OptionList.OptionSelected) -> None:
+        target = self.query_one("#target", Input)
+        target.value = str(event.option.prompt)
+        self.query_one("#suggestions", OptionList).display = False
+        self.query_one("#goal", Input).focus()
+
+    @on(Input.Changed, "#candidates")
+    @on(Input.Changed, "#budget")
+    @on(Input.Changed, "#model")
+    @on(Switch.Changed)
+    def inputs_changed(self) -> None:
+        self.update_estimate()
+
+    def form(self) -> dict:
+        def number(widget_id: str) -> int | None:
+            value = self.query_one(f"#{widget_id}", Input).value.strip()
+            return int(value) if value else None
+
+        scenarios = [s.strip() for s in self.query_one("#scenarios", TextArea).text.splitlines() if s.strip()]
+        return {
+            "repo": self.query_one("#repo", Input).value.strip() or None,
+            "target": self.query_one("#target", Input).value.strip(),
+            "goal": self.query_one("#goal", Input).value.strip(),
+            "scenarios": scenarios,
+            "candidates": number("candidates") or 16,
+            "budget": number("budget"),
+            "model": self.query_one("#model", Input).value.strip() or None,
+            "offline": self.query_one("#offline", Switch).value,
+        }
+
+    def update_estimate(self) -> None:
+        label = self.query_one("#estimate", Label)
+        f = self.form()
+        if f["offline"]:
+            label.update("offline: every catalog refactoring and pair of them, scored by the static critics; no requests")
+            return
+        if not config.configured():
+            label.update("no model endpoint configured (OPENAI_API_KEY / OPENAI_BASE_URL): switch to offline")
+            return
+        requests = f["candidates"] + 1
+        budget = f["budget"] or 3 * f["candidates"] + 1
+        label.update(f"first wave: {requests} requests (lenses and dimensions); budget {budget} requests; estimate in tokens and $ at start")
+
+    def action_propose(self) -> None:
+        self.propose_scenarios()
+
+    @on(Button.Pressed, "#propose")
+    def propose_pressed(self) -> None:
+        self.propose_scenarios()
+
+    @work(exclusive=True, group="propose")
+    async def propose_scenarios(self) -> None:
+        f = self.form()
+        if f["offline"] or not config.configured():
+            self.notify("proposing scenarios needs a model endpoint: type them instead", severity="warning")
+            return
+        try:
+            proposals = await self.app.propose_scenarios(f)
+        except InputError as error:
+            self.notify(str(error), severity="warning")
+            return
+        area = self.query_one("#scenarios", TextArea)
+        existing = [line for line in area.text.splitlines() if line.strip()]
+        area.load_text("\n".join(existing + [p for p in proposals if p not in existing]))
+        self.notify(f"{len(proposals)} scenarios proposed: edit or delete lines before starting")
+
+    @on(Button.Pressed, "#start")
+    def start_pressed(self) -> None:
+        self.action_start()
+
+    def action_start(self) -> None:
+        try:
+            self.app.start_exploration(self.form())
+        except InputError as error:
+            self.notify(str(error), severity="error", timeout=8)

@@ -1,0 +1,1 @@
+"""Reusable widgets: critic bars, the budget meter, the diff view."""

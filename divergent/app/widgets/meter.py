@@ -1,0 +1,27 @@
+"""The budget meter: requests spent against the budget, tokens, dollars, requests in flight."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Label, ProgressBar
+
+
+class BudgetMeter(Horizontal):
+    def compose(self) -> ComposeResult:
+        yield Label("offline", id="meter-label")
+        yield ProgressBar(total=1, show_eta=False, show_percentage=False, id="meter-bar")
+
+    def show(self, requests: int, budget: int | None, tokens: int, usd: float, in_flight: int, offline: bool) -> None:
+        label = self.query_one("#meter-label", Label)
+        progress = self.query_one("#meter-bar", ProgressBar)
+        if offline:
+            label.update("offline · catalog + static critics")
+            progress.display = False
+            return
+        progress.display = budget is not None
+        if budget:
+            progress.update(total=budget, progress=min(requests, budget))
+        flight = f" · {in_flight} in flight" if in_flight else ""
+        of = f"/{budget}" if budget else ""
+        label.update(f"requests {requests}{of} · {tokens / 1000:.1f}k tokens · ${usd:.3f}{flight}")

@@ -1,2 +1,0 @@
-; Comments, to tell comment-only lines from code lines.
-(comment) @comment

@@ -1,0 +1,173 @@
+"""The Textual app driven with keys (Pilot), offline and against the fake server."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Input, OptionList, TabbedContent, TextArea
+
+from divergent.app.main import DivergentApp, Start
+from divergent.app.screens.compare import CompareScreen
+from divergent.app.screens.explore import ExploreScreen
+from divergent.app.screens.home import HomeScreen
+from divergent.app.screens.new import NewExplorationScreen
+from divergent.app.screens.pareto import ParetoScreen
+from divergent.context.problem import frame
+from divergent.engine.session import make_options
+from divergent.storage.store import Store
+
+TARGET = "shop/reports.py::ReportService"
+SIZE = (120, 40)
+
+
+def explore_app(repo: Path, db: Path, offline: bool = True, **options) -> DivergentApp:
+    problem = frame(TARGET, str(repo), Path.cwd(), scenarios=["add a YAML output format"])
+    return DivergentApp(db, Start("explore", problem=problem, options=make_options(offline=offline, **options)))
+
+
+async def settle(pilot, seconds: float = 0.4) -> None:
+    await pilot.app.workers.wait_for_complete()
+    screen = pilot.app.screen
+    if isinstance(screen, ExploreScreen):
+        await screen.workers.wait_for_complete()
+    await pilot.pause(seconds)
+
+
+def candidate_rows(screen: ExploreScreen) -> list[str]:
+    table = screen.query_one("#candidates", DataTable)
+    return [k.value for k in table.rows if k.value.startswith("c")]
+
+
+async def test_explore_offline_keys(sample_repo, db_path, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    app = explore_app(sample_repo, db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ExploreScreen)
+        assert len(candidate_rows(screen)) == 16  # today's code and 15 designs
+        code = screen.query_one("#code", TextArea).text
+        assert "class ReportService" in code
+        await pilot.press("down", "down")
+        await pilot.press("3")
+        assert screen.query_one("#right", TabbedContent).active == "tab-critics"
+        critics = str(screen.query_one("#critics-body").render())
+        assert "simplicity" in critics and "extensibility" in critics
+        await pilot.press("e")  # a model command, offline
+        await pilot.pause()
+        assert any("needs a model endpoint" in n.message for n in app._notifications)
+        selected = screen.selected
+        await pilot.press("plus")
+        await pilot.pause(0.3)
+        assert Store(db_path).marks(1) == {selected: 1}
+        await pilot.press("w")
+        await pilot.pause()
+        prompt = app.screen.query_one("#prompt-input", Input)
+        prompt.value = "simplicity=1,extensibility=0,change_cost=0"
+        await pilot.press("enter")
+        await settle(pilot)
+        top = screen.document["candidates"]
+        best = max(top, key=lambda c: c["scores"]["overall"])
+        assert best["scores"]["overall"] == max(c["scores"]["simplicity"] for c in top)
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, ParetoScreen)
+        await pilot.press("x", "escape")
+        await pilot.press("v")
+        await pilot.pause()
+        assert isinstance(app.screen, CompareScreen)
+        await pilot.press("escape")
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        target = app.screen.query_one("#export-target", Input).value
+        await pilot.click("#export")
+        await pilot.pause()
+        assert Path(target).read_text().startswith("diff --git a/shop/reports.py")
+        await pilot.press("escape")
+
+
+@pytest.fixture
+def two_sessions(sample_repo, cli):
+    for _ in range(2):
+        code, _, err = cli("explore", sample_repo / TARGET, "--repo", sample_repo, "--offline", "--headless", "--candidates", "2")
+        assert code == 0, err
+
+
+async def test_home_lists_and_deletes_sessions(two_sessions, db_path):
+    app = DivergentApp(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        table = app.screen.query_one("#sessions", DataTable)
+        assert table.row_count == 2
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert table.row_count == 1
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ExploreScreen) and len(candidate_rows(app.screen)) == 3
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+    assert len(Store(db_path).sessions()) == 1
+
+
+async def test_new_exploration_with_fuzzy_target(sample_repo, db_path, monkeypatch):
+    monkeypatch.chdir(sample_repo)
+    app = DivergentApp(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, NewExplorationScreen)
+        await pilot.press(*"reportserv")
+        await pilot.pause(0.3)
+        options = screen.query_one("#suggestions", OptionList)
+        assert options.option_count and str(options.get_option_at_index(0).prompt) == TARGET
+        options.highlighted = 0
+        options.action_select()
+        await pilot.pause()
+        assert screen.query_one("#target", Input).value == TARGET
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ExploreScreen)
+        assert len(candidate_rows(app.screen)) == 16
+
+
+async def test_keys_are_handled_while_requests_stream(sample_repo, db_path, endpoint_env, tmp_path):
+    endpoint_env.latency = 0.6
+    app = explore_app(sample_repo, db_path, offline=False, candidates=32, budget=200, concurrency=32)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(50):  # wait until requests are in flight
+            await pilot.pause(0.05)
+            screen = app.screen
+            if isinstance(screen, ExploreScreen) and screen.session is not None and screen.session.client and screen.session.client.in_flight:
+                break
+        screen = app.screen
+        assert screen.session.client.in_flight > 0
+        await pilot.press("3")
+        assert screen.query_one("#right", TabbedContent).active == "tab-critics"
+        await pilot.press("2")
+        assert screen.query_one("#right", TabbedContent).active == "tab-diff"
+        assert screen.session.client.in_flight > 0, "the keys were handled while requests were still in flight"
+        await pilot.press("x")  # stop
+        await settle(pilot)
+        assert not screen.busy
+
+
+@pytest.mark.parametrize("theme", ["divergent-night", "divergent-paper"])
+def test_explore_screen_snapshot(snap_compare, sample_repo, db_path, theme, monkeypatch, tmp_path):
+    monkeypatch.setenv("DIVERGENT_CONFIG", str(tmp_path / "config.toml"))
+    (tmp_path / "config.toml").write_text(f'[ui]\ntheme = "{theme}"\n')
+    app = explore_app(sample_repo, db_path)
+
+    async def ready(pilot):
+        await settle(pilot, 0.6)
+        await pilot.press("down", "down", "3")
+        await pilot.pause(0.3)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=ready)
