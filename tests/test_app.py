@@ -139,7 +139,7 @@ async def test_new_exploration_with_fuzzy_target(sample_repo, db_path, monkeypat
 
 
 async def test_keys_are_handled_while_requests_stream(sample_repo, db_path, endpoint_env, tmp_path):
-    endpoint_env.latency = 0.6
+    endpoint_env.latency = 3.0  # long enough that the requests are surely still in flight
     app = explore_app(sample_repo, db_path, offline=False, candidates=32, budget=200, concurrency=32)
     async with app.run_test(size=SIZE) as pilot:
         for _ in range(50):  # wait until requests are in flight

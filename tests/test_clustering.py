@@ -161,8 +161,22 @@ def test_clusters_group_name_only_differences_and_keep_the_baseline_alone():
     assert clusters[0].medoid == 0
     # a two-member cluster: both are equally central, the first to arrive represents it
     assert clusters[1].medoid == 1
-    assert clusters[1].label == "Registry of renderers"
-    assert clusters[2].label == "Renderer strategy"
+    # labels are the names each cluster defines that the others do not (no model call)
+    assert clusters[1].label == "FORMATS, RENDERERS, _comma"
+    assert clusters[2].label == "CsvRenderer, LinesRenderer, Renderer"
+
+
+def test_shared_design_choices_label_a_cluster_and_pull_its_members_together():
+    a = candidate(1, "a", REGISTRY)
+    b = candidate(2, "b", REGISTRY_RENAMED)
+    a.choices = {"dispatch": "registry", "state": "immutable"}
+    b.choices = {"dispatch": "registry", "state": "immutable"}
+    clusters = cluster([candidate(0, "Today's code", TODAY, baseline=True), a, b], {PATH: TODAY})
+    assert clusters[1].members == [1, 2] and clusters[1].label == "dispatch: registry · state: immutable"
+    # the same code with different declared choices: the choices pull the similarity below the threshold
+    b.choices = {"dispatch": "polymorphism", "state": "mutable"}
+    clusters = cluster([candidate(0, "Today's code", TODAY, baseline=True), a, b], {PATH: TODAY})
+    assert [c.members for c in clusters] == [[0], [1], [2]]
 
 
 def test_every_candidate_is_in_exactly_one_cluster_and_medoids_are_members():
@@ -195,7 +209,8 @@ def test_medoid_of_three_is_the_most_central():
     assert registries.members == [1, 2, 3]
     # 2 and 3 are identical to each other and equally close to 1; the first of them wins
     assert registries.medoid == 2
-    assert registries.label == "registry"
+    # render is defined by all three members; RENDERERS, _csv, _lines, _ssv by two (ties by name)
+    assert registries.label == "render, RENDERERS, _csv"
 
 
 def test_a_candidate_that_only_removes_code_is_not_todays_code():

@@ -1,26 +1,44 @@
-"""Grouping near-duplicate candidates by the structure of what they change.
+"""Grouping near-duplicate candidates by the structure of what they change, and their choices.
 
 A candidate's *skeleton* is the multiset of code units (functions, class headers,
 top-level statements) it adds to today's code and removes from it, each reduced to
 its syntax-node shape with every name, string and number blanked out: two
 candidates that differ only in names have the same skeleton. Skeletons are
-compared with rapidfuzz's normalized Indel similarity.
+written one character per node kind, so rapidfuzz compares them quickly.
+
+Clustering is leader-based and incremental in arrival order: a candidate joins
+the most similar cluster leader when the similarity (skeleton, blended with the
+declared design choices when both have them) reaches the threshold, else it leads
+a new cluster. Each cluster's representative is its medoid; labels come from
+shared choices or distinctive identifiers, with no model call.
 """
 
 from __future__ import annotations
 
+import math
+import re
 from collections import Counter
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from divergent.context.parsing import parse
+from divergent.context.parsing import parse, text
 from divergent.context.syntax import walk
 from divergent.model import Candidate, Cluster
 
-THRESHOLD = 85.0  # similarity (0..100) at which two skeletons are the same design
+THRESHOLD = 85.0  # similarity (0..100) at which two candidates are the same design
+CHOICE_WEIGHT = 0.3  # share of the similarity given to agreeing design choices, when both have some
+MEDOID_SAMPLE = 64  # a large cluster's medoid is found against this many of its members
 BLANKED = {"identifier": "I", "string": "S", "integer": "N", "float": "N"}
 SKIPPED = {"comment", "import_statement", "import_from_statement", "future_import_statement"}
+_CODES: dict[str, str] = {}
+
+
+def _code(token: str) -> str:
+    """One character per node kind (from the CJK block: thousands of distinct, printable codes)."""
+    if token not in _CODES:
+        _CODES[token] = chr(0x4E00 + len(_CODES))
+    return _CODES[token]
 
 
 def _shape(node) -> str:
@@ -29,18 +47,18 @@ def _shape(node) -> str:
     while stack:
         current = stack.pop()
         if current.type in BLANKED:
-            parts.append(BLANKED[current.type])
+            parts.append(_code(BLANKED[current.type]))
             continue
         if current.type == "comment":
             continue
         if current.is_named:
-            parts.append(current.type)
+            parts.append(_code(current.type))
         stack.extend(reversed(current.children))
-    return " ".join(parts)
+    return "".join(parts)
 
 
-def units(source: str) -> list[str]:
-    """The shapes of a module's units; a class contributes its header and its members."""
+def _units(source: str) -> list[tuple[str, set[str]]]:
+    """(shape, identifiers) of a module's units; a class contributes its header and its members."""
     out = []
     blocks = [parse(source).root_node]
     while blocks:
@@ -51,22 +69,123 @@ def units(source: str) -> list[str]:
                 continue
             if node.type == "class_definition":
                 bases = node.child_by_field_name("superclasses")
-                out.append("class" + (f" ({_shape(bases)})" if bases is not None else ""))
+                shape = _code("class") + (_shape(bases) if bases is not None else "")
+                out.append((shape, {text(node.child_by_field_name("name"))}))
                 blocks.append(node.child_by_field_name("body"))
             else:
-                out.append(_shape(child))
+                out.append((_shape(child), _defined_names(node)))
     return out
+
+
+def _defined_names(node) -> set[str]:
+    """The names a unit defines: a function's name, or a module-level assignment's targets."""
+    if node.type == "function_definition":
+        return {text(node.child_by_field_name("name"))}
+    if node.type == "expression_statement" and node.named_children and node.named_children[0].type == "assignment":
+        left = node.named_children[0].child_by_field_name("left")
+        return {text(n) for n in walk(left) if n.type == "identifier"} if left is not None else set()
+    return set()
+
+
+def units(source: str) -> list[str]:
+    return [shape for shape, _ in _units(source)]
+
+
+def _changed(candidate: Candidate, baseline: dict[str, str]) -> tuple[str, set[str]]:
+    shapes: list[str] = []
+    names: set[str] = set()
+    for path, content in candidate.files.items():
+        if not path.endswith(".py"):
+            continue
+        after, before = _units(content), _units(baseline.get(path, ""))
+        added = Counter(s for s, _ in after) - Counter(s for s, _ in before)
+        removed = Counter(s for s, _ in before) - Counter(s for s, _ in after)
+        shapes += ["+" + s for s in added.elements()] + ["-" + s for s in removed.elements()]
+        names |= {n for s, ids in after if s in added for n in ids}
+    return "|".join(sorted(shapes)), names
 
 
 def skeleton(candidate: Candidate, baseline: dict[str, str]) -> str:
     """What the candidate adds to and removes from today's code, name-blind, in a canonical order."""
-    changed: list[str] = []
-    for path, content in candidate.files.items():
-        if path.endswith(".py"):
-            after, before = Counter(units(content)), Counter(units(baseline.get(path, "")))
-            changed += [f"+ {u}" for u in (after - before).elements()]
-            changed += [f"- {u}" for u in (before - after).elements()]
-    return " | ".join(sorted(changed))
+    return _changed(candidate, baseline)[0]
+
+
+def _choice_agreement(a: dict[str, str], b: dict[str, str]) -> float | None:
+    shared = set(a) & set(b)
+    if not shared:
+        return None
+    return 100.0 * sum(a[k] == b[k] for k in shared) / len(shared)
+
+
+class Clusterer:
+    """Incremental clustering; keeps each candidate's skeleton so a re-cluster costs little."""
+
+    def __init__(self, baseline: dict[str, str], threshold: float = THRESHOLD) -> None:
+        self.baseline = baseline
+        self.threshold = threshold
+        self._seen: dict[int, tuple[str, set[str]]] = {}
+
+    def features(self, candidate: Candidate) -> tuple[str, set[str]]:
+        key = candidate.id if candidate.id is not None else id(candidate)
+        if key not in self._seen:
+            self._seen[key] = _changed(candidate, self.baseline)
+        return self._seen[key]
+
+    def cluster(self, candidates: list[Candidate]) -> list[Cluster]:
+        if not candidates:
+            return []
+        skeletons = [self.features(c)[0] for c in candidates]
+        leaders: list[int] = []
+        groups: list[list[int]] = []
+        for index, mine in enumerate(skeletons):
+            best, best_score = -1, -1.0
+            if leaders:
+                scores = process.cdist([mine], [skeletons[j] for j in leaders], scorer=fuzz.ratio, dtype=np.float32)[0]
+                if not mine:  # two empty skeletons are the same design
+                    scores = np.array([100.0 if not skeletons[j] else 0.0 for j in leaders], dtype=np.float32)
+                for k, leader in enumerate(leaders):
+                    agree = _choice_agreement(candidates[index].choices, candidates[leader].choices)
+                    score = float(scores[k]) if agree is None else (1 - CHOICE_WEIGHT) * float(scores[k]) + CHOICE_WEIGHT * agree
+                    if score > best_score:
+                        best, best_score = k, score
+            if best >= 0 and best_score >= self.threshold:
+                groups[best].append(index)
+            else:
+                leaders.append(index)
+                groups.append([index])
+        return [self._cluster(number, group, candidates, skeletons, groups) for number, group in enumerate(groups, start=1)]
+
+    def _cluster(self, number: int, group: list[int], candidates, skeletons, groups) -> Cluster:
+        reference = group if len(group) <= MEDOID_SAMPLE else group[:: max(1, len(group) // MEDOID_SAMPLE)][:MEDOID_SAMPLE]
+        if len(group) > 1:
+            matrix = process.cdist([skeletons[i] for i in group], [skeletons[i] for i in reference], scorer=fuzz.ratio, dtype=np.float32, workers=-1)
+            medoid = group[int(np.argmax(matrix.sum(axis=1)))]
+        else:
+            medoid = group[0]
+        members = [candidates[i].id for i in group]
+        return Cluster(number, self.label(candidates, group, medoid, groups), members, candidates[medoid].id)
+
+    def label(self, candidates: list[Candidate], group: list[int], medoid: int, groups: list[list[int]]) -> str:
+        lead = candidates[medoid]
+        if lead.baseline:
+            return "today's code"
+        choices = [candidates[i].choices for i in group]
+        shared = {k: v for k, v in choices[0].items() if all(c.get(k) == v for c in choices)} if choices[0] else {}
+        if shared and lead.explorer != "catalog":
+            return " · ".join(f"{k}: {v}" for k, v in sorted(shared.items()))
+        if lead.explorer in ("catalog",):
+            return lead.title
+        # the names this cluster defines, ranked by tf-idf across clusters
+        mine = Counter(n for i in group for n in self.features(candidates[i])[1])
+        spread = Counter(n for g in groups for n in {m for i in g for m in self.features(candidates[i])[1]})
+        weight = {n: mine[n] * math.log((1 + len(groups)) / spread[n]) for n in mine}
+        ranked = sorted(weight, key=lambda n: (-weight[n], n))
+        words = [n for n in ranked if not re.fullmatch(r"__\w+__", n)][:3]
+        return ", ".join(words) if words else lead.title
+
+
+def cluster(candidates: list[Candidate], baseline: dict[str, str], threshold: float = THRESHOLD) -> list[Cluster]:
+    return Clusterer(baseline, threshold).cluster(candidates)
 
 
 def similarity(skeletons: list[str]) -> np.ndarray:
@@ -77,31 +196,5 @@ def similarity(skeletons: list[str]) -> np.ndarray:
     return matrix
 
 
-def cluster(candidates: list[Candidate], baseline: dict[str, str], threshold: float = THRESHOLD) -> list[Cluster]:
-    """Leader clustering in arrival order; each cluster's medoid is its representative."""
-    if not candidates:
-        return []
-    matrix = similarity([skeleton(c, baseline) for c in candidates])
-    leaders: list[int] = []
-    groups: list[list[int]] = []
-    for index in range(len(candidates)):
-        scores = [matrix[index, leader] for leader in leaders]
-        best = int(np.argmax(scores)) if scores else -1
-        if best >= 0 and scores[best] >= threshold:
-            groups[best].append(index)
-        else:
-            leaders.append(index)
-            groups.append([index])
-    clusters = []
-    for number, group in enumerate(groups, start=1):
-        inner = matrix[np.ix_(group, group)]
-        medoid = group[int(np.argmax(inner.sum(axis=1)))]
-        members = [candidates[i].id for i in group]
-        clusters.append(Cluster(number, label(candidates[medoid], len(group)), members, candidates[medoid].id))
-    return clusters
-
-
 def label(medoid: Candidate, size: int) -> str:
-    if medoid.baseline:
-        return "today's code"
-    return medoid.title
+    return "today's code" if medoid.baseline else medoid.title

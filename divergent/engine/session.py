@@ -111,6 +111,7 @@ class Session:
         self.client: ModelClient | None = None
         self.candidates: list[Candidate] = []
         self.clusters: list[Cluster] = []
+        self.clusterer = clustering.Clusterer(problem.files)
         self.critics: list[Critic] = []
         for name in options.critics:
             critic = CRITICS.create(name)
@@ -233,7 +234,7 @@ class Session:
     def _cluster(self) -> set[int]:
         """Cluster again; the ids of clusters that hold only candidates new since the last time."""
         before = {m for c in self.clusters for m in c.members}
-        clusters = clustering.cluster(self.candidates, self.problem.files)
+        clusters = self.clusterer.cluster(self.candidates)
         by_id = {c.id: c for c in self.candidates}
         for c in clusters:
             for member in c.members:
