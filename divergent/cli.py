@@ -65,6 +65,8 @@ def cmd_explore(args) -> int:
     problem = frame(args.target, args.repo, Path.cwd(), goal=args.goal or "", scenarios=args.scenario)
     if args.criteria:
         problem.criteria = [c.strip() for c in args.criteria.split(",") if c.strip()]
+    if args.autopilot and args.offline:
+        raise InputError("the autopilot spends model requests: drop --offline, or explore offline without it")
     if not args.headless:
         if args.json:
             raise InputError("--json goes with --headless")
@@ -76,7 +78,7 @@ def cmd_explore(args) -> int:
     reporter = ProgressReporter(sys.stderr)
     try:
         try:
-            session = asyncio.run(explore(store, problem, options, reporter))
+            session = asyncio.run(explore(store, problem, options, reporter, autopilot=args.autopilot))
         except EndpointError as error:
             kept = store.sessions()[0]
             raise InputError(f"{error} (session {kept['id']} kept with {kept['candidates'] - 1} candidates)") from None
@@ -104,10 +106,59 @@ def cmd_open(args) -> int:
     finally:
         store.close()
     if args.headless:
-        from divergent.engine.resume import resume_headless
-
-        return resume_headless(args, session)
+        return _continue_headless(args, session)
     return _run_app(args, "open", session=session)
+
+
+def _continue_headless(args, session: int) -> int:
+    """Plan again what was in flight, then (with --budget N) let the autopilot spend N requests."""
+    from divergent.engine.headless import ProgressReporter, summary_table
+    from divergent.engine.session import Session, make_options
+    from divergent.engine.summary import session_document
+    from divergent.llm import config
+    from divergent.llm.client import EndpointError
+    from divergent.storage.calls import session_usage
+
+    if args.budget is not None and args.budget <= 0:
+        raise InputError("--budget must be positive")
+    store = _store(args)
+    try:
+        row = store.session(session)
+        online = not row["offline"]
+        if online and not config.configured():
+            raise InputError(f"session {session} uses a model: configure OPENAI_API_KEY / OPENAI_BASE_URL to continue it")
+        options = make_options(offline=not online, model=row["model"] or None)
+        if online:  # what was in flight is finished within the session's own budget
+            options.budget.max_requests = max(row["budget_requests"], session_usage(store, session).requests)
+
+        async def go() -> str:
+            live = Session.open(store, session, options, ProgressReporter(sys.stderr))
+            status = "stopped"
+            try:
+                await live.resume()
+                reason = ""
+                if args.budget and live.client is not None:  # then N more requests for the autopilot
+                    options.budget.max_requests = session_usage(store, session).requests + args.budget
+                    reason = await live.autopilot(budget=args.budget)
+                status = "done"
+                return reason
+            finally:
+                await live.close(status)
+
+        try:
+            reason = asyncio.run(go())
+        except EndpointError as error:
+            raise InputError(f"{error} (session {session} kept)") from None
+        if reason:
+            print(f"autopilot stopped: {reason}", file=sys.stderr)
+        document = session_document(store, session)
+    finally:
+        store.close()
+    if args.json:
+        _print_json(document)
+    else:
+        print(summary_table(document))
+    return EXIT_OK
 
 
 def cmd_serve(args) -> int:
@@ -344,6 +395,7 @@ def build_parser() -> Parser:
     p.add_argument("--verify-timeout", type=float, default=300.0, help="seconds before a --verify-tests run fails")
     p.add_argument("--headless", action="store_true", help="no TUI: progress on stderr, a summary on stdout")
     p.add_argument("--json", action="store_true", help="with --headless: one JSON document on stdout")
+    p.add_argument("--autopilot", action="store_true", help="let the autopilot size the first wave and spend the budget")
     p.set_defaults(func=cmd_explore)
 
     p = sub.add_parser("open", parents=[common], help="continue a saved session (TUI, or --headless)")

@@ -183,8 +183,11 @@ NAME_POOLS: dict[str, tuple[str, ...]] = {
 
 
 def _digest(salt: str, body: dict) -> bytes:
-    """A stable hash of the request's messages (Python's ``hash`` is salted per process)."""
-    canonical = json.dumps(body.get("messages") or [], sort_keys=True, ensure_ascii=False)
+    """A stable hash of the request's messages and seed (Python's ``hash`` is salted per process).
+
+    Like a real model, a different seed gives a different sample for the same messages.
+    """
+    canonical = json.dumps([body.get("messages") or [], body.get("seed")], sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(f"{salt}\0{canonical}".encode()).digest()
 
 

@@ -91,13 +91,15 @@ def units(source: str) -> list[str]:
     return [shape for shape, _ in _units(source)]
 
 
-def _changed(candidate: Candidate, baseline: dict[str, str]) -> tuple[str, set[str]]:
+def _changed(candidate: Candidate, baseline: dict[str, str], today=None) -> tuple[str, set[str]]:
+    """(skeleton, names the added units define); ``today(path)`` gives today's units, cached."""
+    today = today or (lambda path: _units(baseline.get(path, "")))
     shapes: list[str] = []
     names: set[str] = set()
     for path, content in candidate.files.items():
         if not path.endswith(".py"):
             continue
-        after, before = _units(content), _units(baseline.get(path, ""))
+        after, before = _units(content), today(path)
         added = Counter(s for s, _ in after) - Counter(s for s, _ in before)
         removed = Counter(s for s, _ in before) - Counter(s for s, _ in after)
         shapes += ["+" + s for s in added.elements()] + ["-" + s for s in removed.elements()]
@@ -124,11 +126,17 @@ class Clusterer:
         self.baseline = baseline
         self.threshold = threshold
         self._seen: dict[int, tuple[str, set[str]]] = {}
+        self._today: dict[str, list[tuple[str, set[str]]]] = {}
+
+    def _today_units(self, path: str) -> list[tuple[str, set[str]]]:
+        if path not in self._today:
+            self._today[path] = _units(self.baseline.get(path, ""))
+        return self._today[path]
 
     def features(self, candidate: Candidate) -> tuple[str, set[str]]:
         key = candidate.id if candidate.id is not None else id(candidate)
         if key not in self._seen:
-            self._seen[key] = _changed(candidate, self.baseline)
+            self._seen[key] = _changed(candidate, self.baseline, self._today_units)
         return self._seen[key]
 
     def cluster(self, candidates: list[Candidate]) -> list[Cluster]:

@@ -1,4 +1,4 @@
-"""The headless first wave: create a session, run its first wave, settle, close."""
+"""A headless run: create a session, run its first wave (or the autopilot), settle, close."""
 
 from __future__ import annotations
 
@@ -8,12 +8,15 @@ from divergent.model import Problem
 from divergent.storage.store import Store
 
 
-async def explore(store: Store, problem: Problem, options: Options, emit: Emit) -> int:
+async def explore(store: Store, problem: Problem, options: Options, emit: Emit, autopilot: bool = False) -> int:
     """Returns the session id. On EndpointError the session is kept ("stopped") and the error raised."""
     session = await Session.create(store, problem, options, emit)
     status = "failed"
     try:
-        await session.first_wave()
+        if autopilot:
+            await session.autopilot()
+        else:
+            await session.first_wave()
         status = "done"
     except EndpointError:
         status = "stopped"

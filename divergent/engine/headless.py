@@ -46,6 +46,16 @@ class ProgressReporter:
         d = event.data
         self._write(f"model critics: {', '.join(d['critics'])} on {d['representatives']} representatives ({d['requests']} requests)")
 
+    def on_autopilot_plan(self, event: Event) -> None:
+        self._write(f"autopilot: a first wave of {event.data['first_wave']} for this target")
+
+    def on_autopilot_step(self, event: Event) -> None:
+        d = event.data
+        self._write(f"autopilot: {d['arm'].replace('_', ' ')} → best {d['best']:.2f}, {d['clusters']} clusters, {d['requests']} requests")
+
+    def on_resume(self, event: Event) -> None:
+        self._write(f"resuming {event.data['action'].replace('_', ' ')}: requests that were in flight are sent again")
+
     def on_clustered(self, event: Event) -> None:
         d = event.data
         self._write(f"clustered {d['candidates']} candidates into {d['clusters']} clusters")

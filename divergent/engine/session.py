@@ -9,12 +9,14 @@ requests. Model-only commands raise ``Unavailable`` offline, saying why.
 from __future__ import annotations
 
 import asyncio
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from divergent.critics.base import CRITICS, Critic
 from divergent.engine import clustering, ranking
+from divergent.engine.autopilot import Observation, Policy, first_wave_size, tune
 from divergent.engine.scoring import assess, baseline_of, inherited, reject_unsafe_paths
 from divergent.engine.streams import merge
 from divergent.explorers.base import EXPLORERS, ExploreRequest
@@ -109,6 +111,7 @@ class Session:
         self.emit = emit
         self.session = session
         self.client: ModelClient | None = None
+        self._resuming: dict | None = None  # the interrupted action being planned again
         self.candidates: list[Candidate] = []
         self.clusters: list[Cluster] = []
         self.clusterer = clustering.Clusterer(problem.files)
@@ -301,11 +304,19 @@ class Session:
         spent_before = self._requests() if self.client is not None else 0
         known = {m for c in self.clusters for m in c.members}
         made: list[Candidate] = []
+        seen = {self._identity(c) for c in self.candidates}
+        for _, request in requests:
+            request.seed = detail["seed"]
+        self.store.add_event(self.session, "action_started", {"action": action, **detail})
         self._event("action_started", action=action, **detail)
         streams = [(name, EXPLORERS.create(name).propose(request)) for name, request in requests]
         finished = False
         try:
             async for name, candidate in merge(streams):
+                if self._identity(candidate) in seen:  # a reply replayed from the cache after a resume
+                    self._event("duplicate", title=candidate.title, explorer=name)
+                    continue
+                seen.add(self._identity(candidate))
                 candidate.id = self.store.next_number(self.session)
                 self._event("candidate_added", number=candidate.id, title=candidate.title, explorer=name)
                 if self.client is not None:
@@ -322,6 +333,10 @@ class Session:
             self._event("action_finished", action=action, candidates=len(made), requests=cost, discovery=self.discovery())
         return made
 
+    @staticmethod
+    def _identity(candidate: Candidate) -> tuple:
+        return (candidate.explorer, candidate.lens, tuple(sorted(candidate.files.items())))
+
     def _novelty(self, made: list[Candidate], known: set[int]) -> None:
         """A novelty candidate that joined a cluster of earlier candidates is a miss."""
         novel = [c for c in made if c.explorer == "novelty"]
@@ -334,6 +349,13 @@ class Session:
     def discovery(self) -> dict[str, int]:
         return {"requests": self._requests() if self.client is not None else 0, "clusters": len(self.clusters)}
 
+    def _seed(self, resumed: dict | None = None) -> int:
+        """A fresh seed offset per action (a resumed action keeps its own): 7919 apart."""
+        if resumed is not None:
+            return resumed["seed"]
+        started = next(self.store.db.query("select count(*) as n from events where session_id = ? and kind = 'action_started'", [self.session]))["n"]
+        return 7919 * started
+
     def _request(self, count: int, **fields) -> ExploreRequest:
         return ExploreRequest(self.problem, count=count, client=self.client, **fields)
 
@@ -344,38 +366,38 @@ class Session:
         counts = shares(count, self.options.explorers)
         covered = [c.choices for c in self.candidates if c.choices]
         requests = [(name, self._request(counts[name], covered=covered)) for name in self.options.explorers]
-        return await self.run("first_wave", requests, count=count)
+        return await self.run("first_wave", requests, count=count, seed=self._seed(self._resuming))
 
     async def expand(self, cluster: int, count: int = 4) -> list[Candidate]:
         self._need_model("expand")
         medoid = self.candidate(self.cluster(cluster).medoid)
-        return await self.run("expand", [("expand", self._request(count, parents=[medoid]))], cluster=cluster, count=count)
+        return await self.run("expand", [("expand", self._request(count, parents=[medoid]))], cluster=cluster, count=count, seed=self._seed(self._resuming))
 
     async def refine(self, number: int, count: int = 1) -> list[Candidate]:
         self._need_model("refine")
         parent = self.candidate(number)
         evidence = {number: self.store.assessments(self.session, number).get(number, [])}
-        return await self.run("refine", [("refine", self._request(count, parents=[parent], evidence=evidence))], candidate=number)
+        return await self.run("refine", [("refine", self._request(count, parents=[parent], evidence=evidence))], candidate=number, seed=self._seed(self._resuming))
 
     async def combine(self, first: int, second: int, count: int = 1) -> list[Candidate]:
         self._need_model("combine")
         if first == second:
             raise InputError("combine needs two different candidates")
         parents = [self.candidate(first), self.candidate(second)]
-        return await self.run("combine", [("combine", self._request(count, parents=parents))], candidates=[first, second])
+        return await self.run("combine", [("combine", self._request(count, parents=parents))], candidates=[first, second], seed=self._seed(self._resuming))
 
     async def new_direction(self, count: int = 1) -> list[Candidate]:
         self._need_model("new direction")
         by_id = {c.id: c for c in self.candidates}
         known = [(c.label, by_id[c.medoid].summary) for c in self.clusters if not by_id[c.medoid].baseline]
-        return await self.run("new_direction", [("novelty", self._request(count, known=known))], count=count)
+        return await self.run("new_direction", [("novelty", self._request(count, known=known))], count=count, seed=self._seed(self._resuming))
 
     async def materialize(self, number: int) -> list[Candidate]:
         self._need_model("materialize")
         sketch = self.candidate(number)
         if sketch.fidelity.value != "sketch":
             raise InputError(f"candidate {number} is already a full design")
-        return await self.run("materialize", [("materialize", self._request(1, parents=[sketch]))], candidate=number)
+        return await self.run("materialize", [("materialize", self._request(1, parents=[sketch]))], candidate=number, seed=self._seed(self._resuming))
 
     def rescore(self, weights: dict[str, float]) -> set[int]:
         self.options.weights = {**self.options.weights, **weights}
@@ -402,6 +424,136 @@ class Session:
         await self._representatives()
         self.rank()
         self.store.add_event(self.session, "add_scenario", {"scenario": text})
+
+    # the autopilot and resuming -------------------------------------------------------
+
+    def observe(self) -> Observation:
+        overall = self.store.overall(self.session)
+        valid = [overall.get(c.id, 0.0) for c in self.candidates if c.valid and not c.baseline]
+        spent = self._requests() if self.client is not None else 0
+        return Observation(spent, max(valid, default=0.0), len(self.clusters), len(self.store.pareto(self.session)))
+
+    def _arms(self) -> list[str]:
+        designs = [c for c in self.candidates if c.valid and not c.baseline]
+        arms = ["new_direction"]
+        if designs:
+            arms += ["expand", "refine"]
+        if len({c.cluster for c in designs}) >= 2:
+            arms.append("combine")
+        return arms
+
+    def _ranked(self) -> list[Candidate]:
+        overall = self.store.overall(self.session)
+        return sorted((c for c in self.candidates if c.valid and not c.baseline), key=lambda c: -overall.get(c.id, 0.0))
+
+    async def _pull(self, arm: str, step: int) -> None:
+        ranked = self._ranked()
+        if arm == "new_direction":
+            await self.new_direction(count=1)
+        elif arm == "refine":
+            await self.refine(ranked[0].id)
+        elif arm == "expand":
+            tops: list[int] = []
+            for c in ranked:
+                if c.cluster not in tops:
+                    tops.append(c.cluster)
+            await self.expand(tops[step % min(3, len(tops))], count=1)
+        else:
+            first = ranked[0]
+            second = next(c for c in ranked if c.cluster != first.cluster)
+            await self.combine(first.id, second.id)
+
+    async def autopilot(self, budget: int | None = None) -> str:
+        """Spend up to ``budget`` more requests where they pay; returns why it stopped."""
+        from divergent.context.metrics import totals, unit_metrics
+
+        self._need_model("the autopilot")
+        start = self._requests()
+
+        def left() -> int | None:
+            limits = [self.options.budget.requests_left]
+            if budget is not None:
+                limits.append(budget - (self._requests() - start))
+            known = [x for x in limits if x is not None]
+            return min(known) if known else None
+
+        if not any(not c.baseline for c in self.candidates):
+            figures = totals(unit_metrics(self.problem.source, self.problem.target.path))
+            size = first_wave_size(int(figures["sloc"]), int(figures["cyclomatic_total"]), left())
+            self._event("autopilot_plan", first_wave=size)
+            await self.first_wave(size)
+        overall = self.store.overall(self.session)
+        policy = tune(Policy(), [overall.get(c.id, 0.0) for c in self.candidates if not c.baseline])
+        policy.history.append(self.observe())
+        reason, step, idle = "the budget is spent", 0, 0
+        while True:
+            remaining = left()
+            if remaining is not None and remaining <= 0:
+                break
+            arm = policy.choose(self._arms())
+            before = self.observe()
+            try:
+                await self._pull(arm, step)
+            except Unavailable as why:
+                reason = str(why)
+                break
+            step += 1
+            after = self.observe()
+            policy.update(arm, before, after)
+            idle = idle + 1 if after.requests == before.requests else 0
+            if idle >= 3:
+                reason = "requests no longer produce new designs"
+                break
+            self._event("autopilot_step", arm=arm, requests=after.requests, best=after.best, clusters=after.clusters)
+            if policy.flattened():
+                reason = f"discovery and the best score flattened over the last {policy.window} requests"
+                break
+        self.store.add_event(self.session, "autopilot_stopped", {"reason": reason, "steps": step, "requests": self._requests() - start})
+        self._event("autopilot_stopped", reason=reason, steps=step)
+        return reason
+
+    def pending(self) -> dict | None:
+        """An action that was running when the process died (started, never recorded as done)."""
+        rows = self.store.db.query("select kind, data from events where session_id = ? order by id", [self.session])
+        open_action = None
+        for row in rows:
+            if row["kind"] == "action_started":
+                open_action = json.loads(row["data"])
+            elif open_action is not None and row["kind"] == open_action["action"]:
+                open_action = None
+        return open_action
+
+    async def resume(self) -> int:
+        """Plan again what was in flight when the process died; returns how many designs it added.
+
+        Replies that had arrived come back from the call cache at no cost and are
+        skipped as duplicates; only the requests that never returned are sent again.
+        """
+        action = self.pending()
+        if action is None:
+            return 0
+        self._event("resume", action=action["action"])
+        name = action["action"]
+        self._resuming = action
+        try:
+            return await self._replay(name, action)
+        finally:
+            self._resuming = None
+
+    async def _replay(self, name: str, action: dict) -> int:
+        if name == "first_wave":
+            made = await self.first_wave(action.get("count"))
+        elif name == "new_direction":
+            made = await self.new_direction(action.get("count", 1))
+        elif name == "expand":
+            made = await self.expand(action["cluster"], action.get("count", 1))
+        elif name == "refine":
+            made = await self.refine(action["candidate"])
+        elif name == "combine":
+            made = await self.combine(*action["candidates"])
+        else:
+            made = []
+        return len(made)
 
     def mark(self, number: int, value: int) -> None:
         if value not in (-1, 0, 1):

@@ -20,6 +20,7 @@ class ExploreRequest:
     covered: list[dict[str, str]] = field(default_factory=list)  # design choices already explored
     sketch: bool = False  # ask for public API only
     client: Any = None  # llm.client.ModelClient; None when offline
+    seed: int = 0  # added to every request's seed: each action asks anew, a resumed one asks the same
 
 
 class Explorer(Protocol):

@@ -24,7 +24,7 @@ def _ask(request: ExploreRequest, explorer: str, direction: str, seed: int, file
         messages=prompts.messages(request.problem, direction, files, sketch=sketch),
         schema_name="candidate",
         schema=prompts.CANDIDATE_SCHEMA,
-        seed=seed,
+        seed=request.seed + seed,
         purpose=explorer,
     )
     fidelity = Fidelity.SKETCH if sketch else Fidelity.FULL
