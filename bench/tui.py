@@ -13,8 +13,10 @@ that prints the same text in the same tmux (the floor of tmux + interpreter + po
 Key-to-screen: a key event goes to the app's queue as the terminal driver sends it;
 the time is taken at the first frame showing its effect (the candidate cursor on the
 next row and that candidate selected, or the new pane active). ``pilot.press`` itself is
-not timed: it waits for CPU idle (at least 2 x 20 ms) before it returns. The baseline is
-the same keys with nothing in flight. The fake server runs in its own process.
+not timed: it waits for CPU idle (at least 2 x 20 ms) before it returns. The keys browse
+an offline session's 16 candidates, reopened online while a wave of 64 runs at concurrency
+32 (a wave of 32 never has more than 17 in flight); the baseline is the same keys with
+nothing in flight. The fake server runs in its own process.
 """
 
 from __future__ import annotations
@@ -130,6 +132,11 @@ def tmux_paint(command: str, text: str, env: dict[str, str]) -> float:
         subprocess.run([*tmux, "kill-server"], capture_output=True)
 
 
+def import_time(module: str) -> float:
+    code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
+    return float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+
+
 # key-to-screen ------------------------------------------------------------------------------
 
 
@@ -147,12 +154,14 @@ def start_server(latency: float) -> tuple[subprocess.Popen, str]:
 
 def next_key(screen: ExploreScreen, i: int, state: dict):
     """The i-th key of a browse: down/up through the first rows, every 5th key a pane switch.
-    Returns the key, its character, and what a frame must show once it is handled."""
+    Returns the key, its character, what a frame must show once it is handled, and the row
+    the cursor is on before it."""
     table = screen.query_one("#candidates", DataTable)
     if i % 5 == 4:
         state["pane"] = (state["pane"] + 1) % len(PANES)
         pane = PANES[state["pane"]]
-        return str(state["pane"] + 1), str(state["pane"] + 1), lambda s: s.query_one("#right", TabbedContent).active == pane
+        shows = lambda s: s.query_one("#right", TabbedContent).active == pane  # noqa: E731
+        return str(state["pane"] + 1), str(state["pane"] + 1), shows, None
     row = table.cursor_row
     bottom = min(table.row_count - 1, 12)
     if row >= bottom or (row > 0 and state["step"] < 0):
@@ -161,10 +170,13 @@ def next_key(screen: ExploreScreen, i: int, state: dict):
     key = table.coordinate_to_cell_key((row + step, 0)).row_key.value
 
     def shows(s) -> bool:  # by key: a redraw may reorder the rows meanwhile
-        on = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value if table.row_count else None
-        return on == key and (key.startswith("k") or s.selected == int(key[1:]))
+        return cursor_key(table) == key and (key.startswith("k") or s.selected == int(key[1:]))
 
-    return ("down" if step > 0 else "up"), None, shows
+    return ("down" if step > 0 else "up"), None, shows, cursor_key(table)
+
+
+def cursor_key(table: DataTable) -> str | None:
+    return table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value if table.row_count else None
 
 
 async def browse(db: Path, session: int, options, keys: int, gap: float, wave: bool) -> dict:
@@ -193,7 +205,7 @@ async def browse(db: Path, session: int, options, keys: int, gap: float, wave: b
         latencies, flying, lost = [], [], []
         started = time.perf_counter()
         for i in range(keys):
-            key, character, shows = next_key(screen, i, state)
+            key, character, shows, before = next_key(screen, i, state)
             shown = app.when(shows)
             flying.append(client.in_flight if client else 0)
             sent = time.perf_counter()
@@ -201,7 +213,9 @@ async def browse(db: Path, session: int, options, keys: int, gap: float, wave: b
             try:
                 latencies.append(await asyncio.wait_for(shown, LOST) - sent)
             except asyncio.TimeoutError:
-                lost.append(f"{key} at {flying[-1]} in flight")
+                now = cursor_key(screen.query_one("#candidates", DataTable))
+                where = "no effect: cursor still on its row" if now == before else f"cursor went from {before} to {now}"
+                lost.append(f"{key} at {flying[-1]} in flight ({where if before else 'pane'})")
             await asyncio.sleep(gap)
         span = time.perf_counter() - started
         if wave:
@@ -250,6 +264,8 @@ def main() -> int:
     real = [tmux_paint(f"{sys.executable} -m divergent", "Recent sessions", env) for _ in range(3)]
     print(f"  tmux, python -m divergent to 'Recent sessions': {', '.join(f'{t * 1000:.0f}' for t in real)} ms"
           f" (bare python printing it: {floor * 1000:.0f} ms)")  # fmt: skip
+    print(f"  of which imports: divergent.app.main {import_time('divergent.app.main') * 1000:.0f} ms,"
+          f" openai alone {import_time('openai') * 1000:.0f} ms")  # fmt: skip
 
     server, base_url = start_server(args.latency)
     os.environ.update(OPENAI_BASE_URL=base_url, OPENAI_API_KEY="sk-bench")
@@ -264,6 +280,8 @@ def main() -> int:
           f" {args.gap * 1000:.0f} ms between keys")  # fmt: skip
     print("  session 1 (16 offline candidates) reopened online; a first wave of 64 (32 lenses, 32 dimensions)")
     print(f"  at concurrency 32 against the fake server ({args.latency:g} s a request) runs while the keys are pressed")
+    print("  (64, not 32: a wave of 32 is 16 lenses + 16 dimensions, and dimensions sends its 16 only after its")  # as of 230a517
+    print("  first reply, so at most 17 are ever in flight; the seeded rows give the cursor something to move over)")
     report("  nothing in flight", idle)
     report("  wave in flight", busy)
     ms = [x * 1000 for x, n in zip(busy["latencies"], busy["flying"]) if n >= 32]

@@ -74,17 +74,13 @@ def cmd_explore(args) -> int:
     if not options.offline:
         estimate = first_wave(problem, options.endpoint, options.count, options.explorers)
         print(estimate.line(options.endpoint.model, options.budget.max_requests), file=sys.stderr)
-    store = _store(args)
-    reporter = ProgressReporter(sys.stderr)
-    try:
+    with _store(args) as store:
         try:
-            session = asyncio.run(explore(store, problem, options, reporter, autopilot=args.autopilot))
+            session = asyncio.run(explore(store, problem, options, ProgressReporter(sys.stderr), autopilot=args.autopilot))
         except EndpointError as error:
             kept = store.sessions()[0]
             raise InputError(f"{error} (session {kept['id']} kept with {kept['candidates'] - 1} candidates)") from None
         document = session_document(store, session)
-    finally:
-        store.close()
     if args.json:
         _print_json(document)
     else:
@@ -100,11 +96,8 @@ def _run_app(args, mode: str = "home", **start) -> int:
 
 
 def cmd_open(args) -> int:
-    store = _store(args)
-    try:
+    with _store(args) as store:
         session = store.resolve_session(args.session)
-    finally:
-        store.close()
     if args.headless:
         return _continue_headless(args, session)
     return _run_app(args, "open", session=session)
@@ -121,8 +114,7 @@ def _continue_headless(args, session: int) -> int:
 
     if args.budget is not None and args.budget <= 0:
         raise InputError("--budget must be positive")
-    store = _store(args)
-    try:
+    with _store(args) as store:
         row = store.session(session)
         online = not row["offline"]
         if online and not config.configured():
@@ -152,8 +144,6 @@ def _continue_headless(args, session: int) -> int:
         if reason:
             print(f"autopilot stopped: {reason}", file=sys.stderr)
         document = session_document(store, session)
-    finally:
-        store.close()
     if args.json:
         _print_json(document)
     else:
@@ -173,11 +163,8 @@ def cmd_serve(args) -> int:
 
 
 def cmd_sessions(args) -> int:
-    store = _store(args)
-    try:
+    with _store(args) as store:
         rows = store.sessions()
-    finally:
-        store.close()
     if args.json:
         _print_json({"sessions": rows})
         return EXIT_OK
@@ -201,8 +188,7 @@ def cmd_show(args) -> int:
     from divergent.engine.headless import summary_table
     from divergent.engine.summary import candidate_document, session_document
 
-    store = _store(args)
-    try:
+    with _store(args) as store:
         session = store.resolve_session(args.session)
         if args.candidate is None:
             document = session_document(store, session)
@@ -211,8 +197,6 @@ def cmd_show(args) -> int:
         number = _candidate_number(args.candidate)
         document = candidate_document(store, session, number)
         patch = _patch_for(store, session, number) if number else ""
-    finally:
-        store.close()
     if args.json:
         document["patch"] = patch
         _print_json(document)
@@ -232,11 +216,8 @@ def cmd_show(args) -> int:
 
 
 def cmd_search(args) -> int:
-    store = _store(args)
-    try:
+    with _store(args) as store:
         rows = store.search(args.text)
-    finally:
-        store.close()
     if args.json:
         _print_json({"results": rows})
         return EXIT_OK
@@ -270,8 +251,7 @@ def cmd_export(args) -> int:
 
     if not (args.patch or args.branch or args.adr):
         raise InputError("say what to export: --patch FILE, --branch NAME or --adr FILE")
-    store = _store(args)
-    try:
+    with _store(args) as store:
         session = store.resolve_session(args.session)
         number = _candidate_number(args.candidate)
         candidate = store.candidate(session, number)
@@ -295,8 +275,6 @@ def cmd_export(args) -> int:
             out = _output_file(args.adr, "--adr")
             out.write_text(exports.decision_record(store, session, number))
             print(f"wrote the decision record {out}", file=sys.stderr)
-    finally:
-        store.close()
     return EXIT_OK
 
 

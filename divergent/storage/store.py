@@ -23,6 +23,20 @@ def default_path() -> Path:
     return Path(platformdirs.user_data_dir("divergent", appauthor=False)) / "divergent.db"
 
 
+def assessment_rows(candidate_id: int, assessments: list[Assessment]):
+    return (
+        {
+            "candidate_id": candidate_id,
+            "critic": a.critic,
+            "dimension": a.dimension,
+            "score": a.score,
+            "raw": json.dumps(a.raw),
+            "evidence": a.evidence,
+        }
+        for a in assessments
+    )
+
+
 def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -42,6 +56,12 @@ class Store:
 
     def close(self) -> None:
         self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     # sessions -----------------------------------------------------------
 
@@ -171,17 +191,7 @@ class Store:
             self.db["candidate_files"].insert_all(
                 {"candidate_id": cid, "path": path, "content": content} for path, content in candidate.files.items()
             )
-            self.db["assessments"].insert_all(
-                {
-                    "candidate_id": cid,
-                    "critic": a.critic,
-                    "dimension": a.dimension,
-                    "score": a.score,
-                    "raw": json.dumps(a.raw),
-                    "evidence": a.evidence,
-                }
-                for a in assessments
-            )
+            self.db["assessments"].insert_all(assessment_rows(cid, assessments))
             self.db["sessions"].update(session, {"updated_at": now()})
         candidate.id = number
         return number
@@ -234,20 +244,7 @@ class Store:
         """Add or replace a candidate's assessments (a later critic pass, a rescore)."""
         with self.db.atomic():
             cid = self._candidate_id(session, number)
-            self.db["assessments"].upsert_all(
-                (
-                    {
-                        "candidate_id": cid,
-                        "critic": a.critic,
-                        "dimension": a.dimension,
-                        "score": a.score,
-                        "raw": json.dumps(a.raw),
-                        "evidence": a.evidence,
-                    }
-                    for a in assessments
-                ),
-                pk=("candidate_id", "critic", "dimension"),
-            )
+            self.db["assessments"].upsert_all(assessment_rows(cid, assessments), pk=("candidate_id", "critic", "dimension"))
 
     def add_scenario(self, session: int, text: str, units: list[str] | None = None, source: str = "engineer") -> None:
         with self.db.atomic():

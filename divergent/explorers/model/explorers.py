@@ -31,14 +31,27 @@ def _ask(request: ExploreRequest, explorer: str, direction: str, seed: int, file
     return Ask(chat, explorer, fidelity=fidelity, **record)
 
 
-class LensesExplorer:
+class AskingExplorer:
+    """A model explorer: it builds its asks; ``propose`` sends them all and yields what lands."""
+
+    name = "model"
+
+    async def asks(self, request: ExploreRequest) -> list[Ask]:
+        raise NotImplementedError
+
+    async def propose(self, request: ExploreRequest) -> AsyncIterator[Candidate]:
+        client = require_client(request.client, self.name)
+        async for candidate in fan_out(client, request.problem, await self.asks(request)):
+            yield candidate
+
+
+class LensesExplorer(AskingExplorer):
     """One request per design lens, cycling through the lenses when more are wanted."""
 
     name = "lenses"
 
-    async def propose(self, request: ExploreRequest) -> AsyncIterator[Candidate]:
-        client = require_client(request.client, self.name)
-        lenses = all_lenses(client.endpoint.lenses)
+    async def asks(self, request: ExploreRequest) -> list[Ask]:
+        lenses = all_lenses(request.client.endpoint.lenses)
         asks = []
         for i in range(request.count):
             lens = lenses[i % len(lenses)]
@@ -46,8 +59,7 @@ class LensesExplorer:
             if i >= len(lenses):
                 direction += f"\nVariation {i // len(lenses) + 1} of this direction: take it where the obvious version would not go."
             asks.append(_ask(request, self.name, direction, seed=i, lens=lens.name))
-        async for candidate in fan_out(client, request.problem, asks):
-            yield candidate
+        return asks
 
 
 def _dimensions(value) -> list[tuple[str, list[str]]]:
@@ -60,12 +72,12 @@ def _dimensions(value) -> list[tuple[str, list[str]]]:
     return out[:MAX_DIMENSIONS]
 
 
-class DimensionsExplorer:
+class DimensionsExplorer(AskingExplorer):
     """The model names the design dimensions; candidates then cover combinations not yet tried."""
 
     name = "dimensions"
 
-    async def propose(self, request: ExploreRequest) -> AsyncIterator[Candidate]:
+    async def asks(self, request: ExploreRequest) -> list[Ask]:
         client = require_client(request.client, self.name)
         ask = ChatRequest(
             messages=[
@@ -86,13 +98,13 @@ class DimensionsExplorer:
         try:
             result = await client.complete(ask)
         except BudgetExhausted:
-            return
+            return []
         try:
             dimensions = _dimensions(parse_object(result.text, "dimensions")) if result.ok else []
         except ReplyError:
             dimensions = []
         if not dimensions:
-            return
+            return []
         names = [name for name, _ in dimensions]
         combos = [dict(zip(names, values)) for values in itertools.product(*(v for _, v in dimensions))]
         random.Random(request.problem.target.spec).shuffle(combos)
@@ -103,17 +115,15 @@ class DimensionsExplorer:
             direction = "Design along these dimensions, taking exactly these values:\n"
             direction += "\n".join(f"- {k}: {v}" for k, v in choices.items()) + "\n" + prompts.choices_line(choices)
             asks.append(_ask(request, self.name, direction, seed=1000 + i, choices=choices, lens="dimensions"))
-        async for candidate in fan_out(client, request.problem, asks):
-            yield candidate
+        return asks
 
 
-class ExpandExplorer:
+class ExpandExplorer(AskingExplorer):
     """More designs like a cluster's representative: its choices kept, its details varied."""
 
     name = "expand"
 
-    async def propose(self, request: ExploreRequest) -> AsyncIterator[Candidate]:
-        client = require_client(request.client, self.name)
+    async def asks(self, request: ExploreRequest) -> list[Ask]:
         asks = []
         for parent in request.parents:
             choices = ", ".join(f"{k}: {v}" for k, v in parent.choices.items())
@@ -126,25 +136,22 @@ class ExpandExplorer:
                 direction += "\n" + prompts.choices_line(parent.choices)
             for i in range(max(1, request.count)):
                 asks.append(_ask(request, self.name, direction, seed=6000 + i, files=prompts.candidate_files(parent), parents=[parent.id], lens="expand", choices=dict(parent.choices)))
-        async for candidate in fan_out(client, request.problem, asks):
-            yield candidate
+        return asks
 
 
-class NoveltyExplorer:
+class NoveltyExplorer(AskingExplorer):
     """A design unlike every cluster found so far."""
 
     name = "novelty"
 
-    async def propose(self, request: ExploreRequest) -> AsyncIterator[Candidate]:
-        client = require_client(request.client, self.name)
+    async def asks(self, request: ExploreRequest) -> list[Ask]:
         known = "\n".join(f"{i}. {label}: {summary}" for i, (label, summary) in enumerate(request.known, 1))
         direction = (
             "Designs explored so far:\n" + (known or "(none)") + "\n\nPropose a design unlike every one of them: "
             "a different central abstraction and a different structure, not a variation."
         )
         asks = [_ask(request, self.name, direction, seed=2000 + i, lens="novelty") for i in range(request.count)]
-        async for candidate in fan_out(client, request.problem, asks):
-            yield candidate
+        return asks
 
 
 def critique(evidence) -> str:
@@ -152,13 +159,12 @@ def critique(evidence) -> str:
     return "\n".join(lines) or "- (no evidence recorded)"
 
 
-class RefineExplorer:
+class RefineExplorer(AskingExplorer):
     """A revision of each parent that answers its critics' evidence."""
 
     name = "refine"
 
-    async def propose(self, request: ExploreRequest) -> AsyncIterator[Candidate]:
-        client = require_client(request.client, self.name)
+    async def asks(self, request: ExploreRequest) -> list[Ask]:
         asks = []
         for parent in request.parents:
             direction = (
@@ -168,19 +174,17 @@ class RefineExplorer:
             )
             for i in range(max(1, request.count // max(1, len(request.parents)))):
                 asks.append(_ask(request, self.name, direction, seed=3000 + i, files=prompts.candidate_files(parent), parents=[parent.id], lens="refine", choices=dict(parent.choices)))
-        async for candidate in fan_out(client, request.problem, asks):
-            yield candidate
+        return asks
 
 
-class CombineExplorer:
+class CombineExplorer(AskingExplorer):
     """One design from two parents, keeping the strengths of both."""
 
     name = "combine"
 
-    async def propose(self, request: ExploreRequest) -> AsyncIterator[Candidate]:
-        client = require_client(request.client, self.name)
+    async def asks(self, request: ExploreRequest) -> list[Ask]:
         if len(request.parents) < 2:
-            return
+            return []
         a, b = request.parents[:2]
         direction = (
             f"Combine design A ({a.title}: {a.summary}) and design B ({b.title}: {b.summary}) into one "
@@ -188,20 +192,17 @@ class CombineExplorer:
         )
         files = prompts.candidate_files(a, "A") + prompts.candidate_files(b, "B")
         asks = [_ask(request, self.name, direction, seed=4000 + i, files=files, parents=[a.id, b.id], lens="combine") for i in range(max(1, request.count))]
-        async for candidate in fan_out(client, request.problem, asks):
-            yield candidate
+        return asks
 
 
-class MaterializeExplorer:
+class MaterializeExplorer(AskingExplorer):
     """A sketch (public API only) implemented in full."""
 
     name = "materialize"
 
-    async def propose(self, request: ExploreRequest) -> AsyncIterator[Candidate]:
-        client = require_client(request.client, self.name)
+    async def asks(self, request: ExploreRequest) -> list[Ask]:
         asks = []
         for parent in request.parents:
             direction = f"Implement this sketch ({parent.title}) in full: keep its public API exactly and fill every body."
             asks.append(_ask(request, self.name, direction, seed=5000, files=prompts.candidate_files(parent), parents=[parent.id], lens="materialize", choices=dict(parent.choices)))
-        async for candidate in fan_out(client, request.problem, asks):
-            yield candidate
+        return asks
