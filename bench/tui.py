@@ -114,10 +114,9 @@ async def home_paint(db: Path) -> float:
         return await asyncio.wait_for(home, 30) - started
 
 
-def tmux_paint(command: str, text: str, env: dict[str, str]) -> float:
+def tmux_paint(command: str, text: str, env: dict[str, str], tmp: Path) -> float:
     """Seconds from starting ``command`` in a fresh 120x40 tmux until ``text`` is on its pane."""
-    socket = f"divergent-bench-{os.getpid()}-{time.monotonic_ns()}"  # a dying server keeps its socket a while
-    tmux = ["tmux", "-L", socket]
+    tmux = ["tmux", "-S", str(tmp / f"tmux-{time.monotonic_ns()}")]  # a dying server keeps its socket a while
     line = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
     started = time.perf_counter()
     subprocess.run([*tmux, "new-session", "-d", "-x", "120", "-y", "40", "-c", str(ROOT), f"env {line} {command}"], check=True)
@@ -245,7 +244,11 @@ def main() -> int:
     parser.add_argument("--gap", type=float, default=0.05, help="seconds between a key's frame and the next key")
     parser.add_argument("--latency", type=float, default=5.0, help="fake server seconds per request")
     args = parser.parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix="divergent-bench-"))
+    with tempfile.TemporaryDirectory(prefix="divergent-bench-") as tmp:
+        return measure(args, Path(tmp))
+
+
+def measure(args, tmp: Path) -> int:
     env = {"DIVERGENT_DB": str(tmp / "sessions.db"), "DIVERGENT_CONFIG": str(tmp / "config.toml"),
            "XDG_DATA_HOME": str(tmp / "data"), "XDG_CONFIG_HOME": str(tmp / "config")}  # fmt: skip
     for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "DIVERGENT_MODEL"):
@@ -260,8 +263,8 @@ def main() -> int:
         print(f"  in process, {run}: first frame ({first_screen}) {first * 1000:5.0f} ms;"
               f" candidate table with rows ({shown}) {rows * 1000:5.0f} ms")  # fmt: skip
     print(f"  in process, home screen (2 sessions listed)   {asyncio.run(home_paint(db)) * 1000:5.0f} ms")
-    floor = min(tmux_paint(f"{sys.executable} -c \"print('Recent sessions'); import time; time.sleep(9)\"", "Recent sessions", env) for _ in range(3))
-    real = [tmux_paint(f"{sys.executable} -m divergent", "Recent sessions", env) for _ in range(3)]
+    floor = min(tmux_paint(f"{sys.executable} -c \"print('Recent sessions'); import time; time.sleep(9)\"", "Recent sessions", env, tmp) for _ in range(3))
+    real = [tmux_paint(f"{sys.executable} -m divergent", "Recent sessions", env, tmp) for _ in range(3)]
     print(f"  tmux, python -m divergent to 'Recent sessions': {', '.join(f'{t * 1000:.0f}' for t in real)} ms"
           f" (bare python printing it: {floor * 1000:.0f} ms)")  # fmt: skip
     print(f"  of which imports: divergent.app.main {import_time('divergent.app.main') * 1000:.0f} ms,"

@@ -101,7 +101,9 @@ class ExploreScreen(Screen):
         yield Header()
         with Horizontal(id="top"):
             yield BudgetMeter(id="meter")
-            yield Label("discovery (new clusters per candidate)", id="discovery-label")
+            discovery = Label("discovery", id="discovery-label")
+            discovery.tooltip = "new clusters per candidate, in arrival order"
+            yield discovery
             yield Sparkline([0], id="discovery")
         with Horizontal(id="main"):
             with Vertical(id="left"):

@@ -9,7 +9,7 @@ from textual.widgets import Label, ProgressBar
 
 class BudgetMeter(Horizontal):
     def compose(self) -> ComposeResult:
-        yield Label("offline", id="meter-label")
+        yield Label("opening the session…", id="meter-label")
         yield ProgressBar(total=1, show_eta=False, show_percentage=False, id="meter-bar")
 
     def show(self, requests: int, budget: int | None, tokens: int, usd: float, in_flight: int, offline: bool) -> None:
