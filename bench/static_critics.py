@@ -3,7 +3,7 @@
 Times what the static critics compute per file, ``divergent.context.metrics.analyze``
 (units and file figures from one tree-sitter parse), against radon's ``cc_visit`` plus
 ``raw.analyze`` on the same files, in the same process, with the sources read into
-memory beforehand; each side is the best of N repeats. Issue 4's target:
+memory beforehand; each side is the best of N repeats, the sides taking turns. Issue 4's target:
 divergent time / radon time <= 0.33.
 """
 
@@ -42,13 +42,15 @@ def corpus() -> list[tuple[str, str]]:
     return files
 
 
-def best(repeats: int, work) -> float:
-    times = []
+def best(repeats: int, *works) -> list[float]:
+    """Each work's best time; the works take turns, so that load from elsewhere hits them alike."""
+    times = [[] for _ in works]
     for _ in range(repeats):
-        started = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - started)
-    return min(times)
+        for work, spent in zip(works, times):
+            started = time.perf_counter()
+            work()
+            spent.append(time.perf_counter() - started)
+    return [min(spent) for spent in times]
 
 
 def main() -> int:
@@ -71,12 +73,10 @@ def main() -> int:
             raw_analyze(source)
 
     divergent_analyze(), radon()  # warm up: grammar, compiled queries, imports
-    ours = best(args.repeats, divergent_analyze)
-    units = best(args.repeats, divergent_units)
-    theirs = best(args.repeats, radon)
+    ours, units, theirs = best(args.repeats, divergent_analyze, divergent_units, radon)
     lines = sum(source.count("\n") for _, source in files)
     print(f"corpus: {len(files)} files of {len(MODULES)} stdlib modules, {lines} lines (Python {sys.version.split()[0]})")
-    print(f"best of {args.repeats}")
+    print(f"best of {args.repeats}, the three taking turns")
     print(f"divergent analyze()            {ours:7.3f} s")
     print(f"divergent unit_metrics()       {units:7.3f} s   (what the simplicity critic calls today)")
     print(f"radon cc_visit + raw.analyze   {theirs:7.3f} s")

@@ -10,9 +10,7 @@ from textual.binding import Binding
 
 from divergent.app import prefs
 from divergent.app.palette import DivergentCommands
-from divergent.app.screens.explore import ExploreScreen
 from divergent.app.screens.home import HomeScreen
-from divergent.engine.session import Options, Session, make_options
 from divergent.llm import config
 from divergent.model import InputError, Problem
 from divergent.storage.store import Store
@@ -25,7 +23,7 @@ class Start:
 
     mode: str = "home"  # home | explore | open
     problem: Problem | None = None
-    options: Options | None = None
+    options: object | None = None  # engine.session.Options
     session: int | None = None
     extra: dict = field(default_factory=dict)
 
@@ -65,13 +63,19 @@ class DivergentApp(App):
 
     # opening sessions --------------------------------------------------------------
 
-    def explore(self, problem: Problem, options: Options) -> None:
+    def explore(self, problem: Problem, options) -> None:
+        from divergent.app.screens.explore import ExploreScreen
+        from divergent.engine.session import Session
+
         async def opener(emit):
             return await Session.create(self.store, problem, options, emit)
 
         self.push_screen(ExploreScreen(opener, first_wave=True))
 
-    def open_session(self, session: int, options: Options | None = None) -> None:
+    def open_session(self, session: int, options=None) -> None:
+        from divergent.app.screens.explore import ExploreScreen
+        from divergent.engine.session import Session, make_options
+
         row = self.store.session(session)
         if options is None:
             online = not row["offline"] and config.configured()
@@ -87,6 +91,7 @@ class DivergentApp(App):
     def start_exploration(self, form: dict) -> None:
         """From the new-exploration form; InputError says what to fix."""
         from divergent.context.problem import frame
+        from divergent.engine.session import make_options
 
         if not form["target"]:
             raise InputError("name a target: PATH or PATH::Symbol")

@@ -90,12 +90,3 @@ class Judge:
         score = round(sum(per.values()) / len(per), 4)
         evidence = ", ".join(f"{c} {per[c]:.2f} (agreement {agreement[c]:.0%})" for c in per)
         return [Assessment(self.name, "judge", score, {"criteria": per, "agreement": agreement, "rounds": judged}, evidence)]
-
-
-def agreement_with_marks(judge_scores: dict[int, float], marks: dict[int, int]) -> dict[str, float | int] | None:
-    """How often the judge sides with the engineer's thumbs: above 0.5 for up, below for down."""
-    pairs = [(judge_scores[n], m) for n, m in marks.items() if n in judge_scores and m]
-    if not pairs:
-        return None
-    agree = sum(1 for score, mark in pairs if (score > 0.5) == (mark > 0))
-    return {"marked": len(pairs), "agreement": round(agree / len(pairs), 4)}

@@ -60,3 +60,12 @@ def pareto_front(vectors: dict[int, dict[str, float]]) -> set[int]:
     if not dimensions:
         return set(valid)
     return {i for i, v in valid.items() if not any(dominates(o, v, dimensions) for j, o in valid.items() if j != i)}
+
+
+def agreement_with_marks(judge_scores: dict[int, float], marks: dict[int, int]) -> dict[str, float | int] | None:
+    """How often the judge sides with the engineer's thumbs: above 0.5 for up, below for down."""
+    pairs = [(judge_scores[n], m) for n, m in marks.items() if n in judge_scores and m]
+    if not pairs:
+        return None
+    agree = sum(1 for score, mark in pairs if (score > 0.5) == (mark > 0))
+    return {"marked": len(pairs), "agreement": round(agree / len(pairs), 4)}

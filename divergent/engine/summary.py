@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from divergent.critics.judge import agreement_with_marks
 from divergent.engine import ranking
 from divergent.model import Target
 from divergent.storage.calls import session_usage
@@ -43,7 +42,7 @@ def session_document(store: Store, session: int) -> dict[str, Any]:
             {"id": c.id, "label": c.label, "medoid": c.medoid, "members": c.members} for c in store.clusters(session)
         ],
         "usage": session_usage(store, session).to_dict(),
-        "judge_agreement": agreement_with_marks(
+        "judge_agreement": ranking.agreement_with_marks(
             {c["id"]: c["scores"]["judge"] for c in candidates if "judge" in c["scores"]}, store.marks(session)
         ),
     }

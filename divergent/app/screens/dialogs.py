@@ -12,7 +12,6 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from divergent.model import InputError
-from divergent.storage import exports
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -98,6 +97,8 @@ class ExportScreen(ModalScreen[None]):
     @on(Input.Submitted)
     @on(Button.Pressed, "#export")
     def export(self) -> None:
+        from divergent.storage import exports
+
         kind = self.query_one("#export-kind", RadioSet).pressed_button.id
         target = self.query_one("#export-target", Input).value.strip()
         result = self.query_one("#export-result", Static)

@@ -25,7 +25,6 @@ from divergent.app.widgets.diff import DiffView
 from divergent.app.widgets.meter import BudgetMeter
 from divergent.engine import summary
 from divergent.engine.ranking import parse_weights
-from divergent.llm.client import EndpointError
 from divergent.model import Event, InputError
 from divergent.storage.calls import session_usage
 
@@ -94,6 +93,7 @@ class ExploreScreen(Screen):
         self.picked: list[int] = []
         self.sort_by: str | None = None  # None: grouped by cluster
         self.stale = False
+        self.follow_best = True  # the cursor stays on the best design until the engineer moves it
         self.busy = ""
         self.autopilot_on = False
 
@@ -152,6 +152,8 @@ class ExploreScreen(Screen):
 
     @work(group="engine", exclusive=False)
     async def start(self) -> None:
+        from divergent.llm.client import EndpointError
+
         self.busy = "opening"
         try:
             self.session = await self.opener(self.emit)
@@ -166,6 +168,8 @@ class ExploreScreen(Screen):
             self.stale = True
 
     async def _guarded(self, name: str, command: Awaitable) -> None:
+        from divergent.llm.client import EndpointError
+
         self.busy = name
         self.status(f"{name}…")
         try:
@@ -208,6 +212,11 @@ class ExploreScreen(Screen):
         self.document = summary.session_document(store, session)
         table = self.query_one("#candidates", DataTable)
         keep = self.selected
+        if table.row_count:  # the row under the cursor now: a key may have moved it since `selected`
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
+            keep = int(key[1:]) if key.startswith("c") else keep
+        if self.follow_best:
+            keep = None
         table.clear()
         marks = store.marks(session)
         for row in self.rows(self.document, marks):
@@ -216,12 +225,11 @@ class ExploreScreen(Screen):
             keep = next((int(k.value[1:]) for k in table.rows if k.value.startswith("c")), None)
             self.selected = keep
         if keep is not None and f"c{keep}" in table.rows:
+            self.selected = keep
             table.move_cursor(row=table.get_row_index(f"c{keep}"), animate=False)
         bins = summary.discovery(store, session)
         points = [sum(bins[i : i + BIN]) / BIN for i in range(0, len(bins), BIN)] or [0]
         self.query_one("#discovery", Sparkline).data = points
-        if self.selected is not None:
-            self.show_candidate(self.selected)
 
     def rows(self, doc: dict, marks: dict[int, int]) -> list[tuple]:
         variables = self.app.theme_variables
@@ -231,8 +239,9 @@ class ExploreScreen(Screen):
             value = c["scores"].get(key)
             if value is None:
                 return "·"
-            style = better if value > 0.5 else worse if value < 0.5 else ""
-            return Text(f"{value:.2f}"[1:] if value < 1 else "1.0", style=style)
+            shown = round(value, 2)
+            style = better if shown > 0.5 else worse if shown < 0.5 else ""
+            return Text(f"{shown:.2f}"[1:] if shown < 1 else "1.0", style=style)
 
         def flags(c: dict) -> str:
             out = "◆" if c["pareto"] else " "
@@ -267,6 +276,8 @@ class ExploreScreen(Screen):
             label = label if len(label) <= TITLE_WIDTH else label[: TITLE_WIDTH - 1] + "…"
             out.append((f"k{k['id']}", "", Text(label, style="bold"), str(k["id"]), f"{best:.2f}"[1:], "", "", "", "", ""))
             out += [row(c, "  ") for c in members]
+        clustered = {m for k in doc["clusters"] for m in k["members"]}
+        out += [row(c) for c in candidates if c["id"] not in clustered]  # arrived since the last clustering
         return out
 
     def update_meter(self) -> None:
@@ -291,6 +302,10 @@ class ExploreScreen(Screen):
             self.selected = int(key[1:])
             self.show_candidate(self.selected)
 
+    def on_key(self, event) -> None:
+        if event.key in ("up", "down", "pageup", "pagedown", "home", "end"):
+            self.follow_best = False
+
     @on(DataTable.HeaderSelected, "#candidates")
     def header_selected(self, event: DataTable.HeaderSelected) -> None:
         key = event.column_key.value
@@ -310,7 +325,11 @@ class ExploreScreen(Screen):
         code = files.get(target) or next(iter(files.values()), "")
         area = self.query_one("#code", TextArea)
         if area.text != code:
-            area.load_text(code)
+            # an edit keeps the parsed highlight query; load_text would compile it again (~50 ms)
+            area.replace(code, (0, 0), area.document.end, maintain_selection_offset=False)
+            area.history.clear()
+            area.move_cursor((0, 0))
+            area.scroll_home(animate=False)
         self.query_one(DiffView).show(patch(store, session, number) if number else "", "This is today's code.")
         self.query_one(CriticBars).show(doc)
         self.show_scenarios(doc)
@@ -472,6 +491,7 @@ class ExploreScreen(Screen):
 
     def select(self, number: int) -> None:
         """Move the cursor to a candidate (the command palette uses this)."""
+        self.follow_best = False
         table = self.query_one("#candidates", DataTable)
         if f"c{number}" in table.rows:
             table.move_cursor(row=table.get_row_index(f"c{number}"))

@@ -12,7 +12,13 @@ class BudgetMeter(Horizontal):
         yield Label("opening the session…", id="meter-label")
         yield ProgressBar(total=1, show_eta=False, show_percentage=False, id="meter-bar")
 
+    shown: tuple | None = None
+
     def show(self, requests: int, budget: int | None, tokens: int, usd: float, in_flight: int, offline: bool) -> None:
+        state = (requests, budget, tokens, round(usd, 4), in_flight, offline)
+        if state == self.shown:  # nothing changed: no repaint, no relayout
+            return
+        self.shown = state
         label = self.query_one("#meter-label", Label)
         progress = self.query_one("#meter-bar", ProgressBar)
         if offline:
