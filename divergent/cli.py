@@ -151,6 +151,95 @@ def _continue_headless(args, session: int) -> int:
     return EXIT_OK
 
 
+STEER = {
+    "expand": "CLUSTER: more designs like the cluster's representative",
+    "refine": "CANDIDATE: a revision that answers its critics' evidence",
+    "combine": "A B: one design from two candidates",
+    "new-direction": "a design unlike every cluster so far",
+    "materialize": "CANDIDATE: implement a sketch in full",
+    "rescore": "WEIGHTS: re-rank with weights, e.g. simplicity=2",
+    "scenario": "TEXT: add a likely future change ('TEXT => Unit, Unit' names its units)",
+    "mark": "CANDIDATE up|down|clear: your own verdict",
+    "autopilot": "let the autopilot spend --budget more requests",
+}
+
+
+def _numbers(values: list[str], count: int, usage: str) -> list[int]:
+    if len(values) != count or not all(v.isascii() and v.isdigit() for v in values):
+        raise InputError(f"usage: {usage}")
+    return [int(v) for v in values]
+
+
+def cmd_steer(args) -> int:
+    """A steering command on a saved session, headless: the same commands the app's keys send."""
+    from divergent.engine.headless import ProgressReporter, summary_table
+    from divergent.engine.ranking import parse_weights
+    from divergent.engine.session import Session, make_options
+    from divergent.engine.summary import session_document
+    from divergent.llm import config
+    from divergent.llm.client import EndpointError
+    from divergent.storage.calls import session_usage
+
+    action, rest = args.action, args.args
+    if action not in STEER:
+        raise InputError(f"no steering action {action!r} (one of: {', '.join(STEER)})")
+    if args.budget is not None and args.budget <= 0:
+        raise InputError("--budget must be positive")
+    with _store(args) as store:
+        session = store.resolve_session(args.session)
+        row = store.session(session)
+        online = not row["offline"] and config.configured()
+        options = make_options(offline=not online, model=row["model"] or None)
+        if online:
+            spent = session_usage(store, session).requests
+            options.budget.max_requests = spent + (args.budget if args.budget is not None else max(0, row["budget_requests"] - spent) or 8)
+
+        async def go() -> None:
+            live = Session.open(store, session, options, ProgressReporter(sys.stderr))
+            try:
+                if action == "expand":
+                    (cluster,) = _numbers(rest, 1, "steer SESSION expand CLUSTER [--count N]")
+                    await live.expand(cluster, count=args.count)
+                elif action == "refine":
+                    (number,) = _numbers(rest, 1, "steer SESSION refine CANDIDATE")
+                    await live.refine(number, count=args.count)
+                elif action == "combine":
+                    first, second = _numbers(rest, 2, "steer SESSION combine A B")
+                    await live.combine(first, second, count=args.count)
+                elif action == "new-direction":
+                    await live.new_direction(count=args.count)
+                elif action == "materialize":
+                    (number,) = _numbers(rest, 1, "steer SESSION materialize CANDIDATE")
+                    await live.materialize(number)
+                elif action == "rescore":
+                    if len(rest) != 1:
+                        raise InputError("usage: steer SESSION rescore simplicity=2,extensibility=1")
+                    live.rescore(parse_weights(rest[0]))
+                elif action == "scenario":
+                    await live.add_scenario(" ".join(rest))
+                elif action == "mark":
+                    if len(rest) != 2 or rest[1] not in ("up", "down", "clear"):
+                        raise InputError("usage: steer SESSION mark CANDIDATE up|down|clear")
+                    (number,) = _numbers(rest[:1], 1, "steer SESSION mark CANDIDATE up|down|clear")
+                    live.mark(number, {"up": 1, "down": -1, "clear": 0}[rest[1]])
+                else:
+                    reason = await live.autopilot(budget=args.budget)
+                    print(f"autopilot stopped: {reason}", file=sys.stderr)
+            finally:
+                await live.close()
+
+        try:
+            asyncio.run(go())
+        except EndpointError as error:
+            raise InputError(f"{error} (session {session} kept)") from None
+        document = session_document(store, session)
+    if args.json:
+        _print_json(document)
+    else:
+        print(summary_table(document))
+    return EXIT_OK
+
+
 def cmd_serve(args) -> int:
     from textual_serve.server import Server
 
@@ -382,6 +471,18 @@ def build_parser() -> Parser:
     p.add_argument("--budget", type=int, help="most further model requests")
     p.add_argument("--json", action="store_true", help="with --headless: one JSON document on stdout")
     p.set_defaults(func=cmd_open)
+
+    p = sub.add_parser(
+        "steer", parents=[common], help="a steering command on a saved session, headless",
+        description="Actions: " + "; ".join(f"{k} {v}" for k, v in STEER.items()),
+    )
+    p.add_argument("session", metavar="SESSION", help="session id, or 'last'")
+    p.add_argument("action", metavar="ACTION", help=", ".join(STEER))
+    p.add_argument("args", metavar="ARG", nargs="*")
+    p.add_argument("--count", type=int, default=1, help="how many designs to ask for (default 1)")
+    p.add_argument("--budget", type=int, help="most further model requests")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_steer)
 
     p = sub.add_parser("serve", parents=[common], help="the TUI in a browser (textual-serve, localhost only)")
     p.add_argument("--host", default="localhost")

@@ -136,3 +136,27 @@ def test_open_continues_a_saved_session_with_its_budget(sample_repo, db_path, fa
     assert fake_server.count == spent + 2
     assert len(store.candidates(session)) <= made + 2
     assert json.loads(next(store.db.query("select data from events where kind = 'new_direction'"))["data"])["count"] == 5
+
+
+def test_steer_from_the_command_line(sample_repo, cli, endpoint_env):
+    doc = cli.json("explore", sample_repo / TARGET, "--repo", sample_repo, "--headless", "--candidates", "4", "--budget", "30")
+    session, first = doc["session"], doc["candidates"][1]
+    before = endpoint_env.count
+    grown = cli.json("steer", session, "expand", first["cluster"], "--count", "2", "--budget", "10")
+    assert len(grown["candidates"]) >= len(doc["candidates"]) + 1
+    assert endpoint_env.count - before <= 10
+    code, _, err = cli("steer", session, "mark", first["id"], "sideways")
+    assert code == 2 and "up|down|clear" in err
+    code, _, err = cli("steer", session, "fly")
+    assert code == 2 and "no steering action 'fly'" in err
+    marked = cli.json("steer", session, "mark", first["id"], "up")
+    assert marked["session"] == session
+    rescored = cli.json("steer", session, "rescore", "simplicity=1,extensibility=0,change_cost=0,judge=0")
+    top = max(rescored["candidates"], key=lambda c: c["scores"]["overall"])
+    assert top["scores"]["overall"] == max(c["scores"]["simplicity"] for c in rescored["candidates"] if c["valid"])
+
+
+def test_steer_offline_says_why_model_actions_are_unavailable(sample_repo, cli):
+    doc = cli.json("explore", sample_repo / TARGET, "--repo", sample_repo, "--offline", "--headless", "--candidates", "3")
+    code, out, err = cli("steer", doc["session"], "refine", "1")
+    assert code == 2 and out == "" and "needs a model endpoint" in err and err.count("\n") == 1
