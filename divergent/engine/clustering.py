@@ -29,6 +29,7 @@ from divergent.model import Candidate, Cluster
 THRESHOLD = 85.0  # similarity (0..100) at which two candidates are the same design
 CHOICE_WEIGHT = 0.3  # share of the similarity given to agreeing design choices, when both have some
 MEDOID_SAMPLE = 64  # a large cluster's medoid is found against this many of its members
+MATRIX_LIMIT = 4000  # candidates up to which one all-pairs matrix (64 MB at most) is computed
 BLANKED = {"identifier": "I", "string": "S", "integer": "N", "float": "N"}
 SKIPPED = {"comment", "import_statement", "import_from_statement", "future_import_statement"}
 _CODES: dict[str, str] = {}
@@ -143,37 +144,52 @@ class Clusterer:
         if not candidates:
             return []
         skeletons = [self.features(c)[0] for c in candidates]
+        # up to MATRIX_LIMIT candidates one all-pairs matrix on every core is cheapest; beyond, row by row
+        matrix = similarity(skeletons) if len(skeletons) <= MATRIX_LIMIT else None
         leaders: list[int] = []
         groups: list[list[int]] = []
         for index, mine in enumerate(skeletons):
             best, best_score = -1, -1.0
             if leaders:
-                scores = process.cdist([mine], [skeletons[j] for j in leaders], scorer=fuzz.ratio, dtype=np.float32)[0]
-                if not mine:  # two empty skeletons are the same design
-                    scores = np.array([100.0 if not skeletons[j] else 0.0 for j in leaders], dtype=np.float32)
-                for k, leader in enumerate(leaders):
-                    agree = _choice_agreement(candidates[index].choices, candidates[leader].choices)
-                    score = float(scores[k]) if agree is None else (1 - CHOICE_WEIGHT) * float(scores[k]) + CHOICE_WEIGHT * agree
-                    if score > best_score:
-                        best, best_score = k, score
+                if matrix is not None:
+                    scores = matrix[index, leaders].copy()
+                else:
+                    scores = process.cdist([mine], [skeletons[j] for j in leaders], scorer=fuzz.ratio, dtype=np.float32)[0]
+                    if not mine:  # two empty skeletons are the same design
+                        scores = np.array([100.0 if not skeletons[j] else 0.0 for j in leaders], dtype=np.float32)
+                mine_choices = candidates[index].choices
+                if mine_choices:  # blend in the declared choices where both sides have some
+                    for k, leader in enumerate(leaders):
+                        agree = _choice_agreement(mine_choices, candidates[leader].choices)
+                        if agree is not None:
+                            scores[k] = (1 - CHOICE_WEIGHT) * scores[k] + CHOICE_WEIGHT * agree
+                best = int(np.argmax(scores))
+                best_score = float(scores[best])
             if best >= 0 and best_score >= self.threshold:
                 groups[best].append(index)
             else:
                 leaders.append(index)
                 groups.append([index])
-        return [self._cluster(number, group, candidates, skeletons, groups) for number, group in enumerate(groups, start=1)]
+        names = [{n for i in group for n in self.features(candidates[i])[1]} for group in groups]
+        spread = Counter(n for found in names for n in found)  # in how many clusters each name is defined
+        return [
+            Cluster(number, self.label(candidates, group, medoid, spread, len(groups)), [candidates[i].id for i in group], candidates[medoid].id)
+            for number, group in enumerate(groups, start=1)
+            for medoid in [self._medoid(group, skeletons, matrix)]
+        ]
 
-    def _cluster(self, number: int, group: list[int], candidates, skeletons, groups) -> Cluster:
+    @staticmethod
+    def _medoid(group: list[int], skeletons: list[str], matrix) -> int:
+        if len(group) == 1:
+            return group[0]
         reference = group if len(group) <= MEDOID_SAMPLE else group[:: max(1, len(group) // MEDOID_SAMPLE)][:MEDOID_SAMPLE]
-        if len(group) > 1:
-            matrix = process.cdist([skeletons[i] for i in group], [skeletons[i] for i in reference], scorer=fuzz.ratio, dtype=np.float32, workers=-1)
-            medoid = group[int(np.argmax(matrix.sum(axis=1)))]
+        if matrix is not None:
+            block = matrix[np.ix_(group, reference)]
         else:
-            medoid = group[0]
-        members = [candidates[i].id for i in group]
-        return Cluster(number, self.label(candidates, group, medoid, groups), members, candidates[medoid].id)
+            block = process.cdist([skeletons[i] for i in group], [skeletons[i] for i in reference], scorer=fuzz.ratio, dtype=np.float32, workers=-1)
+        return group[int(np.argmax(block.sum(axis=1)))]
 
-    def label(self, candidates: list[Candidate], group: list[int], medoid: int, groups: list[list[int]]) -> str:
+    def label(self, candidates: list[Candidate], group: list[int], medoid: int, spread: Counter, clusters: int) -> str:
         lead = candidates[medoid]
         if lead.baseline:
             return "today's code"
@@ -181,12 +197,11 @@ class Clusterer:
         shared = {k: v for k, v in choices[0].items() if all(c.get(k) == v for c in choices)} if choices[0] else {}
         if shared and lead.explorer != "catalog":
             return " · ".join(f"{k}: {v}" for k, v in sorted(shared.items()))
-        if lead.explorer in ("catalog",):
+        if lead.explorer == "catalog":
             return lead.title
         # the names this cluster defines, ranked by tf-idf across clusters
         mine = Counter(n for i in group for n in self.features(candidates[i])[1])
-        spread = Counter(n for g in groups for n in {m for i in g for m in self.features(candidates[i])[1]})
-        weight = {n: mine[n] * math.log((1 + len(groups)) / spread[n]) for n in mine}
+        weight = {n: mine[n] * math.log((1 + clusters) / spread[n]) for n in mine}
         ranked = sorted(weight, key=lambda n: (-weight[n], n))
         words = [n for n in ranked if not re.fullmatch(r"__\w+__", n)][:3]
         return ", ".join(words) if words else lead.title
