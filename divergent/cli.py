@@ -26,6 +26,17 @@ def _print_json(document: Any) -> None:
     print(json.dumps(document, indent=2, ensure_ascii=False))
 
 
+def _emit(args, document: dict) -> int:
+    """A session document on stdout: JSON with --json, else the ranking table."""
+    from divergent.engine.headless import summary_table
+
+    if args.json:
+        _print_json(document)
+    else:
+        print(summary_table(document))
+    return EXIT_OK
+
+
 def _store(args):
     from divergent.storage.store import Store
 
@@ -57,7 +68,7 @@ def cmd_explore(args) -> int:
     from divergent.context.problem import frame
     from divergent.engine.estimate import first_wave
     from divergent.engine.explore import explore
-    from divergent.engine.headless import ProgressReporter, summary_table
+    from divergent.engine.headless import ProgressReporter
     from divergent.engine.summary import session_document
     from divergent.llm.client import EndpointError
 
@@ -81,11 +92,7 @@ def cmd_explore(args) -> int:
             kept = store.sessions()[0]
             raise InputError(f"{error} (session {kept['id']} kept with {kept['candidates'] - 1} candidates)") from None
         document = session_document(store, session)
-    if args.json:
-        _print_json(document)
-    else:
-        print(summary_table(document))
-    return EXIT_OK
+    return _emit(args, document)
 
 
 def _run_app(args, mode: str = "home", **start) -> int:
@@ -105,7 +112,7 @@ def cmd_open(args) -> int:
 
 def _continue_headless(args, session: int) -> int:
     """Plan again what was in flight, then (with --budget N) let the autopilot spend N requests."""
-    from divergent.engine.headless import ProgressReporter, summary_table
+    from divergent.engine.headless import ProgressReporter
     from divergent.engine.session import Session, make_options
     from divergent.engine.summary import session_document
     from divergent.llm import config
@@ -144,11 +151,7 @@ def _continue_headless(args, session: int) -> int:
         if reason:
             print(f"autopilot stopped: {reason}", file=sys.stderr)
         document = session_document(store, session)
-    if args.json:
-        _print_json(document)
-    else:
-        print(summary_table(document))
-    return EXIT_OK
+    return _emit(args, document)
 
 
 STEER = {
@@ -172,7 +175,7 @@ def _numbers(values: list[str], count: int, usage: str) -> list[int]:
 
 def cmd_steer(args) -> int:
     """A steering command on a saved session, headless: the same commands the app's keys send."""
-    from divergent.engine.headless import ProgressReporter, summary_table
+    from divergent.engine.headless import ProgressReporter
     from divergent.engine.ranking import parse_weights
     from divergent.engine.session import Session, make_options
     from divergent.engine.summary import session_document
@@ -233,11 +236,7 @@ def cmd_steer(args) -> int:
         except EndpointError as error:
             raise InputError(f"{error} (session {session} kept)") from None
         document = session_document(store, session)
-    if args.json:
-        _print_json(document)
-    else:
-        print(summary_table(document))
-    return EXIT_OK
+    return _emit(args, document)
 
 
 def cmd_serve(args) -> int:

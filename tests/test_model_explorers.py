@@ -16,7 +16,7 @@ from divergent.explorers.model.scenarios import propose_scenarios
 from divergent.llm.budget import Budget
 from divergent.llm.client import MemoryCallLog, ModelClient
 from divergent.llm.config import Endpoint
-from divergent.model import Assessment, Candidate, Fidelity, Problem, Target
+from divergent.model import Assessment, Candidate, Fidelity
 
 TARGET = "shop/reports.py::ReportService"
 

@@ -132,7 +132,7 @@ def test_open_continues_a_saved_session_with_its_budget(sample_repo, db_path, fa
         await s.close()
         return s
 
-    s = run(again())
+    run(again())
     assert fake_server.count == spent + 2
     assert len(store.candidates(session)) <= made + 2
     assert json.loads(next(store.db.query("select data from events where kind = 'new_direction'"))["data"])["count"] == 5

@@ -151,7 +151,7 @@ class Store:
     def delete_session(self, session: int) -> None:
         with self.db.atomic():
             for table in ("candidate_files", "assessments"):
-                self.db[table].delete_where(f"candidate_id in (select id from candidates where session_id = ?)", [session])
+                self.db[table].delete_where("candidate_id in (select id from candidates where session_id = ?)", [session])
             self.db["candidates"].delete_where("session_id = ?", [session])
             for table in ("clusters", "events", "scenarios", "llm_calls", "marks"):
                 self.db[table].delete_where("session_id = ?", [session])
