@@ -11,13 +11,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import math
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from fake_openai import spawn  # noqa: E402
 
 from divergent.explorers.base import ExploreRequest  # noqa: E402
 from divergent.explorers.model.explorers import LensesExplorer  # noqa: E402
@@ -29,16 +30,6 @@ from divergent.model import Problem, Target  # noqa: E402
 SOURCE = (ROOT / "divergent/samples/shop/shop/reports.py").read_text()
 
 
-def start_server(latency: float) -> tuple[subprocess.Popen, str]:
-    server = subprocess.Popen(
-        [sys.executable, str(ROOT / "tests/fake_openai.py"), "--port", "0", "--latency", str(latency), "--quiet"],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    for line in server.stdout:
-        if line.startswith("OPENAI_BASE_URL="):
-            return server, line.strip().split("=", 1)[1]
-    raise RuntimeError("the fake server did not start")
 
 
 async def wave(base_url: str, count: int, concurrency: int) -> tuple[float, int]:
@@ -63,7 +54,7 @@ def main() -> int:
     parser.add_argument("--latency", type=float, default=0.2)
     parser.add_argument("--skip-sequential", action="store_true")
     args = parser.parse_args()
-    server, base_url = start_server(args.latency)
+    server, base_url = spawn(args.latency)
     try:
         asyncio.run(wave(base_url, 8, 8))  # warm up connections and imports
         wall, made = asyncio.run(wave(base_url, args.count, args.concurrency))

@@ -33,8 +33,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
+from fake_openai import spawn  # noqa: E402
 from textual import events  # noqa: E402
 from textual.css.query import NoMatches  # noqa: E402
 from textual.widgets import DataTable, TabbedContent  # noqa: E402
@@ -139,16 +140,6 @@ def import_time(module: str) -> float:
 # key-to-screen ------------------------------------------------------------------------------
 
 
-def start_server(latency: float) -> tuple[subprocess.Popen, str]:
-    server = subprocess.Popen(
-        [sys.executable, str(ROOT / "tests/fake_openai.py"), "--port", "0", "--latency", str(latency), "--quiet"],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    for line in server.stdout:
-        if line.startswith("OPENAI_BASE_URL="):
-            return server, line.strip().split("=", 1)[1]
-    raise RuntimeError("the fake server did not start")
 
 
 def next_key(screen: ExploreScreen, i: int, state: dict):
@@ -270,7 +261,7 @@ def measure(args, tmp: Path) -> int:
     print(f"  of which imports: divergent.app.main {import_time('divergent.app.main') * 1000:.0f} ms,"
           f" openai alone {import_time('openai') * 1000:.0f} ms")  # fmt: skip
 
-    server, base_url = start_server(args.latency)
+    server, base_url = spawn(args.latency)
     os.environ.update(OPENAI_BASE_URL=base_url, OPENAI_API_KEY="sk-bench")
     try:
         idle = asyncio.run(browse(db, 1, make_options(offline=True), args.keys, args.gap, wave=False))

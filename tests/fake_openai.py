@@ -804,6 +804,25 @@ class _InFlight:
 # --------------------------------------------------------------------------------------
 
 
+def spawn(latency: float = 0.0, mode: str = "json"):
+    """Start this server in its own process (so it does not share the caller's GIL).
+
+    Returns (the process, its base URL); the caller terminates the process.
+    """
+    import subprocess
+    import sys
+
+    process = subprocess.Popen(
+        [sys.executable, __file__, "--port", "0", "--latency", str(latency), "--mode", mode, "--quiet"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    for line in process.stdout:
+        if line.startswith("OPENAI_BASE_URL="):
+            return process, line.strip().split("=", 1)[1]
+    raise RuntimeError("the fake server did not start")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Serve until interrupted: ``python tests/fake_openai.py --port 8765 --mode markdown``."""
     parser = argparse.ArgumentParser(description="A fake OpenAI-compatible server on 127.0.0.1.")

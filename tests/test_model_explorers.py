@@ -56,7 +56,7 @@ def test_fault_mode_run_finishes_and_counts_every_attempt(sample_repo, cli, endp
     assert code == 0, err
     doc = json.loads(out)
     assert doc["usage"]["requests"] == endpoint_env.count <= 12
-    assert 1 <= len(doc["candidates"]) - 1 <= 8
+    assert len(doc["candidates"]) - 1 in range(1, 9)  # some designs despite the faults, never more than asked
 
 
 def test_budget_stops_the_wave_without_overspending(sample_repo, cli, endpoint_env):
