@@ -10,10 +10,8 @@ from pathlib import Path
 from divergent.context.problem import frame
 from divergent.critics.change_cost import ChangeCost, Speculative, measure
 from divergent.explorers.catalog import registry
-from divergent.llm.budget import Budget
-from divergent.llm.client import MemoryCallLog, ModelClient
-from divergent.llm.config import Endpoint
 from divergent.model import Candidate
+from model_critics import assess_with
 
 SCENARIO = "add a new output format: yaml"
 
@@ -53,18 +51,7 @@ def test_registry_design_costs_less_to_extend_than_if_elif(sample_repo, fake_ser
     design = Candidate("Registry", {"shop/reports.py": registry_source}, id=1)
     fake_server.responder = responder
 
-    async def go():
-        client = ModelClient(
-            Endpoint(base_url=fake_server.base_url, api_key="sk", model="m"), Budget(max_requests=10), MemoryCallLog()
-        )
-        critic = Speculative()
-        critic.client = client
-        try:
-            return await critic.assess(baseline, problem), await critic.assess(design, problem)
-        finally:
-            await client.close()
-
-    (base,), (mine,) = asyncio.run(go())
+    (base,), (mine,) = asyncio.run(assess_with(fake_server, Speculative(), [(baseline, problem), (design, problem)]))
     raw_base, raw_mine = base.raw[SCENARIO], mine.raw[SCENARIO]
     assert raw_mine["cost_after"] < raw_base["cost_after"]
     assert mine.score > 0.5 == base.score

@@ -1,7 +1,8 @@
-"""Design features of Python code that critics weigh and the catalog rewrites.
+"""Design features of Python code that the catalog rewrites.
 
-Type-code branching, constructors that build concrete collaborators, and
-extension points (protocols, ABCs, registries, injected collaborators).
+If/elif chains on a type code and constructors that build concrete collaborators,
+with the nodes a rewrite needs. Critics count features in every language through
+``divergent.context.structure`` instead.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from divergent.context.parsing import text
-from divergent.context.syntax import Definition, definitions, parameters, walk
+from divergent.context.syntax import Definition, definitions, parameters
 
 BUILTINS = set(dir(builtins))
 LITERALS = ("string", "integer")
@@ -71,19 +72,6 @@ def if_chain(node: Node) -> TypeCodeChain | None:
     return TypeCodeChain(node, discriminator, branches, otherwise)
 
 
-def _literal_match(node: Node) -> bool:
-    if node.type != "match_statement":
-        return False
-    cases = [c for c in walk(node) if c.type == "case_clause"]
-    literal = [c for c in cases if any(p.type in ("string", "integer") for p in walk(c.named_children[0]))]
-    return len(literal) >= MIN_TYPE_CODE_CASES
-
-
-def type_code_branches(root: Node) -> list[Node]:
-    """Every if/elif chain or match statement that switches on a type code."""
-    return [n for n in walk(root) if if_chain(n) is not None or _literal_match(n)]
-
-
 def imported_modules(root: Node) -> set[str]:
     names = set()
     for node in root.named_children:
@@ -137,55 +125,3 @@ def constructor(cls: Definition) -> Definition | None:
 def built_collaborators(init: Definition, modules: set[str]) -> list[tuple[str, Node]]:
     """(attribute, call) for each ``self.x = <construction>`` at the top of ``__init__``."""
     return [(a, v) for a, v in self_assignments(init) if builds_collaborator(v, modules)]
-
-
-def injected_collaborators(init: Definition) -> list[str]:
-    """Attributes set from a parameter with a fallback: ``self.x = x if x is not None else ...``."""
-    names = {p.name for p in parameters(init.node)[1:]}
-    found = []
-    for attribute, value in self_assignments(init):
-        if value.type == "conditional_expression" or value.type == "boolean_operator":
-            if any(n.type == "identifier" and text(n) in names for n in value.named_children):
-                found.append(attribute)
-    return found
-
-
-def _is_interface(cls: Definition) -> bool:
-    bases = cls.node.child_by_field_name("superclasses")
-    if bases is None:
-        return False
-    words = {text(n) for n in walk(bases) if n.type == "identifier"}
-    return bool(words & {"Protocol", "ABC", "ABCMeta"})
-
-
-def _is_registry(statement: Node) -> str | None:
-    """``NAME = {key: function, ...}`` at module level: a table of pluggable handlers."""
-    if statement.type != "expression_statement" or not statement.named_children:
-        return None
-    assignment = statement.named_children[0]
-    if assignment.type != "assignment":
-        return None
-    left, right = assignment.child_by_field_name("left"), assignment.child_by_field_name("right")
-    if left is None or right is None or left.type != "identifier" or right.type != "dictionary":
-        return None
-    pairs = [p for p in right.named_children if p.type == "pair"]
-    values = [p.child_by_field_name("value") for p in pairs]
-    if len(pairs) >= 2 and all(v is not None and v.type in ("identifier", "attribute", "lambda") for v in values):
-        return text(left)
-    return None
-
-
-def extension_points(root: Node) -> list[str]:
-    """Names of the places where new behaviour plugs in without editing existing code."""
-    points = []
-    for statement in root.named_children:
-        registry = _is_registry(statement)
-        if registry:
-            points.append(registry)
-    for cls in (d for d in definitions(root) if d.is_class):
-        if _is_interface(cls):
-            points.append(cls.name)
-        init = constructor(cls)
-        if init is not None:
-            points += [f"{cls.name}.{a} (injected)" for a in injected_collaborators(init)]
-    return points

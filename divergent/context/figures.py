@@ -46,7 +46,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from tree_sitter import Node
+from tree_sitter import Node, Tree
 
 from divergent.context.parsing import captures, parse, query, text
 
@@ -146,12 +146,14 @@ class FileScan:
     comment_rows: set[int]
     surface: int
     types: int
+    surface_names: frozenset[str] = frozenset()
 
 
-def scan(source: str | bytes, lang: str) -> FileScan:
-    """Parse `source` once, run its language's figures query once, sweep the captures."""
+def scan(source: str | bytes, lang: str, tree: Tree | None = None) -> FileScan:
+    """Parse `source` once (unless its `tree` is given), run its language's figures
+    query once, sweep the captures."""
     data = source.encode() if isinstance(source, str) else source
-    root = parse(data, lang).root_node
+    root = (tree or parse(data, lang)).root_node
     found = captures(query(lang, "figures"), root)
     lines = data.split(b"\n")
     units = _Sweep(lang).run(_entries(found))
@@ -160,8 +162,9 @@ def scan(source: str | bytes, lang: str) -> FileScan:
         units=units,
         lines=lines,
         comment_rows=_comment_rows(found.get("comment", ()), lines),
-        surface=len({text(node) for node in found.get("surface", ())}),
+        surface=len(names := frozenset(text(node) for node in found.get("surface", ()))),
         types=len({node.id for node in found.get("type", ())}),
+        surface_names=names,
     )
 
 

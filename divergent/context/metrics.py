@@ -103,7 +103,7 @@ class UnitMetrics:
 def unit_metrics(source: str, path: str = "", lang: str | None = None) -> list[UnitMetrics]:
     """Every unit of `source`, in source order; the language comes from `path`'s
     suffix unless given (Python when neither says)."""
-    return _units(scan(source, lang or language_for(path) or "python"), path)
+    return units_from_scan(scan(source, lang or language_for(path) or "python"), path)
 
 
 def file_figures(source: str, lang: str = "python") -> dict:
@@ -118,7 +118,7 @@ def file_figures(source: str, lang: str = "python") -> dict:
 def analyze(source: str, path: str = "", lang: str | None = None) -> tuple[list[UnitMetrics], dict]:
     """``unit_metrics`` and ``file_figures`` from a single parse."""
     found = scan(source, lang or language_for(path) or "python")
-    return _units(found, path), {"surface": found.surface, "types": found.types}
+    return units_from_scan(found, path), {"surface": found.surface, "types": found.types}
 
 
 def metrics_for_path(root: pathlib.Path) -> list[UnitMetrics]:
@@ -172,7 +172,8 @@ def _outermost(units: list[UnitMetrics]) -> list[UnitMetrics]:
 # --- Units --------------------------------------------------------------------
 
 
-def _units(found: FileScan, path: str) -> list[UnitMetrics]:
+def units_from_scan(found: FileScan, path: str = "") -> list[UnitMetrics]:
+    """The figures of a sweep's units, in its order (one UnitMetrics per scan Unit)."""
     code = code_rows(found.lines, found.comment_rows)
     prefix = [0, *accumulate(code)]
     units = found.units

@@ -7,7 +7,7 @@ from pathlib import Path
 from divergent.context import repo as gitrepo
 from divergent.context.callers import find_call_sites, public_names
 from divergent.context.parsing import parse
-from divergent.context.syntax import definitions, find_definition, signature
+from divergent.context.syntax import definitions, signature
 from divergent.context.target import resolve
 from divergent.model import Problem, Target
 
@@ -56,6 +56,3 @@ def frame(
         used_names=sorted({s.name for s in sites}),
     )
 
-
-def still_defined(source: str, target: Target) -> bool:
-    return target.symbol is None or find_definition(parse(source).root_node, target.symbol) is not None

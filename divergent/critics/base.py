@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import Protocol
 
+from divergent.context.parsing import language_for
 from divergent.model import Assessment, Candidate, Problem
 from divergent.plugins import Registry
 
@@ -21,11 +22,12 @@ register = CRITICS.register
 
 
 def changed_sources(candidate: Candidate, problem: Problem) -> list[tuple[str, str, str]]:
-    """(path, today's text, the candidate's text) for each Python file the candidate writes."""
+    """(path, today's text, the candidate's text) for each file in a language we read
+    (``parsing.LANGUAGES``) that the candidate writes."""
     return [
         (path, problem.files.get(path, ""), new)
         for path, new in sorted(candidate.files.items())
-        if path.endswith(".py")
+        if language_for(path) is not None
     ]
 
 

@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from dataclasses import dataclass
 
-from divergent.context.parsing import parse, text
-from divergent.context.syntax import all_definitions, is_public, parameters, walk
+from divergent.context.figures import scan
+from divergent.context.parsing import language_for, parse, text
+from divergent.context.structure import public_units
+from divergent.context.syntax import walk
 from divergent.critics.base import changed_sources, cost_ratio, ratio_score
 from divergent.explorers.model import prompts
 from divergent.llm.client import ChatRequest
@@ -35,18 +38,17 @@ class Unit:
     calls: int  # references to its last name inside the file
 
 
-def units_of(source: str) -> list[Unit]:
-    root = parse(source).root_node
-    mentions: dict[str, int] = {}
-    for n in walk(root):
-        if n.type == "identifier":
-            mentions[text(n)] = mentions.get(text(n), 0) + 1
-    out = []
-    for name, d in all_definitions(root):
-        if not d.is_class:
-            last = name.rsplit(".", 1)[-1]
-            out.append(Unit(name, max(0, mentions.get(last, 0) - 1)))
-    return out
+def _source_units(source: str, lang: str):
+    """The function units (not class-like ones) of a file, as the figures sweep names them."""
+    return [u for u in scan(source, lang).units if not u.is_class]
+
+
+def units_of(source: str, lang: str = "python") -> list[Unit]:
+    """Each function of a file with the references to its last name elsewhere in the file."""
+    mentions = Counter(
+        text(n) for n in walk(parse(source, lang).root_node) if n.type.endswith("identifier") and not n.children
+    )
+    return [Unit(u.name, max(0, mentions[u.own_name] - 1)) for u in _source_units(source, lang)]
 
 
 def named(unit: Unit, names: set[str]) -> bool:
@@ -76,8 +78,8 @@ class ChangeCost:
             outside[site.name] = outside.get(site.name, 0) + 1
         ratios, raw, parts = [], {}, []
         changed = changed_sources(candidate, problem)
-        before_units = [u for _, old, _ in changed for u in units_of(old)]
-        after_units = [u for _, _, new in changed for u in units_of(new)]
+        before_units = [u for path, old, _ in changed for u in units_of(old, language_for(path))]
+        after_units = [u for path, _, new in changed for u in units_of(new, language_for(path))]
         for scenario in scenarios:
             names = set(problem.scenario_terms[scenario])
             before, _ = ripple(before_units, names, outside)
@@ -91,23 +93,11 @@ class ChangeCost:
 # the speculative change ----------------------------------------------------------
 
 
-def _unit_spans(source: str) -> dict[str, tuple[int, int, str]]:
+def _unit_spans(source: str, lang: str) -> dict[str, tuple[int, int, str]]:
     """Functions by dotted name: (first line, last line, text), lines 1-based."""
-    root = parse(source).root_node
     return {
-        name: (d.outer.start_point[0] + 1, d.outer.end_point[0] + 1, text(d.outer))
-        for name, d in all_definitions(root)
-        if not d.is_class
+        u.name: (u.node.start_point[0] + 1, u.node.end_point[0] + 1, text(u.node)) for u in _source_units(source, lang)
     }
-
-
-def _public_signatures(source: str) -> dict[str, int]:
-    root = parse(source).root_node
-    return {
-        name: len([p for p in parameters(d.node) if p.kind != "separator"])
-        for name, d in all_definitions(root)
-        if not d.is_class and all(is_public(part) for part in name.split("."))
-    } | {name: -1 for name, d in all_definitions(root) if d.is_class and is_public(name)}
 
 
 @dataclass(frozen=True)
@@ -135,27 +125,29 @@ def measure(before: dict[str, str], after: dict[str, str]) -> Diff:
     for path in sorted(set(before) | set(after)):
         old = before.get(path, "")
         fresh = after.get(path, old)
-        if not path.endswith(".py"):
+        lang = language_for(path)
+        if lang is None:
             continue
-        spans = _unit_spans(old)
-        new_spans = _unit_spans(fresh)
+        spans = _unit_spans(old, lang)
+        new_spans = _unit_spans(fresh, lang)
         touched += [f"{path}:{n}" for n, (_, _, t) in spans.items() if n in new_spans and new_spans[n][2] != t]
-        inside = set()
-        for _, (first, last, _) in spans.items():
-            inside |= set(range(first, last + 1))
+        inside: dict[int, set[str]] = {}  # line -> the units holding it
+        for name, (first, last, _) in spans.items():
+            for line in range(first, last + 1):
+                inside.setdefault(line, set()).add(name)
         matcher = difflib.SequenceMatcher(a=old.splitlines(), b=fresh.splitlines(), autojunk=False)
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
             if tag == "equal":
                 continue
             removed_inside = sum(1 for line in range(i1 + 1, i2 + 1) if line in inside)
             added = j2 - j1
-            if tag == "insert" and i1 in inside and i1 + 1 in inside:
+            if tag == "insert" and inside.get(i1, set()) & inside.get(i1 + 1, set()):
                 removed_inside = added  # an insertion between two lines of one unit edits it
             rewritten = min(added, removed_inside)
             edited += removed_inside if tag != "insert" else 0
             edited += rewritten
             new += added - rewritten
-        had, has = _public_signatures(old), _public_signatures(fresh)
+        had, has = public_units(old, lang), public_units(fresh, lang)
         broken += [f"{path}:{n}" for n, arity in had.items() if n not in has or (arity >= 0 and has[n] < arity)]
     return Diff(edited, new, tuple(touched), tuple(broken))
 

@@ -1,40 +1,62 @@
 """Extensibility: where new behaviour can plug in without editing what exists.
 
-Counts extension points (protocols, ABCs, registries, injected collaborators)
-against type-code branching and constructors that build concrete collaborators.
+Counts extension points (protocols, ABCs, interfaces, traits, registries, injected
+collaborators) against type-code branching, constructors that build concrete
+collaborators and classes whose methods fall apart into groups (LCOM4 above 1);
+fan-out (distinct callees of the busiest function) weighs in as a ratio. Read in
+every language of ``divergent.context.structure``.
 """
 
 from __future__ import annotations
 
-from divergent.context.design import (
-    built_collaborators,
-    constructor,
-    extension_points,
-    imported_modules,
-    type_code_branches,
-)
-from divergent.context.parsing import parse
-from divergent.context.syntax import definitions
-from divergent.critics.base import balance_score, change, changed_sources
+from divergent.context.structure import structure
+from divergent.critics.base import balance_score, change, changed_sources, cost_ratio, ratio_score
 from divergent.model import Assessment, Candidate, Problem
 
-
-def features(sources: list[str]) -> dict[str, list[str]]:
-    points, branches, built = [], [], []
-    for source in sources:
-        root = parse(source).root_node
-        points += extension_points(root)
-        branches += [f"line {n.start_point[0] + 1}" for n in type_code_branches(root)]
-        modules = imported_modules(root)
-        for cls in (d for d in definitions(root) if d.is_class):
-            init = constructor(cls)
-            if init is not None:
-                built += [f"{cls.name}.{a}" for a, _ in built_collaborators(init, modules)]
-    return {"extension_points": points, "type_code_branches": branches, "built_collaborators": built}
+FAN_OUT_WEIGHT = 0.2  # the rest of the score is the balance of counts
 
 
-def balance(found: dict[str, list[str]]) -> int:
-    return len(found["extension_points"]) - len(found["type_code_branches"]) - len(found["built_collaborators"])
+def features(sources: list[tuple[str, str]]) -> dict:
+    """What the critic weighs in (path, text) files, as plain data."""
+    found = structure(sources)
+    return {
+        "extension_points": found.extension_points,
+        "type_code_branches": found.type_code_branches,
+        "built_collaborators": found.built_collaborators,
+        "lcom4": found.lcom4,
+        "split_classes": found.split_classes,
+        "max_fan_out": found.max_fan_out,
+    }
+
+
+def balance(found: dict) -> int:
+    return (
+        len(found["extension_points"])
+        - len(found["type_code_branches"])
+        - len(found["built_collaborators"])
+        - found["split_classes"]
+    )
+
+
+def score(before: dict, after: dict) -> float:
+    counts = balance_score(balance(after) - balance(before))
+    fan_out = ratio_score([cost_ratio(before["max_fan_out"], after["max_fan_out"])])
+    return round((1 - FAN_OUT_WEIGHT) * counts + FAN_OUT_WEIGHT * fan_out, 4)
+
+
+def evidence(before: dict, after: dict) -> str:
+    parts = []
+    for key, label in (
+        ("extension_points", "extension points"),
+        ("type_code_branches", "type-code branches"),
+        ("built_collaborators", "built collaborators"),
+    ):
+        added = [x for x in after[key] if x not in before[key]]
+        note = f" (+{', '.join(added)})" if added and key == "extension_points" else ""
+        parts.append(f"{label} {change(len(before[key]), len(after[key]))}{note}")
+    parts.append(f"classes split (LCOM4 − 1) {change(before['split_classes'], after['split_classes'])}")
+    parts.append(f"max fan-out {change(before['max_fan_out'], after['max_fan_out'])}")
+    return ", ".join(parts)
 
 
 class Extensibility:
@@ -43,24 +65,14 @@ class Extensibility:
 
     async def assess(self, candidate: Candidate, problem: Problem) -> list[Assessment]:
         changed = changed_sources(candidate, problem)
-        before = features([old for _, old, _ in changed])
-        after = features([new for _, _, new in changed])
-        parts = []
-        for key, label in (
-            ("extension_points", "extension points"),
-            ("type_code_branches", "type-code branches"),
-            ("built_collaborators", "built collaborators"),
-        ):
-            added = sorted(set(after[key]) - set(before[key]))
-            note = f" (+{', '.join(added)})" if added and key == "extension_points" else ""
-            parts.append(f"{label} {change(len(before[key]), len(after[key]))}{note}")
+        before = features([(path, old) for path, old, _ in changed])
+        after = features([(path, new) for path, _, new in changed])
         return [
             Assessment(
                 critic=self.name,
                 dimension="extensibility",
-                score=balance_score(balance(after) - balance(before)),
+                score=score(before, after),
                 raw={"before": before, "after": after},
-                evidence=", ".join(parts),
+                evidence=evidence(before, after),
             )
         ]
-

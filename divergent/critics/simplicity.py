@@ -1,12 +1,13 @@
 """Simplicity: how much a reader must hold in mind, against today's code.
 
-Figures per function (cyclomatic complexity as radon counts it, SLOC, parameters,
-nesting) summed over the files a candidate writes, each as a ratio to today's.
+The static figures of ``divergent.context.metrics`` (cyclomatic complexity, cognitive
+complexity, SLOC, parameters, nesting, public surface) over the files a candidate
+writes, in any language we read, each as a ratio to today's.
 """
 
 from __future__ import annotations
 
-from divergent.context.metrics import totals, unit_metrics
+from divergent.context.metrics import analyze, totals
 from divergent.critics.base import change, changed_sources, cost_ratio, ratio_score
 from divergent.model import Assessment, Candidate, Problem
 
@@ -14,15 +15,24 @@ from divergent.model import Assessment, Candidate, Problem
 FIGURES = (
     ("cyclomatic_max", "worst cyclomatic"),
     ("cyclomatic_mean", "mean cyclomatic"),
+    ("cognitive_total", "cognitive"),
     ("sloc", "sloc"),
     ("params_mean", "mean params"),
     ("max_nesting", "max nesting"),
+    ("surface", "public names"),
 )
 
 
 def figures(sources: list[tuple[str, str]]) -> dict[str, float]:
-    units = [u for path, text in sources for u in unit_metrics(text, path)]
-    return totals(units)
+    """``totals`` of the files' units, with ``surface``: the public names a caller can
+    reach (top-level ones and each class's members) and ``types``."""
+    units, surface, types = [], 0, 0
+    for path, text in sources:
+        found, whole = analyze(text, path)
+        units += found
+        surface += whole["surface"] + sum(u.surface for u in found)
+        types += whole["types"]
+    return {**totals(units), "surface": surface, "types": types}
 
 
 class Simplicity:

@@ -2,34 +2,26 @@
 
 from __future__ import annotations
 
-from tree_sitter import Node
-
-from divergent.context.parsing import parse, text
-from divergent.context.problem import still_defined
+from divergent.context.figures import scan
+from divergent.context.parsing import language_for, parse, text
+from divergent.context.structure import declared_names
 from divergent.context.syntax import walk
 from divergent.critics.base import changed_sources
-from divergent.model import Assessment, Candidate, Problem
+from divergent.model import Assessment, Candidate, Problem, Target
 
 
-def defined_names(root: Node) -> set[str]:
-    """Names a caller can reach: definitions at any depth, assigned names and attributes."""
-    names = set()
-    for n in walk(root):
-        if n.type in ("function_definition", "class_definition"):
-            names.add(text(n.child_by_field_name("name")))
-        elif n.type == "assignment":
-            left = n.child_by_field_name("left")
-            if left.type == "identifier":
-                names.add(text(left))
-            elif left.type == "attribute":
-                names.add(text(left.child_by_field_name("attribute")))
-        elif n.type in ("import_from_statement", "import_statement"):
-            names |= {text(i) for i in walk(n) if i.type == "identifier"}
-    return names
-
-
-def error_lines(root: Node) -> list[int]:
+def error_lines(root) -> list[int]:
     return sorted({n.start_point[0] + 1 for n in walk(root) if n.type == "ERROR" or n.is_missing})
+
+
+def still_defined(source: str, target: Target, lang: str) -> bool:
+    """The target's symbol (``Class``, ``Class.method``, ``function``) is still a unit of the file."""
+    return target.symbol is None or any(unit.name == target.symbol for unit in scan(source, lang).units)
+
+
+def names_used(source: str, lang: str) -> set[str]:
+    """Every identifier-like word of a file's syntax tree (strings and comments aside)."""
+    return {text(n) for n in walk(parse(source, lang).root_node) if n.type.endswith("identifier")}
 
 
 def migrated(name: str, candidate: Candidate, problem: Problem) -> bool:
@@ -38,7 +30,7 @@ def migrated(name: str, candidate: Candidate, problem: Problem) -> bool:
     if not callers or not callers <= set(candidate.files):
         return False
     return not any(
-        text(n) == name for path in callers for n in walk(parse(candidate.files[path]).root_node) if n.type == "identifier"
+        name in names_used(candidate.files[path], language_for(path) or "python") for path in callers
     )
 
 
@@ -50,16 +42,16 @@ class Validity:
         problems = []
         missing: list[str] = []
         for path, old, new in changed_sources(candidate, problem):
-            root = parse(new).root_node
+            lang = language_for(path)
+            root = parse(new, lang).root_node
             if root.has_error:
                 lines = ", ".join(map(str, error_lines(root)[:5]))
                 problems.append(f"{path} does not parse (line {lines})")
                 continue
-            if path == problem.target.path and not still_defined(new, problem.target):
+            if path == problem.target.path and not still_defined(new, problem.target, lang):
                 problems.append(f"{problem.target.symbol} is gone from {path}")
             if old:
-                had = defined_names(parse(old).root_node)
-                has = defined_names(root)
+                had, has = declared_names(old, lang), declared_names(new, lang)
                 missing += [name for name in problem.used_names if name in had and name not in has]
         missing = [name for name in missing if not migrated(name, candidate, problem)]
         if missing:
@@ -73,4 +65,3 @@ class Validity:
                 evidence="; ".join(problems) or "parses; every name callers use is still there",
             )
         ]
-

@@ -1,0 +1,2 @@
+; inherits: typescript
+; Design structure of TSX code: TypeScript's query, read with the TSX grammar.
