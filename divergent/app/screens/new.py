@@ -3,6 +3,7 @@ budget, model, offline, and the pre-run estimate."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from rapidfuzz import process, utils
@@ -14,11 +15,19 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Switch, TextArea
 
 from divergent.context import repo as gitrepo
+from divergent.context.problem import split_scenario
 from divergent.context.target import symbols
+from divergent.engine.estimate import OFFLINE_LINE, before_start
 from divergent.llm import config
-from divergent.model import InputError
+from divergent.model import InputError, Problem
 
 SUGGESTIONS = 8
+
+
+class TargetInput(Input):
+    """The target field: down moves into the fuzzy suggestions below it."""
+
+    BINDINGS = [Binding("down", "screen.suggestions", "Suggestions", show=False)]
 
 
 class NewExplorationScreen(Screen):
@@ -26,12 +35,15 @@ class NewExplorationScreen(Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="new.back"),
         Binding("ctrl+s", "start", "Start", id="new.start"),
-        Binding("ctrl+p", "propose", "Propose scenarios", id="new.propose", show=False),
+        # not ctrl+p: the app's command palette takes that key first
+        Binding("ctrl+o", "propose", "Propose scenarios", id="new.propose"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.symbols: list[str] = []
+        # (repo, target) -> the framed problem, or why it could not be framed; for the estimate
+        self.framed: tuple[tuple[str | None, str], Problem | InputError] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -39,7 +51,7 @@ class NewExplorationScreen(Screen):
             yield Label("Repository")
             yield Input(str(Path.cwd()), id="repo")
             yield Label("Target (PATH or PATH::Symbol; type to search the repository)")
-            yield Input(placeholder="shop/reports.py::ReportService", id="target")
+            yield TargetInput(placeholder="shop/reports.py::ReportService", id="target")
             yield OptionList(id="suggestions")
             yield Label("Goal")
             yield Input(placeholder="what the design should achieve", id="goal")
@@ -97,6 +109,12 @@ class NewExplorationScreen(Screen):
         options.add_options([hit[0] for hit in hits if hit[1] > 40])
         options.display = options.option_count > 0
 
+    def action_suggestions(self) -> None:
+        options = self.query_one("#suggestions", OptionList)
+        if options.display and options.option_count:
+            options.focus()
+            options.highlighted = 0
+
     @on(OptionList.OptionSelected, "#suggestions")
     def picked(self, event: OptionList.OptionSelected) -> None:
         target = self.query_one("#target", Input)
@@ -104,42 +122,89 @@ class NewExplorationScreen(Screen):
         self.query_one("#suggestions", OptionList).display = False
         self.query_one("#goal", Input).focus()
 
+    @on(Input.Changed, "#goal")
     @on(Input.Changed, "#candidates")
     @on(Input.Changed, "#budget")
     @on(Input.Changed, "#model")
+    @on(TextArea.Changed, "#scenarios")
     @on(Switch.Changed)
     def inputs_changed(self) -> None:
         self.update_estimate()
 
     def form(self) -> dict:
+        """What the engineer typed; InputError when a number is not one."""
+
         def number(widget_id: str) -> int | None:
             value = self.query_one(f"#{widget_id}", Input).value.strip()
-            return int(value) if value else None
+            try:
+                return int(value) if value else None
+            except ValueError:
+                raise InputError(f"{widget_id} must be a whole number, not {value!r}") from None
 
         scenarios = [s.strip() for s in self.query_one("#scenarios", TextArea).text.splitlines() if s.strip()]
+        candidates = number("candidates")
         return {
             "repo": self.query_one("#repo", Input).value.strip() or None,
             "target": self.query_one("#target", Input).value.strip(),
             "goal": self.query_one("#goal", Input).value.strip(),
             "scenarios": scenarios,
-            "candidates": number("candidates") or 16,
+            "candidates": 16 if candidates is None else candidates,
             "budget": number("budget"),
             "model": self.query_one("#model", Input).value.strip() or None,
             "offline": self.query_one("#offline", Switch).value,
         }
 
     def update_estimate(self) -> None:
+        """The pre-run estimate: requests, tokens and dollars of the first wave, as the headless run prints it."""
+        from divergent.engine.session import make_options
+
         label = self.query_one("#estimate", Label)
-        f = self.form()
-        if f["offline"]:
-            label.update("offline: every catalog refactoring and pair of them, scored by the static critics; no requests")
+        try:
+            f = self.form()
+            if f["offline"]:
+                label.update(OFFLINE_LINE)
+                return
+            if not config.configured():
+                label.update("no model endpoint configured (OPENAI_API_KEY / OPENAI_BASE_URL): switch to offline")
+                return
+            options = make_options(offline=False, candidates=f["candidates"], model=f["model"], budget=f["budget"])
+        except InputError as error:
+            label.update(f"estimate: {error}")
             return
-        if not config.configured():
-            label.update("no model endpoint configured (OPENAI_API_KEY / OPENAI_BASE_URL): switch to offline")
+        key = (f["repo"], f["target"])
+        problem = self.framed[1] if self.framed is not None and self.framed[0] == key else None
+        if isinstance(problem, Problem):
+            split = [split_scenario(s) for s in f["scenarios"]]
+            problem = replace(
+                problem,
+                goal=f["goal"],
+                scenarios=[text for text, _ in split if text],
+                scenario_terms={text: units for text, units in split if text and units},
+            )
+            label.update(before_start(problem, options))
             return
-        requests = f["candidates"] + 1
-        budget = f["budget"] or 3 * f["candidates"] + 1
-        label.update(f"first wave: {requests} requests (lenses and dimensions); budget {budget} requests; estimate in tokens and $ at start")
+        if not f["target"]:
+            why = "name a target to count requests, tokens and $"
+        elif problem is None:
+            why = "counting requests, tokens and $…"
+            self.frame_target(*key)
+        else:
+            why = "requests, tokens and $ once the target is found in the repository"
+        label.update(f"estimate: {why}; budget {options.budget.max_requests} requests")
+
+    @work(exclusive=True, group="estimate", thread=True)
+    def frame_target(self, repo: str | None, target: str) -> None:
+        from divergent.context.problem import frame
+
+        try:
+            result: Problem | InputError = frame(target, repo, Path.cwd())
+        except InputError as error:
+            result = error
+        self.app.call_from_thread(self._framed, (repo, target), result)
+
+    def _framed(self, key: tuple[str | None, str], result: Problem | InputError) -> None:
+        self.framed = (key, result)
+        self.update_estimate()
 
     def action_propose(self) -> None:
         self.propose_scenarios()
@@ -150,14 +215,28 @@ class NewExplorationScreen(Screen):
 
     @work(exclusive=True, group="propose")
     async def propose_scenarios(self) -> None:
-        f = self.form()
-        if f["offline"] or not config.configured():
-            self.notify("proposing scenarios needs a model endpoint: type them instead", severity="warning")
-            return
+        from divergent.llm.client import EndpointError
+
         try:
-            proposals = await self.app.propose_scenarios(f)
+            f = self.form()
         except InputError as error:
             self.notify(str(error), severity="warning")
+            return
+        if f["offline"] or not config.configured():
+            why = "offline is on" if f["offline"] else "none is configured"
+            self.notify(f"proposing scenarios needs a model endpoint ({why}): type them instead", severity="warning")
+            return
+        if not f["target"]:
+            self.notify("name a target first: the model proposes changes for that code", severity="warning")
+            return
+        self.notify("asking the model for likely future changes…")
+        try:
+            proposals = await self.app.propose_scenarios(f)
+        except (InputError, EndpointError) as error:
+            self.notify(str(error), severity="warning", timeout=8)
+            return
+        if not proposals:
+            self.notify("the model proposed no usable scenarios: type them instead", severity="warning")
             return
         area = self.query_one("#scenarios", TextArea)
         existing = [line for line in area.text.splitlines() if line.strip()]
