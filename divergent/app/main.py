@@ -104,10 +104,11 @@ class DivergentApp(App):
         from divergent.context.problem import frame
         from divergent.explorers.model.scenarios import propose_scenarios
         from divergent.llm.budget import Budget
-        from divergent.llm.client import ModelClient
+        from divergent.llm.client import MAX_ATTEMPTS, ModelClient
 
         problem = frame(form["target"], form["repo"], Path.cwd(), goal=form["goal"])
-        client = ModelClient(config.load(form["model"]), Budget(max_requests=1))
+        # one proposal; the budget leaves room for its retries after a 429 or a 5xx
+        client = ModelClient(config.load(form["model"]), Budget(max_requests=MAX_ATTEMPTS))
         try:
             return await propose_scenarios(client, problem)
         finally:
