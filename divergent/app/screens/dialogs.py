@@ -15,8 +15,14 @@ from divergent.model import InputError
 
 
 class ConfirmScreen(ModalScreen[bool]):
+    """Yes or no; enter on its own answers no, since what it confirms cannot be undone."""
+
     CSS_PATH = "dialogs.tcss"
-    BINDINGS = [Binding("escape", "dismiss(False)", "Cancel", id="dialog.cancel"), Binding("y", "dismiss(True)", "Yes", id="dialog.yes")]
+    AUTO_FOCUS = "#no"
+    BINDINGS = [
+        Binding("escape,n", "dismiss(False)", "Cancel", id="dialog.cancel"),
+        Binding("y", "dismiss(True)", "Yes", id="dialog.yes"),
+    ]
 
     def __init__(self, question: str) -> None:
         super().__init__()
