@@ -15,7 +15,12 @@ from divergent.storage.patch import unified_patch
 
 class CompareScreen(Screen):
     CSS_PATH = "compare.tcss"
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="compare.back")]
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="compare.back"),
+        Binding("1", "pane('tab-side')", "Side by side", id="compare.side"),
+        Binding("2", "pane('tab-between')", "Diff", id="compare.diff"),
+        Binding("3", "pane('tab-scores')", "Scores", id="compare.scores"),
+    ]
 
     def __init__(self, store, session: int, first: int, second: int) -> None:
         super().__init__()
@@ -24,7 +29,7 @@ class CompareScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with TabbedContent():
+        with TabbedContent(id="compare-tabs"):
             with TabPane("Side by side", id="tab-side"):
                 with Horizontal():
                     for doc in self.docs:
@@ -49,3 +54,6 @@ class CompareScreen(Screen):
             x, y = a["scores"].get(dimension), b["scores"].get(dimension)
             difference = f"{y - x:+.2f}" if x is not None and y is not None else ""
             table.add_row(dimension, f"{x:.2f}" if x is not None else "·", f"{y:.2f}" if y is not None else "·", difference)
+
+    def action_pane(self, pane: str) -> None:
+        self.query_one("#compare-tabs", TabbedContent).active = pane

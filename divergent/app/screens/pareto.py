@@ -14,6 +14,14 @@ DIMENSIONS = ("simplicity", "extensibility", "change_cost", "judge", "overall")
 COLOURS = ("blue", "green", "orange", "magenta", "cyan", "red", "yellow", "gray")
 
 
+def axis_range(values: list[float]) -> tuple[float, float]:
+    """Limits that spread the candidates over the plot: scores often differ by a few hundredths,
+    which on a fixed 0..1 axis would pile every point onto the same cell. Today's 0.50 stays in view."""
+    low, high = min(values + [0.5]), max(values + [0.5])
+    margin = max(0.02, (high - low) * 0.1)
+    return max(0.0, low - margin), min(1.0, high + margin)
+
+
 class ParetoScreen(Screen):
     CSS_PATH = "pareto.tcss"
     BINDINGS = [
@@ -64,10 +72,10 @@ class ParetoScreen(Screen):
         front = sorted((c for c in candidates if c["pareto"]), key=lambda c: c["scores"][self.x])
         if front:
             plt.plot([c["scores"][self.x] for c in front], [c["scores"][self.y] for c in front], marker="◆", color="white" if self.app.current_theme.dark else "black", label="Pareto front")
-        plt.xlabel(f"{self.x} (0..1, today 0.50)")
+        plt.xlabel(f"{self.x} (today 0.50)")
         plt.ylabel(self.y)
-        plt.xlim(0, 1)
-        plt.ylim(0, 1)
+        plt.xlim(*axis_range([c["scores"][self.x] for c in candidates]))
+        plt.ylim(*axis_range([c["scores"][self.y] for c in candidates]))
         plt.title(f"{len(candidates)} candidates · {len(front)} on the front")
         plot.refresh()
         self.query_one("#pareto-caption", Label).update(
