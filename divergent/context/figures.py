@@ -45,6 +45,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from tree_sitter import Node, Tree
 
@@ -147,13 +148,15 @@ class FileScan:
     surface: int
     types: int
     surface_names: frozenset[str] = frozenset()
+    tree: Tree | None = None
 
 
 def scan(source: str | bytes, lang: str, tree: Tree | None = None) -> FileScan:
     """Parse `source` once (unless its `tree` is given), run its language's figures
     query once, sweep the captures."""
     data = source.encode() if isinstance(source, str) else source
-    root = (tree or parse(data, lang)).root_node
+    tree = tree or parse(data, lang)
+    root = tree.root_node
     found = captures(query(lang, "figures"), root)
     lines = data.split(b"\n")
     units = _Sweep(lang).run(_entries(found))
@@ -165,7 +168,15 @@ def scan(source: str | bytes, lang: str, tree: Tree | None = None) -> FileScan:
         surface=len(names := frozenset(text(node) for node in found.get("surface", ()))),
         types=len({node.id for node in found.get("type", ())}),
         surface_names=names,
+        tree=tree,
     )
+
+
+@lru_cache(maxsize=64)
+def scanned(source: str, lang: str) -> FileScan:
+    """``scan``, kept for the files read last: every critic of a candidate reads the same
+    texts. What it returns is shared: read it, never change it."""
+    return scan(source, lang)
 
 
 def _entries(found: dict[str, list[Node]]) -> list[list]:

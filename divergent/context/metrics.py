@@ -73,7 +73,7 @@ from collections.abc import Iterator
 from itertools import accumulate
 from dataclasses import asdict, dataclass
 
-from divergent.context.figures import FileScan, Unit, code_rows, scan
+from divergent.context.figures import FileScan, Unit, code_rows, scan, scanned
 from divergent.context.parsing import LANGUAGES, language_for
 
 SKIPPED_DIRECTORIES = frozenset({"__pycache__", "venv", ".venv", "node_modules", "site-packages"})
@@ -115,9 +115,11 @@ def file_figures(source: str, lang: str = "python") -> dict:
     return {"surface": found.surface, "types": found.types}
 
 
-def analyze(source: str, path: str = "", lang: str | None = None) -> tuple[list[UnitMetrics], dict]:
-    """``unit_metrics`` and ``file_figures`` from a single parse."""
-    found = scan(source, lang or language_for(path) or "python")
+def analyze(source: str, path: str = "", lang: str | None = None, shared: bool = False) -> tuple[list[UnitMetrics], dict]:
+    """``unit_metrics`` and ``file_figures`` from a single parse (``shared``: the one other
+    readers of the same text share, see ``figures.scanned``)."""
+    lang = lang or language_for(path) or "python"
+    found = scanned(source, lang) if shared else scan(source, lang)
     return units_from_scan(found, path), {"surface": found.surface, "types": found.types}
 
 

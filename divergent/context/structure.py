@@ -42,14 +42,15 @@ Names
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from tree_sitter import Node, QueryCursor
 
-from divergent.context.figures import Unit, scan
+from divergent.context.figures import Unit, scanned
 from divergent.context.metrics import units_from_scan
-from divergent.context.parsing import language_for, parse, query, text
+from divergent.context.parsing import language_for, query, text
 
 CONSTRUCTORS = frozenset({"__init__", "constructor", "new"})
 RECEIVERS = frozenset({"self", "this"})
@@ -92,8 +93,9 @@ class Structure:
 
 def read(source: str, lang: str, label: str = "") -> FileStructure:
     """The structure of one file; ``label`` prefixes its branch lines when several files are read."""
-    tree = parse(source, lang)
-    units = scan(source, lang, tree).units
+    scanned_file = scanned(source, lang)
+    tree, units = scanned_file.tree, scanned_file.units
+    located = _Units(units)
     found = FileStructure()
     matches = [m for _, m in QueryCursor(query(lang, "design")).matches(tree.root_node)]
     one = _Matches(matches)
@@ -106,20 +108,20 @@ def read(source: str, lang: str, label: str = "") -> FileStructure:
         module = m.get("built.module")
         if module and text(module[0]) not in imports:
             continue
-        owner = _first(m, "built.owner") or _owner(_innermost(units, m["built.type"][0]))
+        owner = _first(m, "built.owner") or _owner(located.innermost(m["built.type"][0]))
         part = _first(m, "built.field") or text(m["built.type"][0])
         found.built.append(f"{owner}.{part}")
     found.built = _unique(found.built)
     for m in one.having("injected.name"):
-        unit = _innermost(units, m["injected.name"][0])
+        unit = located.innermost(m["injected.name"][0])
         if "injected.param" in m and text(m["injected.param"][0]) not in _params(one, unit):
             continue
         owner = _first(m, "injected.owner") or _owner(unit)
         words = None if "injected.callable" in m or "injected.type" not in m else set(WORD.findall(text(m["injected.type"][0])))
         found.injected.append((f"{owner}.{text(m['injected.name'][0])} (injected)", words))
-    found.branches = [f"{label}line {line}" for line in _type_codes(one, units)]
-    found.fan_out = _fan_out(one, units)
-    found.lcom4 = _lcom4(one, units)
+    found.branches = [f"{label}line {line}" for line in _type_codes(one, located)]
+    found.fan_out = _fan_out(one, located)
+    found.lcom4 = _lcom4(one, located)
     return found
 
 
@@ -152,22 +154,27 @@ def structure(sources: list[tuple[str, str]]) -> Structure:
 
 def declared_names(source: str, lang: str) -> set[str]:
     """Every name a declaration in ``source`` introduces: what a caller could use."""
-    tree = parse(source, lang)
-    return {text(n) for _, m in QueryCursor(query(lang, "design")).matches(tree.root_node) for n in m.get("name", ())}
+    root = scanned(source, lang).tree.root_node
+    return {text(n) for _, m in QueryCursor(query(lang, "design")).matches(root) for n in m.get("name", ())}
 
 
 # --- reading the matches ----------------------------------------------------------
 
 
 class _Matches:
+    """A file's matches, by capture name: the matches holding it and its nodes."""
+
     def __init__(self, matches: list[dict[str, list[Node]]]) -> None:
-        self.matches = matches
+        self.by_name: dict[str, list[dict[str, list[Node]]]] = defaultdict(list)
+        for m in matches:
+            for name in m:
+                self.by_name[name].append(m)
 
     def having(self, name: str) -> list[dict[str, list[Node]]]:
-        return [m for m in self.matches if name in m]
+        return self.by_name.get(name, [])
 
     def all(self, name: str) -> list[Node]:
-        return [n for m in self.matches for n in m.get(name, ())]
+        return [n for m in self.by_name.get(name, ()) for n in m[name]]
 
 
 def _unique(items) -> list[str]:
@@ -183,13 +190,26 @@ def _contains(unit: Unit, node: Node) -> bool:
     return unit.node.start_byte <= node.start_byte and node.end_byte <= unit.node.end_byte
 
 
-def _innermost(units: list[Unit], node: Node, methods_only: bool = False) -> Unit | None:
-    """The innermost function unit around ``node`` (units come outer before inner)."""
-    found = None
-    for unit in units:
-        if not unit.is_class and _contains(unit, node) and (not methods_only or _is_method(unit, units)):
-            found = unit
-    return found
+class _Units:
+    """A file's units (source order, outer before inner) and where each starts."""
+
+    def __init__(self, units: list[Unit]) -> None:
+        self.units = units
+        self.starts = [u.node.start_byte for u in units]
+
+    def innermost(self, node: Node, methods_only: bool = False) -> Unit | None:
+        """The innermost function unit around ``node`` (a method's, with ``methods_only``).
+
+        A unit that holds the node holds the last unit starting before it, so only that
+        one and its enclosing units need a look.
+        """
+        index = bisect_right(self.starts, node.start_byte) - 1
+        while index is not None and index >= 0:
+            unit = self.units[index]
+            if _contains(unit, node) and not unit.is_class and (not methods_only or _is_method(unit, self.units)):
+                return unit
+            index = unit.parent
+        return None
 
 
 def _is_method(unit: Unit, units: list[Unit]) -> bool:
@@ -224,12 +244,12 @@ def _registries(one: _Matches) -> list[str]:
     return _unique(found)
 
 
-def _type_codes(one: _Matches, units: list[Unit]) -> list[int]:
+def _type_codes(one: _Matches, located: _Units) -> list[int]:
     """The line of the first comparison of each (function, subject) with enough constants."""
     groups: dict[tuple[int, str], tuple[int, set[str]]] = {}
     for m in one.having("case.subject"):
         subject = m["case.subject"][0]
-        unit = _innermost(units, subject)
+        unit = located.innermost(subject)
         key = (id(unit), re.sub(r"\s+", "", text(subject)))
         line, constants = groups.get(key, (subject.start_point[0] + 1, set()))
         constants |= {text(n) for n in m.get("case.literal", ())}
@@ -237,29 +257,30 @@ def _type_codes(one: _Matches, units: list[Unit]) -> list[int]:
     return sorted(line for line, constants in groups.values() if len(constants) >= MIN_TYPE_CODE_CASES)
 
 
-def _fan_out(one: _Matches, units: list[Unit]) -> dict[str, int]:
+def _fan_out(one: _Matches, located: _Units) -> dict[str, int]:
     callees: dict[str, set[str]] = defaultdict(set)
     for node in one.all("call"):
-        unit = _innermost(units, node)
+        unit = located.innermost(node)
         if unit is not None:
             callees[unit.name].add(text(node))
     return {name: len(names) for name, names in callees.items()}
 
 
-def _lcom4(one: _Matches, units: list[Unit]) -> dict[str, int]:
+def _lcom4(one: _Matches, located: _Units) -> dict[str, int]:
+    units = located.units
     methods = [u for u in units if _is_method(u, units)]
     by_class: dict[str, list[Unit]] = defaultdict(list)
     for unit in methods:
         by_class[_owner(unit)].append(unit)
     receivers: dict[int, set[str]] = defaultdict(set)
     for node in one.all("receiver"):
-        unit = _innermost(units, node, methods_only=True)
+        unit = located.innermost(node, methods_only=True)
         if unit is not None:
             receivers[id(unit)].add(text(node))
     uses: dict[int, set[str]] = defaultdict(set)
     for m in one.having("member.name"):
         node = m["member.name"][0]
-        unit = _innermost(units, node, methods_only=True)
+        unit = located.innermost(node, methods_only=True)
         objects = m.get("member.object")
         if unit is not None and (not objects or text(objects[0]) in RECEIVERS | receivers[id(unit)]):
             uses[id(unit)].add(text(node))
@@ -267,7 +288,7 @@ def _lcom4(one: _Matches, units: list[Unit]) -> dict[str, int]:
     dotted = {n.id for n in one.all("member.dotted")}
     bare: dict[int, set[str]] = defaultdict(set)
     for node in one.all("member.bare"):
-        unit = _innermost(units, node, methods_only=True)
+        unit = located.innermost(node, methods_only=True)
         if unit is not None and node.id not in dotted:
             bare[id(unit)].add(text(node))
     found = {}
@@ -300,7 +321,7 @@ def public_units(source: str, lang: str) -> dict[str, int]:
     """Dotted names of the units a caller can reach, with their parameter counts (-1 for a
     class-like unit): top-level names the language makes public, public members of public
     types, and the constructors of public types."""
-    found = scan(source, lang)
+    found = scanned(source, lang)
     figures = units_from_scan(found)
     units = found.units
     types = {u.name: u for u in units if u.is_class}

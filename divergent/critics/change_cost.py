@@ -18,7 +18,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from divergent.context.figures import scan
+from divergent.context.figures import scanned
 from divergent.context.parsing import language_for, parse, text
 from divergent.context.structure import public_units
 from divergent.context.syntax import walk
@@ -40,7 +40,7 @@ class Unit:
 
 def _source_units(source: str, lang: str):
     """The function units (not class-like ones) of a file, as the figures sweep names them."""
-    return [u for u in scan(source, lang).units if not u.is_class]
+    return [u for u in scanned(source, lang).units if not u.is_class]
 
 
 def units_of(source: str, lang: str = "python") -> list[Unit]:

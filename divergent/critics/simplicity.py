@@ -28,7 +28,7 @@ def figures(sources: list[tuple[str, str]]) -> dict[str, float]:
     reach (top-level ones and each class's members) and ``types``."""
     units, surface, types = [], 0, 0
     for path, text in sources:
-        found, whole = analyze(text, path)
+        found, whole = analyze(text, path, shared=True)
         units += found
         surface += whole["surface"] + sum(u.surface for u in found)
         types += whole["types"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from divergent.context.figures import scan
+from divergent.context.figures import scanned
 from divergent.context.parsing import language_for, parse, text
 from divergent.context.structure import declared_names
 from divergent.context.syntax import walk
@@ -16,7 +16,7 @@ def error_lines(root) -> list[int]:
 
 def still_defined(source: str, target: Target, lang: str) -> bool:
     """The target's symbol (``Class``, ``Class.method``, ``function``) is still a unit of the file."""
-    return target.symbol is None or any(unit.name == target.symbol for unit in scan(source, lang).units)
+    return target.symbol is None or any(unit.name == target.symbol for unit in scanned(source, lang).units)
 
 
 def names_used(source: str, lang: str) -> set[str]:
