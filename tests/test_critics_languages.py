@@ -12,6 +12,7 @@ import asyncio
 import json
 import math
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,9 @@ from divergent.critics.extensibility import Extensibility, features
 from divergent.critics.judge import Judge
 from divergent.critics.simplicity import Simplicity, figures
 from divergent.critics.validity import Validity
+from divergent.critics.verify import Verify
 from divergent.model import CallSite, Candidate, Problem, Target
+from conftest import git, make_repo
 from model_critics import assess_with
 
 HERE = Path(__file__).parent / "languages"
@@ -348,3 +351,31 @@ def test_judge_reads_both_orders_in_every_language(lang, fake_server):
     assert fake_server.count == 2  # once with the candidate as A, once as B
     assert result.score == 1.0
     assert result.raw["agreement"] == {"readability": 1.0, "testability": 1.0, "fit to the goal": 1.0}
+
+
+# --- verify: the repository's own test command, in a worktree ---------------------------
+
+CHECK = """import pathlib, sys
+source = pathlib.Path(sys.argv[1]).read_text()
+missing = [name for name in sys.argv[2:] if name not in source]
+print("missing:", missing or "none")
+sys.exit(1 if missing else 0)
+"""
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_verify_runs_the_repos_own_check_on_each_language(lang, tmp_path):
+    path, before, after = sources(lang)
+    render = "Render" if lang == "go" else "render"
+    repo = make_repo(tmp_path / "repo", {path: before, "check.py": CHECK})
+    commit = git(repo, "rev-parse", "HEAD").strip()
+    target = Target(str(repo), path, "ReportService", "class", 1, len(before.splitlines()), commit)
+    p = Problem(target=target, files={path: before})
+    critic = Verify(f"{sys.executable} check.py {path} ReportService {render}(")
+    [kept] = asyncio.run(critic.assess(Candidate("after", {path: after}), p))
+    assert kept.score == 1.0 and kept.evidence.endswith("missing: none")
+    renamed = after.replace(f"{render}(", "draw(")
+    [broken] = asyncio.run(critic.assess(Candidate("renamed", {path: renamed}), p))
+    assert broken.score == 0.0 and broken.evidence.endswith(f"missing: ['{render}(']")
+    # the engineer's tree is as it was
+    assert (repo / path).read_text() == before and git(repo, "status", "--porcelain") == ""
