@@ -24,6 +24,14 @@ from divergent.model import InputError, Problem
 SUGGESTIONS = 8
 
 
+def default_model() -> str:
+    """The model a session uses when the form names none."""
+    try:
+        return config.load().model
+    except InputError:  # no endpoint configured (or an unreadable config file): offline anyway
+        return config.DEFAULT_MODEL
+
+
 class TargetInput(Input):
     """The target field: down moves into the fuzzy suggestions below it."""
 
@@ -42,6 +50,7 @@ class NewExplorationScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.symbols: list[str] = []
+        self.picked_target = ""  # the suggestion last picked: its Changed event must not open the list again
         # (repo, target) -> the framed problem, or why it could not be framed; for the estimate
         self.framed: tuple[tuple[str | None, str], Problem | InputError] | None = None
 
@@ -63,7 +72,7 @@ class NewExplorationScreen(Screen):
                 yield Label("Budget (requests)")
                 yield Input("", placeholder="3 × candidates + 1", id="budget", type="integer")
                 yield Label("Model")
-                yield Input("", placeholder="gpt-4o-mini", id="model")
+                yield Input("", placeholder=default_model(), id="model")
             with Horizontal(classes="row"):
                 yield Label("Offline (catalog + static critics)")
                 yield Switch(value=not config.configured(), id="offline")
@@ -96,7 +105,8 @@ class NewExplorationScreen(Screen):
 
     @on(Input.Changed, "#target")
     def target_changed(self, event: Input.Changed) -> None:
-        self.suggest(event.value)
+        if event.value != self.picked_target:  # not the change that picking a suggestion made
+            self.suggest(event.value)
         self.update_estimate()
 
     def suggest(self, text: str) -> None:
@@ -118,7 +128,8 @@ class NewExplorationScreen(Screen):
     @on(OptionList.OptionSelected, "#suggestions")
     def picked(self, event: OptionList.OptionSelected) -> None:
         target = self.query_one("#target", Input)
-        target.value = str(event.option.prompt)
+        self.picked_target = str(event.option.prompt)
+        target.value = self.picked_target
         self.query_one("#suggestions", OptionList).display = False
         self.query_one("#goal", Input).focus()
 

@@ -79,5 +79,5 @@ class ParetoScreen(Screen):
         plt.title(f"{len(candidates)} candidates · {len(front)} on the front")
         plot.refresh()
         self.query_one("#pareto-caption", Label).update(
-            f"x: {self.x}  ·  y: {self.y}  ·  press x / y to change axes  ·  ◆ the Pareto front (nobody is better on every dimension)"
+            f"x: {self.x}  ·  y: {self.y}  ·  x / y change the axes  ·  ◆ the Pareto front: no design beats these on every dimension"
         )
