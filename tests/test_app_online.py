@@ -1,0 +1,522 @@
+"""Every screen driven with keys (Pilot) while the endpoint is the fake OpenAI server.
+
+The assertions look at real effects: what the fake server was asked, rows in the
+session database (through the Store), files and branches in the temporary git
+repository, and what the widgets show.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from rich.text import Text
+from textual.widgets import DataTable, Input, Label, OptionList, RadioSet, Static, TabbedContent, TextArea
+from textual_plotext import PlotextPlot
+
+from divergent.app.main import DivergentApp
+from divergent.app.screens.compare import CompareScreen
+from divergent.app.screens.dialogs import ConfirmScreen, ExportScreen
+from divergent.app.screens.explore import ExploreScreen
+from divergent.app.screens.home import HomeScreen
+from divergent.app.screens.new import NewExplorationScreen
+from divergent.app.screens.pareto import ParetoScreen
+from divergent.storage.store import Store
+
+TARGET = "shop/reports.py::ReportService"
+TARGET_PATH = "shop/reports.py"
+SIZE = (120, 40)
+MODEL_EXPLORERS = {"lenses", "dimensions"}
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True).stdout
+
+
+def chat_schemas(server) -> list[str | None]:
+    """The schema name of every chat request the fake server received, in order."""
+    names = []
+    for r in server.requests:
+        if r["path"].endswith("/chat/completions"):
+            response_format = r["body"].get("response_format") or {}
+            names.append((response_format.get("json_schema") or {}).get("name"))
+    return names
+
+
+def notifications(app) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def wait_until(pilot, condition, seconds: float = 20.0) -> None:
+    for _ in range(int(seconds / 0.05)):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"timed out waiting for the app; it said: {notifications(pilot.app)}")
+
+
+async def explore_ready(pilot) -> ExploreScreen:
+    """The explore screen once its session is open, nothing runs and the table is drawn."""
+    app = pilot.app
+
+    def ready() -> bool:
+        s = app.screen
+        return isinstance(s, ExploreScreen) and s.session is not None and not s.busy and s.document is not None and not s.stale
+
+    await wait_until(pilot, ready)
+    await pilot.pause(0.3)
+    await wait_until(pilot, ready)
+    return app.screen
+
+
+async def cursor_to(pilot, screen: ExploreScreen, number: int) -> None:
+    """Move the candidate cursor to ``number`` with up/down presses."""
+    table = screen.query_one("#candidates", DataTable)
+    for _ in range(table.row_count * 2):
+        if screen.selected == number and table.cursor_row == table.get_row_index(f"c{number}"):
+            return
+        await pilot.press("down" if table.get_row_index(f"c{number}") > table.cursor_row else "up")
+    raise AssertionError(f"the cursor never reached candidate {number}")
+
+
+def model_candidates(store: Store, session: int):
+    return [c for c in store.candidates(session) if c.explorer in MODEL_EXPLORERS]
+
+
+def plot_text(screen: ParetoScreen) -> str:
+    return Text.from_ansi(screen.query_one(PlotextPlot).plt.build()).plain
+
+
+@pytest.fixture
+def online_session(sample_repo, endpoint_env, cli, db_path) -> int:
+    """A session explored headless against the fake server: model candidates with judge scores."""
+    code, _, err = cli("explore", sample_repo / TARGET, "--repo", sample_repo, "--headless", "--candidates", "6", "--scenario", "add a YAML output format")
+    assert code == 0, err
+    with Store(db_path) as store:
+        (row,) = store.sessions()
+        assert len(model_candidates(store, row["id"])) == 6
+    endpoint_env.reset()
+    return row["id"]
+
+
+# (1) home -> new exploration -> explore ---------------------------------------------------
+
+
+async def test_new_exploration_against_the_model(sample_repo, db_path, endpoint_env, monkeypatch):
+    monkeypatch.chdir(sample_repo)  # the form's repository defaults to the working directory
+    app = DivergentApp(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("n")
+        screen = app.screen
+        assert isinstance(screen, NewExplorationScreen)
+        await wait_until(pilot, lambda: bool(screen.symbols))
+
+        # the target: fuzzy search, then down into the suggestions and enter
+        await pilot.press(*"reportserv")
+        options = screen.query_one("#suggestions", OptionList)
+        await wait_until(pilot, lambda: options.display and options.option_count > 0)
+        await pilot.press("down")
+        assert app.focused is options
+        await pilot.press("enter")
+        assert screen.query_one("#target", Input).value == TARGET
+        assert app.focused is screen.query_one("#goal", Input)
+        await pilot.pause(0.1)
+        assert not options.display  # picking closes the list; it does not open again
+
+        await pilot.press(*"new output formats without editing the service")
+
+        # scenarios proposed by the model
+        await pilot.press("ctrl+o")
+        scenarios = screen.query_one("#scenarios", TextArea)
+        await wait_until(pilot, lambda: scenarios.text.strip() != "")
+        assert chat_schemas(endpoint_env) == ["scenarios"]
+        asked = endpoint_env.requests[-1]["body"]["messages"][-1]["content"]
+        assert "class ReportService" in asked and "new output formats without editing the service" in asked
+        assert scenarios.text.splitlines() == ["add a YAML output format", "make storage async", "support multiple currencies"]
+
+        # candidates and budget, through the keyboard: goal -> scenarios -> candidates -> budget
+        await pilot.press("tab", "tab")
+        assert app.focused is screen.query_one("#candidates", Input)
+        await pilot.press("backspace", "backspace", "4", "tab", "1", "2")
+        assert screen.query_one("#budget", Input).value == "12"
+        estimate = screen.query_one("#estimate", Label)
+        await wait_until(pilot, lambda: "tokens" in str(estimate.render()))
+        line = str(estimate.render())
+        # which units each of 3 scenarios touches, 4 candidates and the dimensions;
+        # then per cluster the judge twice and one change per scenario
+        assert line.startswith("estimate: 8 requests, ~")
+        assert line.endswith("with gpt-4o-mini; then 5 requests per cluster for the model critics; budget 12 requests")
+        assert len(line) > SIZE[0] and estimate.size.height >= 2  # a long estimate wraps, it is not cut
+
+        endpoint_env.reset()
+        await pilot.press("ctrl+s")
+        screen = await explore_ready(pilot)
+
+        store = screen.session.store
+        session = screen.session.session
+        problem = store.problem(session)
+        assert problem.goal == "new output formats without editing the service"
+        assert problem.scenarios == ["add a YAML output format", "make storage async", "support multiple currencies"]
+        assert store.session(session)["budget_requests"] == 12
+        made = model_candidates(store, session)
+        assert len(made) == 4
+        # every model candidate came from a request to the fake server, within the budget typed
+        asked = chat_schemas(endpoint_env)
+        assert asked.count("units") == 3 and asked.count("dimensions") == 1 and asked.count("candidate") >= 4
+        assert len(asked) <= 12
+        # and the table shows them
+        table = screen.query_one("#candidates", DataTable)
+        assert {f"c{c.id}" for c in made} <= {k.value for k in table.rows}
+        shown = {str(table.get_row(f"c{c.id}")[1]).strip() for c in made}
+        assert shown == {c.title for c in made}
+        assert all(c.title.startswith("Variant ") for c in made)
+
+
+# (2) compare two model candidates -----------------------------------------------------------
+
+
+async def test_compare_two_model_candidates(online_session, db_path, endpoint_env):
+    store = Store(db_path)
+    made = model_candidates(store, online_session)
+    first = made[0]
+    second = next(c for c in made[1:] if c.files[TARGET_PATH] != first.files[TARGET_PATH])
+    app = DivergentApp(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")  # open the session from home
+        screen = await explore_ready(pilot)
+        await cursor_to(pilot, screen, first.id)
+        await pilot.press("space")
+        await cursor_to(pilot, screen, second.id)
+        await pilot.press("space", "v")
+        compare = app.screen
+        assert isinstance(compare, CompareScreen)
+
+        titles = [str(label.render()) for label in compare.query(".side-title").results(Label)]
+        assert titles == [f"#{first.id} {first.title}", f"#{second.id} {second.title}"]
+        codes = [area.text for area in compare.query(".side TextArea").results(TextArea)]
+        assert codes == [first.files[TARGET_PATH], second.files[TARGET_PATH]]
+
+        # the diff between them: what only the first has is removed, what only the second has is added
+        await pilot.press("2")
+        assert compare.query_one("#compare-tabs", TabbedContent).active == "tab-between"
+        diff = compare.query_one("#diff-body", Static).content.code.splitlines()
+        old, new = first.files[TARGET_PATH].splitlines(), second.files[TARGET_PATH].splitlines()
+        removed = [line for line in old if line not in new]
+        added = [line for line in new if line not in old]
+        assert removed and added
+        assert all(f"-{line}" in diff for line in removed)
+        assert all(f"+{line}" in diff for line in added)
+
+        # both score vectors, as the store has them, and their difference
+        await pilot.press("3")
+        assert compare.query_one("#compare-tabs", TabbedContent).active == "tab-scores"
+        table = compare.query_one("#vectors", DataTable)
+        rows = {table.get_row_at(i)[0]: table.get_row_at(i)[1:] for i in range(table.row_count)}
+        assessments = store.assessments(online_session)
+        overall = store.overall(online_session)
+        for number, column in ((first.id, 0), (second.id, 1)):
+            by_dimension: dict[str, list[float]] = {}
+            for a in assessments[number]:  # critics that share a dimension are averaged
+                by_dimension.setdefault(a.dimension, []).append(a.score)
+            by_dimension["overall"] = [overall[number]]
+            shown = {d: v[column] for d, v in rows.items() if v[column] != "·"}
+            assert shown == {d: f"{sum(v) / len(v):.2f}" for d, v in by_dimension.items()}
+        assert "judge" in rows  # a model critic's dimension: the fake server judged them
+        for dimension, (x, y, difference) in rows.items():
+            if x != "·" and y != "·":
+                assert difference == f"{float(y) - float(x):+.2f}" or abs(float(difference) - (float(y) - float(x))) <= 0.011
+
+        await pilot.press("escape")
+        assert app.screen is screen
+    store.close()
+
+
+# (3) the Pareto plot --------------------------------------------------------------------------
+
+
+async def test_pareto_axes_and_front(online_session, db_path, endpoint_env):
+    store = Store(db_path)
+    front = store.pareto(online_session)
+    judged = {n for n, items in store.assessments(online_session).items() if any(a.dimension == "judge" for a in items)}
+    assert front and judged
+    app = DivergentApp(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await explore_ready(pilot)
+        await pilot.press("p")
+        pareto = app.screen
+        assert isinstance(pareto, ParetoScreen)
+        await pilot.pause(0.2)
+        caption = pareto.query_one("#pareto-caption", Label)
+        assert str(caption.render()).startswith("x: simplicity  ·  y: extensibility")
+        text = plot_text(pareto)
+        everyone = len(store.candidates(online_session))
+        assert f"{everyone} candidates · {len(front)} on the front" in text
+        assert "Pareto front" in text and "◆" in text
+        assert "simplicity (today 0.50)" in text and "extensibility" in text
+
+        # x cycles to the judge, the model critic: only the candidates it judged are plotted
+        for expected in ("extensibility", "change_cost", "judge"):
+            await pilot.press("x")
+            assert str(caption.render()).startswith(f"x: {expected}  ·  y: extensibility")
+        await pilot.pause(0.2)
+        text = plot_text(pareto)
+        assert "judge (today 0.50)" in text
+        assert f"{len(judged)} candidates · {len(front & judged)} on the front" in text
+
+        await pilot.press("y")
+        assert str(caption.render()).startswith("x: judge  ·  y: change_cost")
+        await pilot.press("escape")
+        assert isinstance(app.screen, ExploreScreen)
+    store.close()
+
+
+# (4) export: patch, branch, decision record -------------------------------------------------
+
+
+async def export_with_keys(pilot, downs: int, target: str | None = None) -> str:
+    """Choose the export kind with the radio buttons, optionally type a target, press enter."""
+    dialog = pilot.app.screen
+    assert isinstance(dialog, ExportScreen)
+    radios = dialog.query_one("#export-kind", RadioSet)
+    radios.focus()
+    await pilot.press(*["down"] * downs, "enter", "tab")
+    field = dialog.query_one("#export-target", Input)
+    assert pilot.app.focused is field
+    if target is not None:
+        await pilot.press("ctrl+a", "ctrl+k", *target)  # home, then delete to the end
+    await pilot.press("enter")
+    await pilot.pause(0.2)
+    return str(dialog.query_one("#export-result", Static).render())
+
+
+async def test_export_patch_branch_and_decision_record(online_session, db_path, endpoint_env, sample_repo, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the default export paths are here, outside the repository
+    store = Store(db_path)
+    chosen = model_candidates(store, online_session)[0]
+    app = DivergentApp(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        screen = await explore_ready(pilot)
+        await cursor_to(pilot, screen, chosen.id)
+        await pilot.press("ctrl+e")
+        dialog = app.screen
+        assert isinstance(dialog, ExportScreen)
+
+        # a patch file, at the default path, that git applies to the repository
+        result = await export_with_keys(pilot, downs=0)
+        patch = tmp_path / f"candidate-s{online_session}-c{chosen.id}.diff"
+        assert result.startswith(f"wrote {patch}")
+        assert patch.read_text().startswith(f"diff --git a/{TARGET_PATH}")
+        git(sample_repo, "apply", "--check", str(patch))
+
+        # a branch holding the candidate, the working tree untouched
+        result = await export_with_keys(pilot, downs=1)
+        name = f"divergent/s{online_session}-c{chosen.id}"
+        sha = git(sample_repo, "rev-parse", "--verify", f"refs/heads/{name}").strip()
+        assert result.startswith(f"branch {name} at {sha[:8]}")
+        assert git(sample_repo, "show", f"{name}:{TARGET_PATH}") == chosen.files[TARGET_PATH]
+        assert git(sample_repo, "rev-parse", f"{name}~1") == git(sample_repo, "rev-parse", "HEAD")
+        assert git(sample_repo, "status", "--porcelain") == ""
+        # the same name again is refused, and says why
+        result = await export_with_keys(pilot, downs=0)
+        assert "already exists" in result
+
+        # a decision record, at a typed path, listing the alternatives weighed
+        adr = tmp_path / "docs" / "0007-report-service.md"
+        adr.parent.mkdir()
+        result = await export_with_keys(pilot, downs=1, target=str(adr))
+        assert result.startswith(f"wrote {adr}")
+        record = adr.read_text()
+        assert record.startswith(f"# {chosen.title}\n")
+        assert "## Alternatives weighed" in record
+        clusters = store.clusters(online_session)
+        assert len(clusters) >= 2
+        alternatives = record.split("## Alternatives weighed", 1)[1]
+        for cluster in clusters:
+            medoid = store.candidate(online_session, cluster.medoid)
+            assert f"#{medoid.id} {medoid.title}" in alternatives
+        await pilot.press("escape")
+        assert app.screen is screen
+    store.close()
+
+
+# (5) home lists the session; delete asks first -------------------------------------------------
+
+
+async def test_home_lists_the_session_and_deletes_it_after_confirmation(online_session, db_path, endpoint_env):
+    store = Store(db_path)
+    candidates = store.candidates(online_session)
+    best = max(store.overall(online_session)[c.id] for c in candidates if not c.baseline and c.valid)
+    app = DivergentApp(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        table = home.query_one("#sessions", DataTable)
+        assert table.row_count == 1
+        row = table.get_row(str(online_session))
+        assert row[2] == TARGET and row[3] == str(len(candidates) - 1) and row[4] == f"{best:.2f}"
+
+        # open it and come back: the explore screen reads the same session
+        await pilot.press("enter")
+        screen = await explore_ready(pilot)
+        assert screen.session.session == online_session and screen.session.client is not None
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        table = app.screen.query_one("#sessions", DataTable)
+
+        # enter and escape both say no
+        for answer in ("enter", "escape", "n"):
+            await pilot.press("d")
+            assert isinstance(app.screen, ConfirmScreen)
+            await pilot.press(answer)
+            assert isinstance(app.screen, HomeScreen)
+            assert table.row_count == 1
+            assert [r["id"] for r in store.sessions()] == [online_session]
+
+        await pilot.press("d")
+        await pilot.press("y")
+        await pilot.pause()
+        assert table.row_count == 0
+        assert "No sessions yet" in str(app.screen.query_one("#home-empty", Label).render())
+    assert store.sessions() == []
+    assert store.candidates(online_session) == []
+    store.close()
+
+
+# (6) model-only actions without a model say why -------------------------------------------------
+
+
+async def test_a_model_session_reopened_offline_says_why_it_cannot_refine(online_session, db_path, monkeypatch):
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL"):
+        monkeypatch.delenv(name)
+    chosen = model_candidates(Store(db_path), online_session)[0]
+    before = len(Store(db_path).candidates(online_session))
+    app = DivergentApp(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        screen = await explore_ready(pilot)
+        assert screen.session.client is None
+        await cursor_to(pilot, screen, chosen.id)
+        await pilot.press("r")
+        await explore_ready(pilot)
+        assert any("needs a model endpoint" in m for m in notifications(app))
+    assert len(Store(db_path).candidates(online_session)) == before
+
+
+# the pre-run estimate ------------------------------------------------------------------------------
+
+
+def estimate_line(screen) -> str:
+    return str(screen.query_one("#estimate", Label).render())
+
+
+async def test_the_estimate_says_tokens_and_dollars_and_follows_the_form(sample_repo, db_path, endpoint_env, cli, monkeypatch, tmp_path):
+    config = tmp_path / "config.toml"
+    # $1000 per million tokens in and out: the dollars are the thousands of tokens
+    config.write_text('[prices."priced-model"]\ninput = 1000\noutput = 1000\n')
+    monkeypatch.setenv("DIVERGENT_CONFIG", str(config))
+    monkeypatch.chdir(sample_repo)
+    # the headless run's line (in a thread: the CLI runs its own event loop; before the app, which captures output)
+    code, _, err = await asyncio.to_thread(cli, "explore", TARGET, "--headless", "--candidates", "5", "--budget", "20", "--model", "priced-model", "--json")
+    assert code == 0, err
+    headless = err.splitlines()[0]
+    endpoint_env.reset()
+    app = DivergentApp(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        screen = app.screen
+        assert isinstance(screen, NewExplorationScreen)
+        assert estimate_line(screen) == "estimate: name a target to count requests, tokens and $; budget 49 requests"
+        await pilot.press(*TARGET)
+        await wait_until(pilot, lambda: "tokens" in estimate_line(screen))
+        assert estimate_line(screen).endswith("with gpt-4o-mini; then 2 requests per cluster for the model critics; budget 49 requests")
+
+        screen.query_one("#model", Input).focus()
+        await pilot.press(*"priced-model")
+        screen.query_one("#candidates", Input).focus()
+        await pilot.press("backspace", "backspace", "5", "tab", "2", "0")
+        await pilot.pause(0.2)
+        line = estimate_line(screen)
+        found = re.fullmatch(
+            r"estimate: 6 requests, ~(\d+)k tokens \(at most (\d+)k\), ~\$(\d+\.\d\d) with priced-model; "
+            r"then 2 requests per cluster for the model critics; budget 20 requests",
+            line,
+        )
+        assert found, line
+        thousands, most, dollars = int(found[1]), int(found[2]), float(found[3])
+        assert abs(dollars - thousands) <= 0.5 and most > thousands > 0
+        assert endpoint_env.count == 0  # the estimate asks the server nothing
+        # the figures the headless run prints before it spends anything
+        assert headless == line.replace("; then 2 requests per cluster for the model critics", "")
+
+        # a scenario costs one request to find the units it touches (none when typed after =>),
+        # and each cluster one more: its executable change cost
+        screen.query_one("#scenarios", TextArea).focus()
+        await pilot.press(*"add a YAML output format")
+        await pilot.pause(0.2)
+        assert estimate_line(screen).startswith("estimate: 7 requests, ~")
+        assert "; then 3 requests per cluster for the model critics;" in estimate_line(screen)
+        await pilot.press(*" => ReportService.render")
+        await pilot.pause(0.2)
+        assert estimate_line(screen).startswith("estimate: 6 requests, ~")
+        assert "; then 3 requests per cluster for the model critics;" in estimate_line(screen)
+
+        # a model with no known price: the tokens stay, the dollars say why they are missing
+        screen.query_one("#model", Input).focus()
+        await pilot.press("end", *["backspace"] * 6)  # "priced" (focus selects all; end keeps it)
+        await pilot.pause(0.2)
+        assert "cost unknown (no price for this model) with priced;" in estimate_line(screen)
+
+        # offline with the switch, by keys; and back
+        screen.query_one("#offline").focus()
+        await pilot.press("space")
+        assert estimate_line(screen) == "offline: catalog only, no requests"
+        await pilot.press("space")
+        assert estimate_line(screen).startswith("estimate: 6 requests, ~")
+
+        # a number that is not one is said, not crashed on
+        screen.query_one("#budget", Input).focus()
+        await pilot.press("ctrl+a", "ctrl+k", "-")
+        assert "budget must be a whole number" in estimate_line(screen)
+
+
+async def test_offline_form_says_why_the_model_cannot_propose(sample_repo, db_path, monkeypatch):
+    monkeypatch.chdir(sample_repo)  # no endpoint configured (the hermetic fixture)
+    app = DivergentApp(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        screen = app.screen
+        assert screen.query_one("#offline").value is True
+        assert estimate_line(screen) == "offline: catalog only, no requests"
+        await pilot.press(*TARGET)
+        await pilot.press("ctrl+o")
+        await pilot.pause(0.2)
+        assert any("proposing scenarios needs a model endpoint (offline is on)" in m for m in notifications(app))
+        assert screen.query_one("#scenarios", TextArea).text == ""
+        # switching offline off without an endpoint says what to configure
+        screen.query_one("#offline").focus()
+        await pilot.press("space")
+        assert "no model endpoint configured" in estimate_line(screen)
+        await pilot.press("ctrl+o")
+        await pilot.pause(0.2)
+        assert any("(none is configured)" in m for m in notifications(app))
+
+
+async def test_a_rate_limited_proposal_is_retried(sample_repo, db_path, endpoint_env, monkeypatch):
+    monkeypatch.chdir(sample_repo)
+    endpoint_env.fail_next(429, retry_after=0.1)
+    app = DivergentApp(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        screen = app.screen
+        await pilot.press(*TARGET, "ctrl+o")
+        scenarios = screen.query_one("#scenarios", TextArea)
+        await wait_until(pilot, lambda: scenarios.text.strip() != "")
+        assert chat_schemas(endpoint_env) == ["scenarios", "scenarios"]
+        assert "add a YAML output format" in scenarios.text.splitlines()
