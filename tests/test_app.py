@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Input, OptionList, TabbedContent, TextArea
+from textual.widgets import DataTable, Input, OptionList, Sparkline, TabbedContent, TextArea
 
 from divergent.app.main import DivergentApp, Start
 from divergent.app.screens.compare import CompareScreen
@@ -14,7 +14,9 @@ from divergent.app.screens.home import HomeScreen
 from divergent.app.screens.new import NewExplorationScreen
 from divergent.app.screens.pareto import ParetoScreen
 from divergent.context.problem import frame
+from divergent.engine import summary
 from divergent.engine.session import make_options
+from divergent.storage.calls import session_usage
 from divergent.storage.store import Store
 
 TARGET = "shop/reports.py::ReportService"
@@ -156,6 +158,27 @@ async def test_keys_are_handled_while_requests_stream(sample_repo, db_path, endp
         await pilot.press("x")  # stop
         await settle(pilot)
         assert not screen.busy
+
+
+@pytest.fixture
+def online_session(sample_repo, endpoint_env, cli):
+    code, _, err = cli("explore", sample_repo / TARGET, "--repo", sample_repo, "--headless", "--candidates", "6")
+    assert code == 0, err
+
+
+async def test_discovery_sparkline_counts_new_clusters_per_request(online_session, db_path):
+    with Store(db_path) as store:
+        (row,) = store.sessions()
+        values = summary.discovery(store, row["id"])
+        # every request counts, the dimensions plan's and the judge's too; only a design founds a cluster
+        assert len(values) == session_usage(store, row["id"]).requests > 6
+        founders = {min(c.members) for c in store.clusters(row["id"])} - {0}
+        assert set(values) == {0, 1} and sum(values) == len(founders)
+    app = DivergentApp(db_path, Start("open", session=row["id"]))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        points = app.screen.query_one("#discovery", Sparkline).data
+        assert points == [sum(values[i : i + 4]) / 4 for i in range(0, len(values), 4)]
 
 
 @pytest.mark.parametrize("theme", ["divergent-night", "divergent-paper"])

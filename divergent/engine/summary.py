@@ -79,7 +79,36 @@ def candidate_document(store: Store, session: int, number: int) -> dict[str, Any
 
 
 def discovery(store: Store, session: int) -> list[int]:
-    """1 for each candidate (in arrival order) that founded a new cluster, else 0."""
+    """New clusters per request, in the order the requests were sent: 1 for a request whose
+    candidate founded a cluster (is its cluster's first member), else 0, so a request that
+    failed, brought no design or a duplicate, or was a critic's, counts 0. A candidate made
+    without a request (the offline catalog's) counts as one request of its own.
+
+    Calls are not linked to candidates in the database: an explorer's successful design
+    requests are matched with its candidates in order (a reply that did not parse shifts the
+    match by one request); requests and request-less candidates are merged by time.
+    """
     founders = {min(c.members) for c in store.clusters(session)}
-    numbers = sorted(store.overall(session))
-    return [1 if n in founders else 0 for n in numbers if n != 0]
+    queues: dict[str, list[int]] = {}
+    made: dict[int, str] = {}
+    for row in store.db.query(
+        "select number, explorer, created_at from candidates where session_id = ? and number != 0 order by number", [session]
+    ):
+        queues.setdefault(row["explorer"], []).append(row["number"])
+        made[row["number"]] = row["created_at"]
+    points: list[tuple[str, int, int, int]] = []  # (when, requests first, order, new clusters)
+    calls = store.db.query(
+        "select id, explorer, error, created_at, json_extract(params, '$.response_format.json_schema.name') as schema "
+        "from llm_calls where session_id = ? order by id",
+        [session],
+    )
+    for call in calls:
+        value = 0
+        queue = queues.get(call["explorer"])
+        if queue and not call["error"] and call["schema"] in ("candidate", None):
+            number = queue.pop(0)
+            del made[number]
+            value = int(number in founders)
+        points.append((call["created_at"], 0, call["id"], value))
+    points += [(at, 1, number, int(number in founders)) for number, at in made.items()]  # no request behind them
+    return [point[-1] for point in sorted(points)]

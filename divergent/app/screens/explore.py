@@ -7,6 +7,7 @@ second, so keys stay responsive while many requests stream.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Awaitable, Callable
 
@@ -42,7 +43,8 @@ COLUMNS = (
 )
 TITLE_WIDTH = 27
 SORTABLE = {"overall", "simplicity", "extensibility", "change_cost", "judge", "number"}
-BIN = 4  # candidates per point of the discovery sparkline
+BIN = 4  # requests per point of the discovery sparkline, at least
+SPARK_WIDTH = 24  # cells of the sparkline (explore.tcss)
 
 
 @dataclass
@@ -102,7 +104,7 @@ class ExploreScreen(Screen):
         with Horizontal(id="top"):
             yield BudgetMeter(id="meter")
             discovery = Label("discovery", id="discovery-label")
-            discovery.tooltip = "new clusters per candidate, in arrival order"
+            discovery.tooltip = "new clusters per request, in the order sent (offline: per catalog candidate)"
             yield discovery
             yield Sparkline([0], id="discovery")
         with Horizontal(id="main"):
@@ -227,9 +229,15 @@ class ExploreScreen(Screen):
         if keep is not None and f"c{keep}" in table.rows:
             self.selected = keep
             table.move_cursor(row=table.get_row_index(f"c{keep}"), animate=False)
-        bins = summary.discovery(store, session)
-        points = [sum(bins[i : i + BIN]) / BIN for i in range(0, len(bins), BIN)] or [0]
-        self.query_one("#discovery", Sparkline).data = points
+        self.show_discovery(summary.discovery(store, session))
+
+    def show_discovery(self, values: list[int]) -> None:
+        """New clusters per request, as a rate over bins of at least BIN requests."""
+        size = max(BIN, math.ceil(len(values) / SPARK_WIDTH))
+        points = [sum(values[i : i + size]) / size for i in range(0, len(values), size)] or [0]
+        sparkline = self.query_one("#discovery", Sparkline)
+        if list(sparkline.data or []) != points:
+            sparkline.data = points
 
     def rows(self, doc: dict, marks: dict[int, int]) -> list[tuple]:
         variables = self.app.theme_variables
