@@ -520,3 +520,41 @@ async def test_a_rate_limited_proposal_is_retried(sample_repo, db_path, endpoint
         await wait_until(pilot, lambda: scenarios.text.strip() != "")
         assert chat_schemas(endpoint_env) == ["scenarios", "scenarios"]
         assert "add a YAML output format" in scenarios.text.splitlines()
+
+
+# the command palette -------------------------------------------------------------------------------
+
+
+async def test_palette_jumps_to_candidates_and_runs_actions(online_session, db_path, endpoint_env):
+    store = Store(db_path)
+    target = model_candidates(store, online_session)[-1]
+    app = DivergentApp(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        screen = await explore_ready(pilot)
+        assert screen.selected != target.id
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.2)
+        await pilot.press(*f"#{target.id} {target.title}")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert screen.selected == target.id
+        # a steering action from the palette spends a request on the fake server
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.2)
+        await pilot.press(*"refine the selected")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: any(c.explorer == "refine" for c in store.candidates(online_session)))
+        await explore_ready(pilot)
+        (refined,) = [c for c in store.candidates(online_session) if c.explorer == "refine"]
+        assert refined.parents == [target.id] and "candidate" in chat_schemas(endpoint_env)
+        assert f"c{refined.id}" in screen.query_one("#candidates", DataTable).rows
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.2)
+        await pilot.press(*"pareto plot")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ParetoScreen))
+    store.close()
