@@ -66,7 +66,7 @@ def _options(args):
 
 def cmd_explore(args) -> int:
     from divergent.context.problem import frame
-    from divergent.engine.estimate import first_wave
+    from divergent.engine.estimate import before_start
     from divergent.engine.explore import explore
     from divergent.engine.headless import ProgressReporter
     from divergent.engine.summary import session_document
@@ -83,8 +83,7 @@ def cmd_explore(args) -> int:
             raise InputError("--json goes with --headless")
         return _run_app(args, "explore", problem=problem, options=options)
     if not options.offline:
-        estimate = first_wave(problem, options.endpoint, options.count, options.explorers)
-        print(estimate.line(options.endpoint.model, options.budget.max_requests), file=sys.stderr)
+        print(before_start(problem, options), file=sys.stderr)
     with _store(args) as store:
         try:
             session = asyncio.run(explore(store, problem, options, ProgressReporter(sys.stderr), autopilot=args.autopilot))
