@@ -69,6 +69,7 @@ def cmd_explore(args) -> int:
     from divergent.engine.estimate import before_start
     from divergent.engine.explore import explore
     from divergent.engine.headless import ProgressReporter
+    from divergent.engine.session import check_explorable
     from divergent.engine.summary import session_document
     from divergent.llm.client import EndpointError
 
@@ -78,6 +79,7 @@ def cmd_explore(args) -> int:
         problem.criteria = [c.strip() for c in args.criteria.split(",") if c.strip()]
     if args.autopilot and args.offline:
         raise InputError("the autopilot spends model requests: drop --offline, or explore offline without it")
+    check_explorable(problem, options)
     if not args.headless:
         if args.json:
             raise InputError("--json goes with --headless")

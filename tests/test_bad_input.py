@@ -16,7 +16,7 @@ from conftest import make_repo
         ("shop/nowhere.py::ReportService", "no such file: shop/nowhere.py"),
         ("shop/reports.py::Nothing", "no symbol 'Nothing' in shop/reports.py"),
         ("shop/reports.py::ReportService.nothing", "no symbol 'ReportService.nothing'"),
-        ("README.md", "README.md is not a Python file"),
+        ("README.md", "README.md is not a source file divergent reads"),
         ("shop", "shop is a directory"),
         ("shop/reports.py::", "no symbol after '::'"),
     ],

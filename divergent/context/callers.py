@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from divergent.context.parsing import parse, text
-from divergent.context.syntax import definitions, find_definition, identifiers, is_public
+from divergent.context.figures import scanned
+from divergent.context.parsing import LANGUAGES, language_for, parse, text
+from divergent.context.syntax import definitions, find_definition, identifiers, is_public, walk
 from divergent.model import CallSite, Target
 
 
@@ -15,6 +16,9 @@ def public_names(source: str, target: Target) -> tuple[set[str], set[str]]:
     Plain names are imported or called directly (a class, a function, a module's
     top-level names); attribute names are reached through an object (methods).
     """
+    lang = language_for(target.path) or "python"
+    if lang != "python":
+        return _public_names(source, lang, target)
     root = parse(source).root_node
     if target.symbol is None:
         return {d.name for d in definitions(root) if is_public(d.name)}, set()
@@ -30,6 +34,24 @@ def public_names(source: str, target: Target) -> tuple[set[str], set[str]]:
     return plain, attributes
 
 
+def _public_names(source: str, lang: str, target: Target) -> tuple[set[str], set[str]]:
+    """``public_names`` in the other languages, from the figures sweep's units and members."""
+    found = scanned(source, lang)
+    if target.symbol is None:
+        return set(found.surface_names), set()
+    unit = next((u for u in found.units if u.name == target.symbol), None)
+    if unit is None:
+        return set(), set()
+    head, _, last = target.symbol.rpartition(".")
+    plain = set() if head else {last}
+    attributes = {last} if head else set()
+    if unit.is_class:
+        attributes |= unit.members - unit.hidden
+        attributes |= {u.own_name for u in found.units if u.qualifier == unit.own_name and not u.is_class}
+        attributes -= {"constructor", "new", unit.own_name}
+    return plain, attributes
+
+
 def _is_attribute_name(node: Node) -> bool:
     parent = node.parent
     return parent is not None and parent.type == "attribute" and parent.child_by_field_name("attribute") == node
@@ -38,16 +60,54 @@ def _is_attribute_name(node: Node) -> bool:
 def find_call_sites(
     files: dict[str, str], target: Target, plain: set[str], attributes: set[str]
 ) -> list[CallSite]:
-    """Uses of the names in ``files`` (path -> text), outside the target's own span."""
+    """Uses of the names in ``files`` (path -> text) in the target's language, outside the
+    target's own span. In Python a method name counts only after a dot; elsewhere any
+    identifier spelled like one of the names does."""
+    lang = language_for(target.path) or "python"
+    own = _own_spans(files.get(target.path, ""), lang, target)
     sites: list[CallSite] = []
     for path, source in sorted(files.items()):
+        if family(language_for(path)) != family(lang):
+            continue
         lines = source.splitlines()
-        for node in identifiers(parse(source).root_node):
+        for node in _names(source, language_for(path)):
             line = node.start_point[0] + 1
-            if path == target.path and target.line <= line <= target.end_line:
+            if path == target.path and any(first <= line <= last for first, last in own):
                 continue
             name = text(node)
-            as_attribute = _is_attribute_name(node)
-            if (as_attribute and name in attributes) or (not as_attribute and name in plain):
+            if lang == "python":
+                as_attribute = _is_attribute_name(node)
+                used = (as_attribute and name in attributes) or (not as_attribute and name in plain)
+            else:
+                used = name in plain or name in attributes
+            if used:
                 sites.append(CallSite(path, line, name, lines[line - 1].strip() if line <= len(lines) else ""))
     return sites
+
+
+def _own_spans(source: str, lang: str, target: Target) -> list[tuple[int, int]]:
+    """Lines that belong to the target: its span and, outside Python, the methods declared
+    beside their type (Go's methods, Rust's impl blocks)."""
+    spans = [(target.line, target.end_line)]
+    if lang != "python" and target.symbol and source:
+        for unit in scanned(source, lang).units:
+            if unit.qualifier == target.symbol or unit.name.startswith(f"{target.symbol}."):
+                spans.append((unit.node.start_point[0] + 1, unit.node.end_point[0] + 1))
+    return spans
+
+
+def family(lang: str | None) -> str | None:
+    """JavaScript, TypeScript and TSX call one another; other languages only themselves."""
+    return "ecmascript" if lang in ("javascript", "typescript", "tsx") else lang
+
+
+def _names(source: str, lang: str) -> list[Node]:
+    root = parse(source, lang).root_node
+    if lang == "python":
+        return list(identifiers(root))
+    return [n for n in walk(root) if n.type.endswith("identifier") and not n.children]
+
+
+def family_suffixes(lang: str | None) -> tuple[str, ...]:
+    """The file suffixes whose code can call code in ``lang``."""
+    return tuple(suffix for suffix, other in LANGUAGES.items() if family(other) == family(lang))

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from divergent.context import repo as gitrepo
-from divergent.context.callers import find_call_sites, public_names
-from divergent.context.parsing import parse
+from divergent.context.callers import family_suffixes, find_call_sites, public_names
+from divergent.context.figures import scanned
+from divergent.context.parsing import language_for, parse, text
 from divergent.context.syntax import definitions, signature
 from divergent.context.target import resolve
 from divergent.model import Problem, Target
@@ -20,9 +21,18 @@ def target_source(source: str, target: Target) -> str:
 
 
 def module_signatures(source: str, target: Target) -> list[str]:
-    root = parse(source).root_node
+    """The header of each other top-level definition of the target's file (its first line,
+    outside Python)."""
     own = target.symbol.split(".")[0] if target.symbol else None
-    return [signature(d) for d in definitions(root) if d.name != own]
+    lang = language_for(target.path) or "python"
+    if lang == "python":
+        return [signature(d) for d in definitions(parse(source).root_node) if d.name != own]
+    units = scanned(source, lang).units
+    return [
+        text(u.node).split("\n", 1)[0].rstrip(" {")
+        for u in units
+        if u.parent is None and u.own_name != own and u.qualifier != own and not u.name.startswith(f"{own}.")
+    ]
 
 
 def split_scenario(text: str) -> tuple[str, list[str]]:
@@ -41,7 +51,7 @@ def frame(
     target, source = resolve(spec, repo_arg, cwd)
     top = Path(target.repo)
     plain, attributes = public_names(source, target)
-    others = gitrepo.read_many(top, target.commit, gitrepo.tracked_files(top, target.commit))
+    others = gitrepo.read_many(top, target.commit, gitrepo.tracked_files(top, target.commit, family_suffixes(language_for(target.path))))
     sites = find_call_sites(others, target, plain, attributes)
     split = [split_scenario(s) for s in scenarios or []]
     return Problem(

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from divergent.context import repo as gitrepo
-from divergent.context.parsing import LANGUAGES, parse
-from divergent.context.syntax import find_definition
+from divergent.context.figures import scanned
+from divergent.context.parsing import LANGUAGES, language_for, parse
+from divergent.context.syntax import all_definitions, find_definition
 from divergent.model import InputError, Target
 
 
@@ -42,38 +43,53 @@ def resolve(spec: str, repo_arg: str | None, cwd: Path) -> tuple[Target, str]:
     except ValueError:
         raise InputError(f"{path} is not inside the repository {top}") from None
     if found.is_dir():
-        raise InputError(f"{path} is a directory: name a Python file, optionally with ::Symbol")
-    if Path(rel).suffix != ".py":
-        also = " (metrics reads TypeScript, JavaScript, Go, Rust and Java too)" if Path(rel).suffix in LANGUAGES else ""
-        raise InputError(f"{path} is not a Python file: divergent explores .py targets for now{also}")
+        raise InputError(f"{path} is a directory: name a source file, optionally with ::Symbol")
+    lang = language_for(rel)
+    if lang is None:
+        known = ", ".join(sorted(set(LANGUAGES)))
+        raise InputError(f"{path} is not a source file divergent reads ({known})")
     commit = gitrepo.head_commit(top)
     source = gitrepo.read_at(top, commit, rel)
     if source is None:
         raise InputError(f"{rel} is not in the last commit: commit it first, divergent explores committed code")
-    tree = parse(source)
     if symbol is None:
         lines = source.count("\n") + (0 if source.endswith("\n") else 1)
         return Target(str(top), rel, None, "module", 1, max(lines, 1), commit), source
-    definition = find_definition(tree.root_node, symbol)
-    if definition is None:
+    found_symbol = locate_symbol(source, lang, symbol)
+    if found_symbol is None:
         raise InputError(f"no symbol {symbol!r} in {rel} (expected Class, Class.method or function)")
-    if definition.is_class:
-        kind = "class"
+    kind, line, end_line = found_symbol
+    return Target(str(top), rel, symbol, kind, line, end_line, commit), source
+
+
+def locate_symbol(source: str, lang: str, symbol: str) -> tuple[str, int, int] | None:
+    """(kind, first line, last line) of ``Class``, ``Class.method`` or ``function`` in a file."""
+    if lang == "python":  # decorators belong to the definition
+        definition = find_definition(parse(source).root_node, symbol)
+        if definition is None:
+            return None
+        node, is_class = definition.outer, definition.is_class
     else:
-        kind = "method" if "." in symbol else "function"
-    node = definition.outer
-    target = Target(str(top), rel, symbol, kind, node.start_point[0] + 1, node.end_point[0] + 1, commit)
-    return target, source
+        unit = next((u for u in scanned(source, lang).units if u.name == symbol), None)
+        if unit is None:
+            return None
+        node, is_class = unit.node, unit.is_class
+    kind = "class" if is_class else ("method" if "." in symbol else "function")
+    return kind, node.start_point[0] + 1, node.end_point[0] + 1
+
+
+def unit_names(source: str, lang: str, functions_only: bool = False) -> list[str]:
+    """Dotted names of a file's classes and functions (``Class``, ``Class.method``, ``function``)."""
+    if lang == "python":
+        return [name for name, d in all_definitions(parse(source).root_node) if not (functions_only and d.is_class)]
+    return [u.name for u in scanned(source, lang).units if not (functions_only and u.is_class)]
 
 
 def symbols(top: Path, commit: str) -> list[str]:
     """Every ``path::Class``, ``path::Class.method`` and ``path::function`` at a commit, for pickers."""
-    from divergent.context import repo as gitrepo
-    from divergent.context.syntax import all_definitions
-
     out = []
-    paths = gitrepo.tracked_files(top, commit)
+    paths = gitrepo.tracked_files(top, commit, tuple(LANGUAGES))
     for path, source in gitrepo.read_many(top, commit, paths).items():
         out.append(path)
-        out += [f"{path}::{name}" for name, _ in all_definitions(parse(source).root_node)]
+        out += [f"{path}::{name}" for name in unit_names(source, language_for(path))]
     return out

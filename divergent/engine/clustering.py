@@ -22,7 +22,8 @@ from collections import Counter
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from divergent.context.parsing import parse, text
+from divergent.context.figures import scanned
+from divergent.context.parsing import language_for, parse, text
 from divergent.context.syntax import walk
 from divergent.model import Candidate, Cluster
 
@@ -58,8 +59,11 @@ def _shape(node) -> str:
     return "".join(parts)
 
 
-def _units(source: str) -> list[tuple[str, set[str]]]:
+def _units(source: str, path: str = "x.py") -> list[tuple[str, set[str]]]:
     """(shape, identifiers) of a module's units; a class contributes its header and its members."""
+    lang = language_for(path)
+    if lang != "python":
+        return _units_elsewhere(source, lang) if lang else []
     out = []
     blocks = [parse(source).root_node]
     while blocks:
@@ -78,6 +82,19 @@ def _units(source: str) -> list[tuple[str, set[str]]]:
     return out
 
 
+def _units_elsewhere(source: str, lang: str) -> list[tuple[str, set[str]]]:
+    """``_units`` outside Python: the figures sweep's functions and class-like units (a class
+    by its kind of declaration, its methods on their own)."""
+    units = scanned(source, lang).units
+    out = []
+    for unit in units:
+        if unit.parent is not None and not units[unit.parent].is_class:
+            continue  # a function inside a function is part of its shape
+        shape = _code(unit.node.type) if unit.is_class else _shape(unit.node)
+        out.append((shape, {unit.own_name}))
+    return out
+
+
 def _defined_names(node) -> set[str]:
     """The names a unit defines: a function's name, or a module-level assignment's targets."""
     if node.type == "function_definition":
@@ -88,19 +105,19 @@ def _defined_names(node) -> set[str]:
     return set()
 
 
-def units(source: str) -> list[str]:
-    return [shape for shape, _ in _units(source)]
+def units(source: str, path: str = "x.py") -> list[str]:
+    return [shape for shape, _ in _units(source, path)]
 
 
 def _changed(candidate: Candidate, baseline: dict[str, str], today=None) -> tuple[str, set[str]]:
     """(skeleton, names the added units define); ``today(path)`` gives today's units, cached."""
-    today = today or (lambda path: _units(baseline.get(path, "")))
+    today = today or (lambda path: _units(baseline.get(path, ""), path))
     shapes: list[str] = []
     names: set[str] = set()
     for path, content in candidate.files.items():
-        if not path.endswith(".py"):
+        if language_for(path) is None:
             continue
-        after, before = _units(content), today(path)
+        after, before = _units(content, path), today(path)
         added = Counter(s for s, _ in after) - Counter(s for s, _ in before)
         removed = Counter(s for s, _ in before) - Counter(s for s, _ in after)
         shapes += ["+" + s for s in added.elements()] + ["-" + s for s in removed.elements()]
@@ -131,7 +148,7 @@ class Clusterer:
 
     def _today_units(self, path: str) -> list[tuple[str, set[str]]]:
         if path not in self._today:
-            self._today[path] = _units(self.baseline.get(path, ""))
+            self._today[path] = _units(self.baseline.get(path, ""), path)
         return self._today[path]
 
     def features(self, candidate: Candidate) -> tuple[str, set[str]]:

@@ -20,6 +20,7 @@ from divergent.engine.autopilot import Observation, Policy, first_wave_size, tun
 from divergent.engine.scoring import assess, baseline_of, inherited, reject_unsafe_paths
 from divergent.engine.streams import merge
 from divergent.explorers.base import EXPLORERS, ExploreRequest
+from divergent.explorers.catalog.explorer import catalog_reads
 from divergent.llm.budget import Budget, BudgetExhausted
 from divergent.llm.client import ModelClient
 from divergent.llm.config import Endpoint
@@ -31,6 +32,17 @@ Emit = Callable[[Event], None]
 STATIC_CRITICS = ("simplicity", "extensibility", "validity", "change_cost")
 MODEL_CRITICS = ("speculative", "judge")
 FIRST_WAVE = ("lenses", "dimensions")
+
+
+def check_explorable(problem: Problem, options: Options) -> None:
+    """Raise InputError, before anything is stored, when this session could not make designs."""
+    if not options.offline and options.endpoint is None:
+        raise InputError("a model endpoint is needed unless --offline")
+    if options.offline and not catalog_reads(problem.target.path):
+        raise InputError(
+            "offline, divergent explores with its refactoring catalog, which rewrites Python only: "
+            f"configure a model endpoint to explore {problem.target.path}"
+        )
 
 
 class Unavailable(InputError):
@@ -126,8 +138,7 @@ class Session:
 
     @classmethod
     async def create(cls, store: Store, problem: Problem, options: Options, emit: Emit) -> Session:
-        if not options.offline and options.endpoint is None:
-            raise InputError("a model endpoint is needed unless --offline")
+        check_explorable(problem, options)
         session = store.create_session(problem, options.offline, options.model, options.budget.max_requests or 0)
         self = cls(store, problem, options, emit, session)
         self._connect()
@@ -141,12 +152,13 @@ class Session:
         """Ask the model once which of today's units a scenario touches, unless the engineer said."""
         if self.client is None or self.problem.scenario_terms.get(scenario):
             return
-        from divergent.context.parsing import parse
-        from divergent.context.syntax import all_definitions
+        from divergent.context.parsing import language_for
+        from divergent.context.target import unit_names
         from divergent.explorers.model.scenarios import match_units
 
-        today = self.problem.files[self.problem.target.path]
-        names = [n for n, d in all_definitions(parse(today).root_node) if not d.is_class]
+        path = self.problem.target.path
+        today = self.problem.files[path]
+        names = unit_names(today, language_for(path) or "python", functions_only=True)
         try:
             found = await match_units(self.client, self.problem, scenario, names)
         except BudgetExhausted:

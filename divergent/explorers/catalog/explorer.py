@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import combinations
 from typing import AsyncIterator
 
-from divergent.context.parsing import parse
+from divergent.context.parsing import language_for, parse
 from divergent.explorers.base import ExploreRequest
 from divergent.explorers.catalog import inject, lift, parameter_object, protocol, registry
 from divergent.explorers.catalog.moves import Move, Rewrite
@@ -52,6 +52,11 @@ def candidate(moves: list[Move], rewrites: list[Rewrite], target: Target) -> Can
     )
 
 
+def catalog_reads(path: str) -> bool:
+    """The catalog's moves rewrite Python; other languages are explored with a model."""
+    return language_for(path) == "python"
+
+
 class CatalogExplorer:
     """Offline: no model, only refactorings whose behaviour-preservation is mechanical."""
 
@@ -59,6 +64,8 @@ class CatalogExplorer:
 
     async def propose(self, request: ExploreRequest) -> AsyncIterator[Candidate]:
         target = request.problem.target
+        if not catalog_reads(target.path):
+            return
         source = request.problem.files[target.path]
         for moves, rewrites in plans(source, target)[: request.count]:
             yield candidate(moves, rewrites, target)
