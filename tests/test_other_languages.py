@@ -65,3 +65,13 @@ def test_a_go_target_is_framed_explored_and_scored(tmp_path, cli, endpoint_env):
     assert table["scores"]["validity"] == 1.0  # Render and NewReportService, which main.go uses, remain
     assert table["scores"]["extensibility"] > today["scores"]["extensibility"] == 0.5
     assert table["scores"]["simplicity"] != 0.5
+
+
+def test_a_go_type_is_framed_with_the_methods_declared_beside_it(tmp_path, cli):
+    repo = go_repo(tmp_path)
+    code, out, err = cli("context", "report/report.go::ReportService", "--repo", repo)
+    assert code == 0, err
+    assert "type ReportService struct {" in out and "func (s *ReportService) Heading() string {" in out
+    assert out.count("func (s *ReportService) Render(") == 1  # not again as a call site
+    assert "cmd/main.go:7: out, _ := svc.Render(\"csv\")" in out
+    assert "func NewReportService(path string) *ReportService" in out  # another signature of the file

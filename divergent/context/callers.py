@@ -64,7 +64,7 @@ def find_call_sites(
     target's own span. In Python a method name counts only after a dot; elsewhere any
     identifier spelled like one of the names does."""
     lang = language_for(target.path) or "python"
-    own = _own_spans(files.get(target.path, ""), lang, target)
+    own = own_spans(files.get(target.path, ""), lang, target)
     sites: list[CallSite] = []
     for path, source in sorted(files.items()):
         if family(language_for(path)) != family(lang):
@@ -85,7 +85,7 @@ def find_call_sites(
     return sites
 
 
-def _own_spans(source: str, lang: str, target: Target) -> list[tuple[int, int]]:
+def own_spans(source: str, lang: str, target: Target) -> list[tuple[int, int]]:
     """Lines that belong to the target: its span and, outside Python, the methods declared
     beside their type (Go's methods, Rust's impl blocks)."""
     spans = [(target.line, target.end_line)]
@@ -93,7 +93,11 @@ def _own_spans(source: str, lang: str, target: Target) -> list[tuple[int, int]]:
         for unit in scanned(source, lang).units:
             if unit.qualifier == target.symbol or unit.name.startswith(f"{target.symbol}."):
                 spans.append((unit.node.start_point[0] + 1, unit.node.end_point[0] + 1))
-    return spans
+    kept: list[tuple[int, int]] = []
+    for first, last in sorted(spans, key=lambda span: (span[0], -span[1])):
+        if not kept or last > kept[-1][1]:  # a span inside the one before is already there
+            kept.append((max(first, kept[-1][1] + 1) if kept else first, last))
+    return kept
 
 
 def family(lang: str | None) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from divergent.context import repo as gitrepo
-from divergent.context.callers import family_suffixes, find_call_sites, public_names
+from divergent.context.callers import family_suffixes, find_call_sites, own_spans, public_names
 from divergent.context.figures import scanned
 from divergent.context.parsing import language_for, parse, text
 from divergent.context.syntax import definitions, signature
@@ -14,10 +14,12 @@ from divergent.model import Problem, Target
 
 
 def target_source(source: str, target: Target) -> str:
+    """The target's text; for a Go or Rust type, with the methods declared beside it."""
     if target.symbol is None:
         return source
     lines = source.splitlines(keepends=True)
-    return "".join(lines[target.line - 1 : target.end_line])
+    spans = own_spans(source, language_for(target.path) or "python", target)
+    return "\n".join("".join(lines[first - 1 : last]) for first, last in spans)
 
 
 def module_signatures(source: str, target: Target) -> list[str]:
