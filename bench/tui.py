@@ -12,7 +12,8 @@ that prints the same text in the same tmux (the floor of tmux + interpreter + po
 
 Key-to-screen: a key event goes to the app's queue as the terminal driver sends it;
 the time is taken at the first frame showing its effect (the candidate cursor on the
-next row and that candidate selected, or the new pane active). ``pilot.press`` itself is
+next row and that candidate selected, or the new pane active), with the visible pane
+showing the selected candidate (the screen fills a pane only when it is shown). ``pilot.press`` itself is
 not timed: it waits for CPU idle (at least 2 x 20 ms) before it returns. The keys browse
 an offline session's 16 candidates, reopened online while a wave of 64 runs at concurrency
 32 (a wave of 32 never has more than 17 in flight); the baseline is the same keys with
@@ -38,7 +39,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from fake_openai import spawn  # noqa: E402
 from textual import events  # noqa: E402
 from textual.css.query import NoMatches  # noqa: E402
-from textual.widgets import DataTable, TabbedContent  # noqa: E402
+from textual.widgets import DataTable  # noqa: E402
 
 from divergent import samples  # noqa: E402
 from divergent.app.main import DivergentApp, Start  # noqa: E402
@@ -150,7 +151,7 @@ def next_key(screen: ExploreScreen, i: int, state: dict):
     if i % 5 == 4:
         state["pane"] = (state["pane"] + 1) % len(PANES)
         pane = PANES[state["pane"]]
-        shows = lambda s: s.query_one("#right", TabbedContent).active == pane  # noqa: E731
+        shows = lambda s: s.active_pane == pane and s.showing(pane) == s.selected  # noqa: E731
         return str(state["pane"] + 1), str(state["pane"] + 1), shows, None
     row = table.cursor_row
     bottom = min(table.row_count - 1, 12)
@@ -160,7 +161,9 @@ def next_key(screen: ExploreScreen, i: int, state: dict):
     key = table.coordinate_to_cell_key((row + step, 0)).row_key.value
 
     def shows(s) -> bool:  # by key: a redraw may reorder the rows meanwhile
-        return cursor_key(table) == key and (key.startswith("k") or s.selected == int(key[1:]))
+        if key.startswith("k"):
+            return cursor_key(table) == key
+        return cursor_key(table) == key and s.selected == int(key[1:]) and s.showing(s.active_pane) == s.selected
 
     return ("down" if step > 0 else "up"), None, shows, cursor_key(table)
 

@@ -56,6 +56,13 @@ async def test_explore_offline_keys(sample_repo, db_path, tmp_path, monkeypatch)
         assert screen.query_one("#right", TabbedContent).active == "tab-critics"
         critics = str(screen.query_one("#critics-body").render())
         assert "simplicity" in critics and "extensibility" in critics
+        # only the visible pane is filled as the cursor moves; a pane shown later catches up
+        await pilot.press("1", "down", "2")
+        chosen = screen.selected
+        assert screen.showing("tab-diff") == screen.showing("tab-code") == chosen != screen.showing("tab-critics")
+        assert screen.query_one("#code", TextArea).text == Store(db_path).candidate(1, chosen).files["shop/reports.py"]
+        await pilot.press("3")
+        assert screen.showing("tab-critics") == chosen
         await pilot.press("e")  # a model command, offline
         await pilot.pause()
         assert any("needs a model endpoint" in n.message for n in app._notifications)
@@ -143,7 +150,7 @@ async def test_keys_are_handled_while_requests_stream(sample_repo, db_path, endp
     endpoint_env.latency = 3.0  # long enough that the requests are surely still in flight
     app = explore_app(sample_repo, db_path, offline=False, candidates=32, budget=200, concurrency=32)
     async with app.run_test(size=SIZE) as pilot:
-        for _ in range(50):  # wait until requests are in flight
+        for _ in range(200):  # wait until requests are in flight (opening the session takes a while on a busy machine)
             await pilot.pause(0.05)
             screen = app.screen
             if isinstance(screen, ExploreScreen) and screen.session is not None and screen.session.client and screen.session.client.in_flight:

@@ -3,11 +3,17 @@
 Engine commands run as async workers (group "engine"); the session's events reach
 the screen as messages and mark it stale, and a timer redraws at most five times a
 second, so keys stay responsive while many requests stream.
+
+What a key costs is kept small: a redraw changes only the table cells that changed and
+waits while the engineer is browsing (at most a second); only the visible pane of the
+selected candidate is filled (the others when their tab is shown); a label of fixed
+size is updated without a relayout.
 """
 
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 from typing import Awaitable, Callable
 
@@ -45,6 +51,9 @@ TITLE_WIDTH = 27
 SORTABLE = {"overall", "simplicity", "extensibility", "change_cost", "judge", "number"}
 BIN = 4  # requests per point of the discovery sparkline, at least
 SPARK_WIDTH = 24  # cells of the sparkline (explore.tcss)
+BROWSING = 0.3  # seconds after a key during which a redraw waits...
+MAX_WAIT = 1.0  # ...but never longer than this since the last one
+BROWSE_KEYS = ("up", "down", "pageup", "pagedown", "home", "end")
 
 
 @dataclass
@@ -98,6 +107,12 @@ class ExploreScreen(Screen):
         self.follow_best = True  # the cursor stays on the best design until the engineer moves it
         self.busy = ""
         self.autopilot_on = False
+        self.shown: dict[str, int] = {}  # pane id -> the candidate it shows
+        self.table_rows: list[tuple] = []  # what the candidate table holds, as rows() made it
+        self.docs: dict[int, dict] = {}  # candidate documents since the last redraw
+        self.patches: dict[int, str] = {}  # candidates' files do not change
+        self.last_key = 0.0
+        self.last_redraw = 0.0
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -202,34 +217,62 @@ class ExploreScreen(Screen):
     # drawing ------------------------------------------------------------------------
 
     def status(self, text: str) -> None:
-        self.query_one("#status", Label).update(text)
+        self.query_one("#status", Label).update(text, layout=False)  # one line, full width: its size never changes
 
     def redraw_if_stale(self) -> None:
-        if self.stale and self.session is not None:
-            self.stale = False
-            self.redraw()
+        if not self.stale or self.session is None:
+            return
+        now = time.monotonic()
+        if now - self.last_key < BROWSING and now - self.last_redraw < MAX_WAIT:
+            return  # the engineer is browsing: the rows stay put a moment longer
+        self.stale = False
+        self.redraw()
 
     def redraw(self) -> None:
+        self.last_redraw = time.monotonic()
         store, session = self.session.store, self.session.session
         self.document = summary.session_document(store, session)
+        self.docs.clear()
         table = self.query_one("#candidates", DataTable)
-        keep = self.selected
-        if table.row_count:  # the row under the cursor now: a key may have moved it since `selected`
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
-            keep = int(key[1:]) if key.startswith("c") else keep
+        current = row_key(table)  # the row under the cursor now: a key may have moved it since `selected`
+        self.fill_table(table, self.rows(self.document, store.marks(session)))
+        best = next((k.value for k in table.rows if k.value.startswith("c")), None)
         if self.follow_best:
-            keep = None
-        table.clear()
-        marks = store.marks(session)
-        for row in self.rows(self.document, marks):
-            table.add_row(*row[1:], key=row[0])
-        if keep is None:
-            keep = next((int(k.value[1:]) for k in table.rows if k.value.startswith("c")), None)
-            self.selected = keep
-        if keep is not None and f"c{keep}" in table.rows:
-            self.selected = keep
-            table.move_cursor(row=table.get_row_index(f"c{keep}"), animate=False)
+            target = best
+        elif current is not None and current in table.rows:
+            target = current
+        else:
+            target = f"c{self.selected}" if f"c{self.selected}" in table.rows else best
+        if target is not None:
+            if target.startswith("c"):
+                self.selected = int(target[1:])
+            row = table.get_row_index(target)
+            if table.cursor_row != row:
+                table.move_cursor(row=row, animate=False)
+        # scores and evidence may have changed; code and diff of a candidate do not
+        self.shown.pop("tab-critics", None)
+        self.shown.pop("tab-scenarios", None)
+        if self.selected is not None:
+            self.show_candidate(self.selected)
         self.show_discovery(summary.discovery(store, session))
+
+    def fill_table(self, table: DataTable, rows: list[tuple]) -> None:
+        """Change the table only where ``rows`` differ from what it holds: any change makes
+        the table render every visible cell again, so nothing changed is nothing done."""
+        old = self.table_rows
+        self.table_rows = rows
+        same_keys = len(old) <= len(rows) and all(a[0] == b[0] for a, b in zip(old, rows))
+        if not same_keys:
+            table.clear()
+            for row in rows:
+                table.add_row(*row[1:], key=row[0])
+            return
+        for before, after in zip(old, rows):
+            for (_, column, _), a, b in zip(COLUMNS, before[1:], after[1:]):
+                if cell_signature(a) != cell_signature(b):
+                    table.update_cell(after[0], column, b)
+        for row in rows[len(old) :]:  # arrived since the last redraw
+            table.add_row(*row[1:], key=row[0])
 
     def show_discovery(self, values: list[int]) -> None:
         """New clusters per request, as a rate over bins of at least BIN requests."""
@@ -305,13 +348,14 @@ class ExploreScreen(Screen):
 
     @on(DataTable.RowHighlighted, "#candidates")
     def highlighted(self, event: DataTable.RowHighlighted) -> None:
-        key = event.row_key.value or ""
+        key = row_key(event.data_table) or ""  # the row under the cursor now: after a redraw the event's may be gone
         if key.startswith("c"):
             self.selected = int(key[1:])
             self.show_candidate(self.selected)
 
     def on_key(self, event) -> None:
-        if event.key in ("up", "down", "pageup", "pagedown", "home", "end"):
+        self.last_key = time.monotonic()
+        if event.key in BROWSE_KEYS:
             self.follow_best = False
 
     @on(DataTable.HeaderSelected, "#candidates")
@@ -320,17 +364,55 @@ class ExploreScreen(Screen):
         self.sort_by = None if self.sort_by == key or key not in SORTABLE else key
         self.stale = True
 
-    def show_candidate(self, number: int) -> None:
-        store, session = self.session.store, self.session.session
-        try:
-            doc = summary.candidate_document(store, session, number)
-        except InputError:
-            return
-        from divergent.storage.exports import patch
+    @property
+    def active_pane(self) -> str:
+        return self.query_one("#right", TabbedContent).active
 
-        target = self.session.problem.target.path
+    def show_candidate(self, number: int) -> None:
+        """Show a candidate in the visible pane; the others are filled when shown."""
+        self.show_pane(self.active_pane, number)
+
+    def showing(self, pane: str) -> int | None:
+        """The candidate a pane shows (None before any)."""
+        return self.shown.get(pane)
+
+    def candidate(self, number: int) -> dict | None:
+        if number not in self.docs:
+            try:
+                self.docs[number] = summary.candidate_document(self.session.store, self.session.session, number)
+            except InputError:
+                return None
+        return self.docs[number]
+
+    def show_pane(self, pane: str, number: int | None) -> None:
+        if number is None or self.session is None or self.shown.get(pane) == number:
+            return
+        doc = self.candidate(number)
+        if doc is None:
+            return
+        if pane == "tab-code":
+            self.show_code(doc)
+        elif pane == "tab-diff":
+            if number not in self.patches:
+                from divergent.storage.exports import patch
+
+                self.patches[number] = patch(self.session.store, self.session.session, number) if number else ""
+            self.query_one(DiffView).show(self.patches[number], "This is today's code.")
+        elif pane == "tab-critics":
+            self.query_one(CriticBars).show(doc)
+        elif pane == "tab-scenarios":
+            self.show_scenarios(doc)
+        else:
+            return
+        self.shown[pane] = number
+
+    @on(TabbedContent.TabActivated, "#right")
+    def pane_shown(self, event: TabbedContent.TabActivated) -> None:
+        self.show_pane(event.pane.id, self.selected)
+
+    def show_code(self, doc: dict) -> None:
         files = doc["files"]
-        code = files.get(target) or next(iter(files.values()), "")
+        code = files.get(self.session.problem.target.path) or next(iter(files.values()), "")
         area = self.query_one("#code", TextArea)
         if area.text != code:
             # an edit keeps the parsed highlight query; load_text would compile it again (~50 ms)
@@ -338,26 +420,28 @@ class ExploreScreen(Screen):
             area.history.clear()
             area.move_cursor((0, 0))
             area.scroll_home(animate=False)
-        self.query_one(DiffView).show(patch(store, session, number) if number else "", "This is today's code.")
-        self.query_one(CriticBars).show(doc)
-        self.show_scenarios(doc)
 
     def show_scenarios(self, doc: dict) -> None:
-        table = self.query_one("#scenarios", DataTable)
-        table.clear()
         static = next((a["raw"] for a in doc["assessments"] if a["critic"] == "change_cost"), {})
         executable = next((a["raw"] for a in doc["assessments"] if a["critic"] == "speculative"), {})
         if executable.get("inherited_from") is not None:
-            representative = summary.candidate_document(self.session.store, self.session.session, executable["inherited_from"])
+            representative = self.candidate(executable["inherited_from"]) or {"assessments": []}
             executable = next((a["raw"] for a in representative["assessments"] if a["critic"] == "speculative"), {})
+        rows = []
         for scenario in self.session.problem.scenarios:
             s, e = static.get(scenario, {}), executable.get(scenario, {})
             ripple = f"{s['ripple_before']} → {s['ripple_after']}" if s else "·"
             cost = f"{e['cost_before']:g} → {e['cost_after']:g}" if e else "·"
             touched = ", ".join(e.get("touched", s.get("touched", [])))[:60] or "·"
-            table.add_row(scenario, ripple, cost, touched)
+            rows.append((scenario, ripple, cost, touched))
         if not self.session.problem.scenarios:
-            table.add_row("no scenarios yet: press s to add one", "", "", "")
+            rows.append(("no scenarios yet: press s to add one", "", "", ""))
+        table = self.query_one("#scenarios", DataTable)
+        if rows == [tuple(table.get_row_at(i)) for i in range(table.row_count)]:
+            return
+        table.clear()
+        for row in rows:
+            table.add_row(*row)
 
     # actions -------------------------------------------------------------------------
 
@@ -496,6 +580,7 @@ class ExploreScreen(Screen):
 
     def action_pane(self, pane: str) -> None:
         self.query_one("#right", TabbedContent).active = pane
+        self.show_pane(pane, self.selected)  # in this frame, not after the TabActivated message
 
     def select(self, number: int) -> None:
         """Move the cursor to a candidate (the command palette uses this)."""
@@ -515,3 +600,17 @@ class ExploreScreen(Screen):
     async def on_unmount(self) -> None:
         if self.session is not None:
             await self.session.close("stopped" if self.busy else "done")
+
+
+def row_key(table: DataTable) -> str | None:
+    """The key of the row under the cursor (None for an empty table)."""
+    if not table.row_count:
+        return None
+    return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+
+def cell_signature(cell) -> tuple:
+    """What a cell shows: a Text's style is not part of its ``==``."""
+    if isinstance(cell, Text):
+        return (cell.plain, str(cell.style), tuple(cell.spans))
+    return (cell,)

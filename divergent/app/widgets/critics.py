@@ -30,12 +30,15 @@ def bar(score: float, good: str, bad: str) -> Text:
 class CriticBars(VerticalScroll):
     """Scores (0..1, today 0.50) and each critic's evidence, for one candidate."""
 
+    shown: Text | None = None
+
     def compose(self) -> ComposeResult:
         yield Static("Select a candidate to see its critics.", id="critics-body")
 
     def show(self, document: dict | None) -> None:
         body = self.query_one("#critics-body", Static)
         if document is None:
+            self.shown = None
             body.update("Select a candidate to see its critics.")
             return
         variables = self.app.theme_variables
@@ -54,4 +57,7 @@ class CriticBars(VerticalScroll):
             out.append("\n")
         if not document["valid"]:
             out.append(f"invalid: {document['invalid_reason']}\n", style=f"bold {bad}")
+        if self.shown is not None and out == self.shown:  # the same figures: no repaint, no relayout
+            return
+        self.shown = out
         body.update(out)

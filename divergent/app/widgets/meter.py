@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label, ProgressBar
@@ -19,10 +20,9 @@ class BudgetMeter(Horizontal):
         if state == self.shown:  # nothing changed: no repaint, no relayout
             return
         self.shown = state
-        label = self.query_one("#meter-label", Label)
         progress = self.query_one("#meter-bar", ProgressBar)
         if offline:
-            label.update("offline · catalog + static critics")
+            self.label("offline · catalog + static critics")
             progress.display = False
             return
         progress.display = budget is not None
@@ -30,4 +30,9 @@ class BudgetMeter(Horizontal):
             progress.update(total=budget, progress=min(requests, budget))
         flight = f" · {in_flight} in flight" if in_flight else ""
         of = f"/{budget}" if budget else ""
-        label.update(f"requests {requests}{of} · {tokens / 1000:.1f}k tokens · ${usd:.3f}{flight}")
+        self.label(f"requests {requests}{of} · {tokens / 1000:.1f}k tokens · ${usd:.3f}{flight}")
+
+    def label(self, text: str) -> None:
+        """The label is as wide as its text: a relayout only when the width changes."""
+        label = self.query_one("#meter-label", Label)
+        label.update(text, layout=cell_len(text) != label.content_size.width)
