@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import time
 from pathlib import Path
 
 import pytest
@@ -9,7 +11,7 @@ from textual.widgets import DataTable, Input, OptionList, Sparkline, TabbedConte
 
 from divergent.app.main import DivergentApp, Start
 from divergent.app.screens.compare import CompareScreen
-from divergent.app.screens.explore import ExploreScreen
+from divergent.app.screens.explore import ExploreScreen, IdleCollector
 from divergent.app.screens.home import HomeScreen
 from divergent.app.screens.new import NewExplorationScreen
 from divergent.app.screens.pareto import ParetoScreen
@@ -165,6 +167,25 @@ async def test_keys_are_handled_while_requests_stream(sample_repo, db_path, endp
         await pilot.press("x")  # stop
         await settle(pilot)
         assert not screen.busy
+
+
+async def test_full_collections_wait_for_a_pause(sample_repo, db_path, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    threshold = gc.get_threshold()
+    app = explore_app(sample_repo, db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert gc.get_threshold()[2] > threshold[2] and gc.get_freeze_count() > 0
+        collector = screen.collector
+        collector.last -= IdleCollector.EVERY
+        screen.last_key = time.monotonic()
+        screen.redraw_if_stale()
+        assert time.monotonic() - collector.last > IdleCollector.EVERY, "not while keys come"
+        screen.last_key -= IdleCollector.IDLE
+        screen.redraw_if_stale()
+        assert time.monotonic() - collector.last < 1, "in the pause"
+    assert gc.get_threshold() == threshold and gc.get_freeze_count() == 0
 
 
 @pytest.fixture

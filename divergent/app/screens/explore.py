@@ -12,6 +12,7 @@ size is updated without a relayout.
 
 from __future__ import annotations
 
+import gc
 import math
 import time
 from dataclasses import dataclass
@@ -54,6 +55,55 @@ SPARK_WIDTH = 24  # cells of the sparkline (explore.tcss)
 BROWSING = 0.3  # seconds after a key during which a redraw waits...
 MAX_WAIT = 1.0  # ...but never longer than this since the last one
 BROWSE_KEYS = ("up", "down", "pageup", "pagedown", "home", "end")
+
+
+class IdleCollector:
+    """Full garbage collections in the pauses between keys.
+
+    A full collection walks the whole heap: 100-250 ms with the app's modules, widgets and
+    caches on it, long enough to be the slowest of a hundred keys. While an explore screen
+    is up, what existed when it was first drawn is frozen (out of every collection's reach),
+    automatic full collections are off (the young generations are still collected, a ms or
+    two each), and the screen runs one once no key has come for IDLE seconds, at most every
+    EVERY seconds, and after LONGEST seconds whatever the keys do.
+    """
+
+    IDLE, EVERY, LONGEST = 1.0, 5.0, 30.0
+    screens = 0  # explore screens drawn and not yet gone: the settings are the process's
+    threshold: tuple[int, int, int] = (700, 10, 10)
+
+    def __init__(self) -> None:
+        self.started = False
+        self.last = time.monotonic()
+
+    def start(self) -> None:
+        if self.started:
+            return
+        self.started = True
+        self.last = time.monotonic()
+        if IdleCollector.screens == 0:
+            IdleCollector.threshold = gc.get_threshold()
+            gc.set_threshold(self.threshold[0], self.threshold[1], 1_000_000_000)
+        IdleCollector.screens += 1
+        gc.freeze()
+
+    def tick(self, last_key: float) -> None:
+        if not self.started:
+            return
+        now = time.monotonic()
+        since = now - self.last
+        if since >= self.LONGEST or (since >= self.EVERY and now - last_key >= self.IDLE):
+            self.last = now
+            gc.collect()
+
+    def stop(self) -> None:
+        if not self.started:
+            return
+        self.started = False
+        IdleCollector.screens -= 1
+        if IdleCollector.screens == 0:
+            gc.set_threshold(*self.threshold)
+            gc.unfreeze()  # what the screens held can be collected again
 
 
 @dataclass
@@ -113,6 +163,7 @@ class ExploreScreen(Screen):
         self.patches: dict[int, str] = {}  # candidates' files do not change
         self.last_key = 0.0
         self.last_redraw = 0.0
+        self.collector = IdleCollector()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -220,6 +271,7 @@ class ExploreScreen(Screen):
         self.query_one("#status", Label).update(text, layout=False)  # one line, full width: its size never changes
 
     def redraw_if_stale(self) -> None:
+        self.collector.tick(self.last_key)
         if not self.stale or self.session is None:
             return
         now = time.monotonic()
@@ -255,6 +307,7 @@ class ExploreScreen(Screen):
         if self.selected is not None:
             self.show_candidate(self.selected)
         self.show_discovery(summary.discovery(store, session))
+        self.collector.start()
 
     def fill_table(self, table: DataTable, rows: list[tuple]) -> None:
         """Change the table only where ``rows`` differ from what it holds: any change makes
@@ -598,6 +651,7 @@ class ExploreScreen(Screen):
             self.app.switch_screen(HomeScreen())
 
     async def on_unmount(self) -> None:
+        self.collector.stop()
         if self.session is not None:
             await self.session.close("stopped" if self.busy else "done")
 
