@@ -65,6 +65,11 @@ async def test_explore_offline_keys(sample_repo, db_path, tmp_path, monkeypatch)
         assert screen.query_one("#code", TextArea).text == Store(db_path).candidate(1, chosen).files["shop/reports.py"]
         await pilot.press("3")
         assert screen.showing("tab-critics") == chosen
+        await pilot.press("1")
+        screen.query_one("#code", TextArea).focus()
+        await pilot.press("down")  # in the code, not the candidates
+        assert screen.selected == chosen and screen.query_one("#code", TextArea).cursor_location == (1, 0)
+        screen.query_one("#candidates", DataTable).focus()
         await pilot.press("e")  # a model command, offline
         await pilot.pause()
         assert any("needs a model endpoint" in n.message for n in app._notifications)

@@ -21,6 +21,7 @@ from typing import Awaitable, Callable
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
+from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
@@ -137,10 +138,16 @@ class ExploreScreen(Screen):
         Binding("ctrl+e", "export", "Export", id="explore.export"),
         Binding("o", "sort", "Sort", id="explore.sort"),
         Binding("escape", "back", "Back", id="explore.back"),
-        Binding("1", "pane('tab-code')", "Code", show=False, id="explore.pane_code"),
-        Binding("2", "pane('tab-diff')", "Diff", show=False, id="explore.pane_diff"),
-        Binding("3", "pane('tab-critics')", "Critics", show=False, id="explore.pane_critics"),
-        Binding("4", "pane('tab-scenarios')", "Scenarios", show=False, id="explore.pane_scenarios"),
+        # Browsing keys are priority bindings: the app runs them as the key arrives, where an
+        # ordinary key goes to the table, bubbles through its containers to the screen and the
+        # app, and the table's RowHighlighted bubbles back; a message hop each, and every hop
+        # waits its turn behind the engine while requests stream.
+        Binding("1", "pane('tab-code')", "Code", show=False, priority=True, id="explore.pane_code"),
+        Binding("2", "pane('tab-diff')", "Diff", show=False, priority=True, id="explore.pane_diff"),
+        Binding("3", "pane('tab-critics')", "Critics", show=False, priority=True, id="explore.pane_critics"),
+        Binding("4", "pane('tab-scenarios')", "Scenarios", show=False, priority=True, id="explore.pane_scenarios"),
+        Binding("down", "browse(1)", "Next", show=False, priority=True, id="explore.browse_down"),
+        Binding("up", "browse(-1)", "Previous", show=False, priority=True, id="explore.browse_up"),
     ]
 
     def __init__(self, opener: Callable[[Callable[[Event], None]], Awaitable], first_wave: bool) -> None:
@@ -406,6 +413,22 @@ class ExploreScreen(Screen):
             self.selected = int(key[1:])
             self.show_candidate(self.selected)
 
+    def action_browse(self, step: int) -> None:
+        """The candidate cursor a row down or up, and the visible pane shows its candidate."""
+        table = self.query_one("#candidates", DataTable)
+        if self.focused is not table:
+            raise SkipAction()  # the key goes on to the focused widget (the code, a scrolling pane)
+        self.last_key = time.monotonic()
+        self.follow_best = False
+        if step > 0:
+            table.action_cursor_down()
+        else:
+            table.action_cursor_up()
+        key = row_key(table) or ""
+        if key.startswith("c"):
+            self.selected = int(key[1:])
+            self.show_candidate(self.selected)
+
     def on_key(self, event) -> None:
         self.last_key = time.monotonic()
         if event.key in BROWSE_KEYS:
@@ -632,6 +655,7 @@ class ExploreScreen(Screen):
         self.stale = True
 
     def action_pane(self, pane: str) -> None:
+        self.last_key = time.monotonic()
         self.query_one("#right", TabbedContent).active = pane
         self.show_pane(pane, self.selected)  # in this frame, not after the TabActivated message
 
