@@ -7,6 +7,8 @@ import time
 from pathlib import Path
 
 import pytest
+from textual.app import App
+from textual.geometry import Region
 from textual.widgets import DataTable, Input, OptionList, Sparkline, TabbedContent, TextArea
 
 from divergent.app.main import DivergentApp, Start
@@ -15,6 +17,7 @@ from divergent.app.screens.explore import ExploreScreen, IdleCollector
 from divergent.app.screens.home import HomeScreen
 from divergent.app.screens.new import NewExplorationScreen
 from divergent.app.screens.pareto import ParetoScreen
+from divergent.app.widgets.code import CodeView
 from divergent.context.problem import frame
 from divergent.engine import summary
 from divergent.engine.session import make_options
@@ -191,6 +194,29 @@ async def test_full_collections_wait_for_a_pause(sample_repo, db_path, tmp_path,
         screen.redraw_if_stale()
         assert time.monotonic() - collector.last < 1, "in the pause"
     assert gc.get_threshold() == threshold and gc.get_freeze_count() == 0
+
+
+async def test_code_view_shows_a_kept_text_as_a_fresh_text_area_would(sample_repo):
+    code = (sample_repo / "shop/reports.py").read_text()
+    texts = [code, code.replace("def ", "async def "), "x = 1\n" * 80, code + "\nclass Z:\n    pass\n"]
+
+    class Both(App):
+        def compose(self):
+            yield CodeView(id="kept", language="python", show_line_numbers=True)
+            yield TextArea("", id="fresh", read_only=True, language="python", show_line_numbers=True, soft_wrap=False)
+
+    app = Both()
+    async with app.run_test(size=(100, 60)) as pilot:
+        kept, fresh = app.query_one("#kept", CodeView), app.query_one("#fresh", TextArea)
+        app.set_focus(None)
+        for i in [0, 1, 2, 1, 0, 3, 0, 2, 3, 1]:  # new texts and kept ones
+            kept.show(texts[i])
+            fresh.load_text(texts[i])
+            await pilot.pause()
+            assert kept.text == texts[i] and kept.virtual_size == fresh.virtual_size
+            region = Region(0, 0, kept.size.width, kept.size.height)
+            assert [list(s) for s in kept.render_lines(region)] == [list(s) for s in fresh.render_lines(region)]
+        assert len(kept.kept) == 3
 
 
 @pytest.fixture

@@ -26,9 +26,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label, Sparkline, TabbedContent, TabPane, TextArea
+from textual.widgets import DataTable, Footer, Header, Label, Sparkline, TabbedContent, TabPane
 
 from divergent.app.screens.dialogs import ExportScreen, PromptScreen
+from divergent.app.widgets.code import CodeView
 from divergent.app.widgets.critics import CriticBars
 from divergent.app.widgets.diff import DiffView
 from divergent.app.widgets.meter import BudgetMeter
@@ -186,7 +187,7 @@ class ExploreScreen(Screen):
                 yield Label("", id="status")
             with TabbedContent(id="right"):
                 with TabPane("Code", id="tab-code"):
-                    yield TextArea("", id="code", read_only=True, language="python", show_line_numbers=True, soft_wrap=False)
+                    yield CodeView(id="code", language="python", show_line_numbers=True)
                 with TabPane("Diff", id="tab-diff"):
                     yield DiffView(id="diff")
                 with TabPane("Critics", id="tab-critics"):
@@ -488,14 +489,7 @@ class ExploreScreen(Screen):
 
     def show_code(self, doc: dict) -> None:
         files = doc["files"]
-        code = files.get(self.session.problem.target.path) or next(iter(files.values()), "")
-        area = self.query_one("#code", TextArea)
-        if area.text != code:
-            # an edit keeps the parsed highlight query; load_text would compile it again (~50 ms)
-            area.replace(code, (0, 0), area.document.end, maintain_selection_offset=False)
-            area.history.clear()
-            area.move_cursor((0, 0))
-            area.scroll_home(animate=False)
+        self.query_one("#code", CodeView).show(files.get(self.session.problem.target.path) or next(iter(files.values()), ""))
 
     def show_scenarios(self, doc: dict) -> None:
         static = next((a["raw"] for a in doc["assessments"] if a["critic"] == "change_cost"), {})
