@@ -8,6 +8,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, TabbedContent, TabPane, TextArea
 
+from divergent.app.highlight import highlighter
 from divergent.app.widgets.diff import DiffView
 from divergent.engine import summary
 from divergent.storage.patch import unified_patch
@@ -36,7 +37,7 @@ class CompareScreen(Screen):
                         with Vertical(classes="side"):
                             yield Label(f"#{doc['id']} {doc['title']}", classes="side-title")
                             code = doc["files"].get(self.target) or next(iter(doc["files"].values()), "")
-                            yield TextArea(code, read_only=True, language="python", show_line_numbers=True)
+                            yield TextArea(code, read_only=True, language=highlighter(self.target), show_line_numbers=True)
             with TabPane("Diff between them", id="tab-between"):
                 yield DiffView(id="between")
             with TabPane("Scores", id="tab-scores"):
