@@ -28,6 +28,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Sparkline, TabbedContent, TabPane
 
+from divergent.app.highlight import highlighter
 from divergent.app.screens.dialogs import ExportScreen, PromptScreen
 from divergent.app.widgets.code import CodeView
 from divergent.app.widgets.critics import CriticBars
@@ -234,6 +235,7 @@ class ExploreScreen(Screen):
         try:
             self.session = await self.opener(self.emit)
             self.sub_title = f"session {self.session.session} · {self.session.problem.target.spec}"
+            self.query_one("#code", CodeView).set_language(highlighter(self.session.problem.target.path))
             self.stale = True
             if self.run_first_wave:
                 await self._guarded("first wave", self.session.first_wave())

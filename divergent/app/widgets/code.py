@@ -51,6 +51,12 @@ class CodeView(TextArea):
         self.move_cursor((0, 0))
         self.scroll_home(animate=False)
 
+    def set_language(self, language: str | None) -> None:
+        """Highlight as ``language`` (a TextArea language; None for plain text)."""
+        if language != self.language:
+            self.kept.clear()
+            self.language = language
+
     def _parse(self, text: str) -> tuple:
         current = self.document
         if isinstance(current, SyntaxAwareDocument):
