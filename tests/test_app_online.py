@@ -190,6 +190,13 @@ async def test_compare_two_model_candidates(online_session, db_path, endpoint_en
         screen = await explore_ready(pilot)
         await cursor_to(pilot, screen, first.id)
         await pilot.press("space")
+        # on a cluster's header row, space picks nothing (not the candidate shown before)
+        table = screen.query_one("#candidates", DataTable)
+        header = next(i for i in range(table.row_count) if not str(table.coordinate_to_cell_key((i, 0)).row_key.value).startswith("c"))
+        table.move_cursor(row=header)
+        await pilot.pause()
+        await pilot.press("space")
+        assert screen.picked == [first.id]
         await cursor_to(pilot, screen, second.id)
         await pilot.press("space", "v")
         compare = app.screen

@@ -536,6 +536,10 @@ class ExploreScreen(Screen):
         self.command("refine", lambda: self.session.refine(number))
 
     def action_toggle_pick(self) -> None:
+        key = row_key(self.query_one("#candidates", DataTable)) or ""
+        if not key.startswith("c"):  # a cluster's header row: the candidate shown is not the one under the cursor
+            self.notify("space picks the candidate under the cursor: move to a candidate row", severity="warning")
+            return
         if self.selected is None:
             return
         if self.selected in self.picked:
