@@ -345,6 +345,36 @@ def test_constructor_built_collaborators_need_a_constructor_call():
     assert found.extension_points == []
 
 
+def test_an_interface_has_no_cohesion_to_lose():
+    # a Protocol of three stubs shares no state, but is no class split in three
+    source = src(
+        """
+        from typing import Protocol
+
+
+        class Store(Protocol):
+            def load(self): ...
+            def save(self, data): ...
+            def close(self): ...
+
+
+        class Disk:
+            def __init__(self, path):
+                self.path = path
+                self.log = []
+
+            def load(self):
+                return open(self.path).read()
+
+            def note(self, line):
+                self.log.append(line)
+        """
+    )
+    found = structure([("m.py", source)])
+    assert found.lcom4 == {"Disk": 2}  # load reads path, note writes log: two groups
+    assert found.split_classes == 1
+
+
 def test_registries_are_module_level_only():
     source = src(
         """

@@ -85,8 +85,9 @@ BEFORE_FEATURES = {
 INJECTED = "ReportService.fallback (injected)"
 AFTER_FEATURES = {
     # RENDERERS maps to ",".join, json.dumps and a lambda; Renderer(Protocol); fallback:
-    # Renderer; store: Store is a concrete class. render: rows, get, renderer, render
-    "python": (["RENDERERS", "Renderer", INJECTED], [], [], {"Renderer": 1, "ReportService": 1}, 4),
+    # Renderer; store: Store is a concrete class (no LCOM4 for the protocol: it has no
+    # state). render: rows, get, renderer, render
+    "python": (["RENDERERS", "Renderer", INJECTED], [], [], {"ReportService": 1}, 4),
     # render: rows, renderer, render
     "typescript": (["RENDERERS", "Renderer", INJECTED], [], [], {"ReportService": 1}, 3),
     # no interfaces in JavaScript; renderers = RENDERERS is a parameter with a default;

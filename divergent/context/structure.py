@@ -121,7 +121,8 @@ def read(source: str, lang: str, label: str = "") -> FileStructure:
         found.injected.append((f"{owner}.{text(m['injected.name'][0])} (injected)", words))
     found.branches = [f"{label}line {line}" for line in _type_codes(one, located)]
     found.fan_out = _fan_out(one, located)
-    found.lcom4 = _lcom4(one, located)
+    # an interface's methods have no state to share: cohesion is a question for its implementations
+    found.lcom4 = {k: v for k, v in _lcom4(one, located).items() if k.rsplit(".", 1)[-1] not in found.interfaces}
     return found
 
 
