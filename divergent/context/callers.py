@@ -6,7 +6,7 @@ from tree_sitter import Node
 
 from divergent.context.figures import scanned
 from divergent.context.parsing import LANGUAGES, language_for, parse, text
-from divergent.context.syntax import definitions, find_definition, identifiers, is_public, walk
+from divergent.context.syntax import definitions, find_definition, identifiers, is_public, name_leaves
 from divergent.model import CallSite, Target
 
 
@@ -109,7 +109,7 @@ def _names(source: str, lang: str) -> list[Node]:
     root = parse(source, lang).root_node
     if lang == "python":
         return list(identifiers(root))
-    return [n for n in walk(root) if n.type.endswith("identifier") and not n.children]
+    return list(name_leaves(root))
 
 
 def family_suffixes(lang: str | None) -> tuple[str, ...]:

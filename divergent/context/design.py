@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from divergent.context.parsing import text
+from divergent.context.structure import MIN_TYPE_CODE_CASES
 from divergent.context.syntax import Definition, definitions, parameters
 
 BUILTINS = set(dir(builtins))
 LITERALS = ("string", "integer")
-MIN_TYPE_CODE_CASES = 3
 
 
 @dataclass(frozen=True)

@@ -145,10 +145,14 @@ class FileScan:
     units: list[Unit]
     lines: list[bytes]
     comment_rows: set[int]
-    surface: int
     types: int
     surface_names: frozenset[str] = frozenset()
     tree: Tree | None = None
+
+    @property
+    def surface(self) -> int:
+        """How many public top-level names the file has."""
+        return len(self.surface_names)
 
 
 def scan(source: str | bytes, lang: str, tree: Tree | None = None) -> FileScan:
@@ -165,9 +169,8 @@ def scan(source: str | bytes, lang: str, tree: Tree | None = None) -> FileScan:
         units=units,
         lines=lines,
         comment_rows=_comment_rows(found.get("comment", ()), lines),
-        surface=len(names := frozenset(text(node) for node in found.get("surface", ()))),
         types=len({node.id for node in found.get("type", ())}),
-        surface_names=names,
+        surface_names=frozenset(text(node) for node in found.get("surface", ())),
         tree=tree,
     )
 

@@ -66,6 +66,12 @@ def identifiers(node: Node) -> Iterator[Node]:
     return (n for n in walk(node) if n.type == "identifier")
 
 
+def name_leaves(node: Node) -> Iterator[Node]:
+    """Every identifier-like leaf below ``node`` in any grammar (``identifier``,
+    ``property_identifier``, ``field_identifier``, ``type_identifier``...)."""
+    return (n for n in walk(node) if n.type.endswith("identifier") and not n.children)
+
+
 def walk(node: Node) -> Iterator[Node]:
     stack = [node]
     while stack:

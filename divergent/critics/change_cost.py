@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from divergent.context.figures import scanned
 from divergent.context.parsing import language_for, parse, text
 from divergent.context.structure import public_units
-from divergent.context.syntax import walk
+from divergent.context.syntax import name_leaves
 from divergent.critics.base import changed_sources, cost_ratio, ratio_score
 from divergent.explorers.model import prompts
 from divergent.llm.client import ChatRequest
@@ -46,7 +46,7 @@ def _source_units(source: str, lang: str):
 def units_of(source: str, lang: str = "python") -> list[Unit]:
     """Each function of a file with the references to its last name elsewhere in the file."""
     mentions = Counter(
-        text(n) for n in walk(parse(source, lang).root_node) if n.type.endswith("identifier") and not n.children
+        text(n) for n in name_leaves(parse(source, lang).root_node)
     )
     return [Unit(u.name, max(0, mentions[u.own_name] - 1)) for u in _source_units(source, lang)]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from divergent.context.figures import scanned
 from divergent.context.parsing import language_for, parse, text
 from divergent.context.structure import declared_names
-from divergent.context.syntax import walk
+from divergent.context.syntax import name_leaves, walk
 from divergent.critics.base import changed_sources
 from divergent.model import Assessment, Candidate, Problem, Target
 
@@ -21,7 +21,7 @@ def still_defined(source: str, target: Target, lang: str) -> bool:
 
 def names_used(source: str, lang: str) -> set[str]:
     """Every identifier-like word of a file's syntax tree (strings and comments aside)."""
-    return {text(n) for n in walk(parse(source, lang).root_node) if n.type.endswith("identifier")}
+    return {text(n) for n in name_leaves(parse(source, lang).root_node)}
 
 
 def migrated(name: str, candidate: Candidate, problem: Problem) -> bool:
