@@ -20,11 +20,20 @@ MOVES: tuple[Move, ...] = (
 )
 
 
+def compiles(source: str, path: str) -> bool:
+    """tree-sitter forgives what Python refuses (an indentation, a stub after a comment)."""
+    try:
+        compile(source, path, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return False
+    return True
+
+
 def _attempt(move: Move, source: str, target: Target) -> Rewrite | None:
     result = move.rewrite(source, target)
     if result is None or result.source == source or parse(result.source).root_node.has_error:
         return None
-    return result
+    return result if compiles(result.source, target.path) else None
 
 
 def plans(source: str, target: Target) -> list[tuple[list[Move], list[Rewrite]]]:
