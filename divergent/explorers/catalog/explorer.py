@@ -7,12 +7,13 @@ from typing import AsyncIterator
 
 from divergent.context.parsing import language_for, parse
 from divergent.explorers.base import ExploreRequest
-from divergent.explorers.catalog import inject, lift, parameter_object, protocol, registry
+from divergent.explorers.catalog import extract, inject, lift, parameter_object, protocol, registry
 from divergent.explorers.catalog.moves import Move, Rewrite
 from divergent.model import Candidate, Target
 
 MOVES: tuple[Move, ...] = (
     registry.MOVE,
+    extract.MOVE,
     lift.MOVE,
     protocol.MOVE,
     inject.MOVE,
