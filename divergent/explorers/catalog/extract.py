@@ -123,8 +123,17 @@ class _Reader:
         return not tail or tail.startswith("#")
 
 
+def _trivial(statements: list[ast.stmt]) -> bool:
+    """Plain assignments of constants or names: a function would only hide them."""
+    return all(
+        isinstance(s, ast.Assign) and isinstance(s.value, (ast.Constant, ast.Name)) for s in statements
+    )
+
+
 def _plan(reader: _Reader, scope: Scope, statements: list[ast.stmt], bound: set[str], comment, hint: str) -> Extraction | None:
     if not reader.clean_lines(statements) or not flow.movable(statements) or flow.multiline_string(statements):
+        return None
+    if _trivial(statements):
         return None
     function = scope.node
     locals_ = flow.local_names(function) | scope.outer

@@ -23,8 +23,14 @@ def identifier(parts: list[str]) -> str:
     return name
 
 
+TOOL_COMMENTS = re.compile(r"#\s*(type|noqa|pragma|pylint|fmt|isort|mypy|pyright|nosec)\b", re.I)
+
+
 def from_comment(comment: str) -> str | None:
-    """``# add volume credits`` -> ``add_volume_credits``; None when no word is left."""
+    """``# add volume credits`` -> ``add_volume_credits``; None when no word is left, or
+    for a comment addressed to a tool (``# type: ...``, ``# noqa``)."""
+    if TOOL_COMMENTS.match(comment.strip()):
+        return None
     said = re.sub(r"\w+'\w+", " ", comment.lstrip("#").strip())  # contractions: "haven't"
     said = re.sub(r"[^A-Za-z0-9 ]+", " ", said)
     kept = [w.lower() for w in said.split() if w.lower() not in STOP and not w.isdigit()]
