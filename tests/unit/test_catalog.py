@@ -230,7 +230,7 @@ def test_parameter_object_refuses_names_that_must_stay_plain():
 def test_plans_pair_moves_and_every_result_parses():
     result = plans(SHAPES, target("Shapes", "class"))
     names = ["+".join(m.name for m in moves) for moves, _ in result]
-    assert names == ["registry", "protocol", "registry+protocol"]
+    assert names == ["registry", "polymorphism", "protocol", "registry+protocol", "polymorphism+protocol"]
     for _, rewrites in result:
         assert not parse(rewrites[-1].source).root_node.has_error
 
@@ -243,7 +243,7 @@ def test_catalog_is_found_by_name_and_honours_the_count():
         return [c async for c in explorer.propose(ExploreRequest(problem, count=2))]
 
     candidates = asyncio.run(collect())
-    assert [c.choices["moves"] for c in candidates] == ["registry", "protocol"]
+    assert [c.choices["moves"] for c in candidates] == ["registry", "polymorphism"]
     assert all(c.explorer == "catalog" and set(c.files) == {"m.py"} for c in candidates)
 
 

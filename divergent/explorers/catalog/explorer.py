@@ -7,13 +7,26 @@ from typing import AsyncIterator
 
 from divergent.context.parsing import language_for, parse
 from divergent.explorers.base import ExploreRequest
-from divergent.explorers.catalog import extract, inject, lift, parameter_object, protocol, registry
+from divergent.explorers.catalog import (
+    decompose,
+    extract,
+    inject,
+    lift,
+    parameter_object,
+    polymorphism,
+    protocol,
+    registry,
+    table,
+)
 from divergent.explorers.catalog.moves import Move, Rewrite
 from divergent.model import Candidate, Target
 
 MOVES: tuple[Move, ...] = (
     registry.MOVE,
+    polymorphism.MOVE,
+    table.MOVE,
     extract.MOVE,
+    decompose.MOVE,
     lift.MOVE,
     protocol.MOVE,
     inject.MOVE,

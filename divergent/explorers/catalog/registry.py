@@ -28,7 +28,7 @@ from divergent.model import Target
 UNSAFE = ("yield", "await", "global_statement", "nonlocal_statement")
 
 
-def _chain(function: Function) -> tuple[TypeCodeChain, bool] | None:
+def chain_of(function: Function) -> tuple[TypeCodeChain, bool] | None:
     """The type-code chain of the function's body, and whether statements follow it.
 
     The chain is the last statement, or every case leaves the function (then what
@@ -41,12 +41,12 @@ def _chain(function: Function) -> tuple[TypeCodeChain, bool] | None:
             continue
         if index == len(statements) - 1:
             return found, False
-        if found.otherwise is None and all(_ends_in_exit(block) for _, block in found.branches):
+        if found.otherwise is None and all(ends_in_exit(block) for _, block in found.branches):
             return found, True
     return None
 
 
-def _safe(node: Node) -> bool:
+def movable_case(node: Node) -> bool:
     for n in walk(node):
         if n.type in UNSAFE:
             return False
@@ -62,12 +62,12 @@ def _handler_name(function: str, key: str, taken: set[str]) -> str:
     return edits.free_name(f"_{function.lstrip('_')}_{label}", taken)
 
 
-def _ends_in_exit(block: Node) -> bool:
+def ends_in_exit(block: Node) -> bool:
     last = block.named_children[-1] if block.named_children else None
     return last is not None and last.type in ("return_statement", "raise_statement")
 
 
-def _bound_before(source: str, function: Function, chain: TypeCodeChain) -> set[str]:
+def bound_before(source: str, function: Function, chain: TypeCodeChain) -> set[str]:
     """Parameters and the names the statements before the chain bind (from Python's ``ast``)."""
     line = function.definition.node.start_point[0] + 1
     first = chain.node.start_point[0] + 1
@@ -82,20 +82,19 @@ def rewrite(source: str, target: Target) -> Rewrite | None:
     data = source.encode()
     root = parse(source).root_node
     for function in functions(root, target):
-        found = _chain(function)
+        found = chain_of(function)
         if found is None or function.definition.node.children[0].type == "async":
             continue
         chain, followed = found
-        if not all(_safe(block) for _, block in chain.branches):
+        if not all(movable_case(block) for _, block in chain.branches):
             continue
-        return _rewrite(source, data, root, function, chain, followed, _bound_before(source, function, chain))
+        return _rewrite(source, data, root, function, chain, followed, bound_before(source, function, chain))
     return None
 
 
-def _inputs(function: Function, chain: TypeCodeChain, local: set[str]) -> list[str]:
-    """The names the cases read that the function bound: parameters first, then locals in order of use."""
+def case_inputs(function: Function, blocks: list[Node], local: set[str]) -> list[str]:
+    """The names ``blocks`` read that the function bound: parameters first, then locals in order of use."""
     params = [p.name for p in parameters(function.definition.node) if p.kind != "separator"]
-    blocks = [block for _, block in chain.branches]
     used = [p for p in params if any(edits.uses_name(b, p) for b in blocks)]
     for block in blocks:
         for n in walk(block):
@@ -110,7 +109,7 @@ def _rewrite(source, data, root, function, chain, followed, local) -> Rewrite:
     discriminator, branches, otherwise = chain.discriminator, chain.branches, chain.otherwise
     params = [p for p in parameters(function.definition.node) if p.kind != "separator"]
     self_name = params[0].name if function.is_method and params else None
-    used = _inputs(function, chain, local)
+    used = case_inputs(function, [block for _, block in branches], local)
     owner_var = edits.snake(function.owner.name) if function.is_method else None
     if owner_var and any(edits.uses_name(block, owner_var) for _, block in branches):
         owner_var = self_name
@@ -143,7 +142,7 @@ def _rewrite(source, data, root, function, chain, followed, local) -> Rewrite:
         if otherwise is not None:
             block_text = data[edits.line_start(data, otherwise.start_byte) : otherwise.end_byte].decode()
             fallback = edits.reindent(block_text, pad + edits.INDENT).lstrip()
-            if not _ends_in_exit(otherwise):
+            if not ends_in_exit(otherwise):
                 fallback += f"\n{pad}{edits.INDENT}return None"
         dispatch = (
             f"{local_name} = {registry}.get({discriminator})\n"
