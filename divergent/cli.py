@@ -401,6 +401,18 @@ def cmd_traces(args) -> int:
     return EXIT_OK
 
 
+def cmd_doctor(args) -> int:
+    from divergent.engine.doctor import run_checks
+    from divergent.storage.store import default_path
+
+    checks = run_checks(Path(args.db).expanduser() if args.db else default_path())
+    if args.json:
+        _print_json({"ok": all(c.ok for c in checks), "checks": [{"name": c.name, "ok": c.ok, "detail": c.detail} for c in checks]})
+    else:
+        print("\n".join(c.line() for c in checks))
+    return EXIT_OK if all(c.ok for c in checks) else EXIT_FAILED
+
+
 # metrics, context, sample ---------------------------------------------------
 
 
@@ -552,6 +564,10 @@ def build_parser() -> Parser:
     p.add_argument("--jsonl", metavar="FILE", required=True, help="where to write the records ('-' for stdout)")
     p.add_argument("--kind", choices=("chat", "preference", "both"), default="both", help="which records (default both)")
     p.set_defaults(func=cmd_traces)
+
+    p = sub.add_parser("doctor", parents=[common], help="check the config, the endpoint and model, grammars, the database")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_doctor)
 
     p = sub.add_parser("metrics", parents=[common], help="the static figures the critics see, per unit")
     p.add_argument("path", metavar="PATH", help="a Python file or a directory")
