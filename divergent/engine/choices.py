@@ -8,6 +8,7 @@ choice, so reopening it scores new designs with the same critics.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +17,6 @@ from divergent.explorers.base import EXPLORERS
 from divergent.model import InputError
 from divergent.plugins import Registry, Source
 
-CHOSEN = "plugins_chosen"  # the event that records a session's choice
 
 
 def names(value: Any, flag: str) -> list[str] | None:
@@ -66,15 +66,14 @@ def choose(
 
 
 def remember(store, session: int, explorers: list[str], critics: list[str]) -> None:
-    store.add_event(session, CHOSEN, {"explorers": explorers, "critics": critics})
+    with store.db.atomic():
+        store.db["sessions"].update(session, {"plugins": json.dumps({"explorers": explorers, "critics": critics})})
 
 
 def recall(store, session: int) -> dict[str, list[str]] | None:
     """The explorers and critics a session was started with (None for sessions older than this)."""
-    import json
-
-    rows = list(store.db.query("select data from events where session_id = ? and kind = ? order by id desc limit 1", [session, CHOSEN]))
-    return json.loads(rows[0]["data"]) if rows else None
+    saved = store.session(session).get("plugins")
+    return json.loads(saved) if saved else None
 
 
 def recall_choice(store, session: int, options) -> None:

@@ -136,5 +136,11 @@ def _lineage(db: Database) -> None:
     )
 
 
+@MIGRATIONS(name="0007_session_plugins")
+def _session_plugins(db: Database) -> None:
+    # the explorers and critics a session was started with (JSON lists; '' for older sessions)
+    db["sessions"].add_column("plugins", str, not_null_default="")
+
+
 def migrate(db: Database) -> None:
     MIGRATIONS.apply(db)
