@@ -101,6 +101,7 @@ def test_plugins_lists_each_plugin_with_its_package(site):
     assert any(line.split()[:3] == ["explorer", "tiny", "tinyplug"] for line in text.stdout.splitlines())
 
 
+@pytest.mark.slow
 def test_a_plugin_explorer_and_critic_run_like_the_built_ins(site, sample_repo):
     done = divergent(
         site, "explore", sample_repo / TARGET, "--repo", sample_repo, "--offline", "--headless", "--json",
