@@ -3,5 +3,6 @@
 ``config`` reads the endpoint and model from the environment and the config file;
 ``pricing`` turns tokens into dollars; ``budget`` is the hard limit checked before
 each request; ``client`` sends requests (concurrency, retries, cache, call log);
-``parsing`` reads replies leniently, JSON or markdown.
+``dialect`` is what an endpoint accepts (structured output, cap field, context),
+learned from refusals; ``parsing`` reads replies leniently, JSON or markdown.
 """
