@@ -69,6 +69,7 @@ class ChatResult:
     error: str = ""
     latency_ms: float = 0.0
     finish_reason: str = ""
+    key: str = ""  # the call's cache key: what links a candidate to the call that made it
 
     @property
     def truncated(self) -> bool:
@@ -312,7 +313,7 @@ class ModelClient:
         key = cache_key(self.base_url, self.endpoint.model, request)
         hit = self.log.lookup(key)
         if hit is not None:
-            return ChatResult(hit[0], Usage(0, 0, 0, 0.0), cached=True)
+            return ChatResult(hit[0], Usage(0, 0, 0, 0.0), cached=True, key=key)
         wanted = self.endpoint.max_output_tokens
         failures = moves = 0
         longer = False
@@ -462,7 +463,7 @@ class ModelClient:
                 input_tokens, output_tokens, usd, latency, error, key, finish_reason, request.schema_name or "",
             )
         )
-        return ChatResult(text, Usage(1, input_tokens, output_tokens, usd), error=error, latency_ms=latency)
+        return ChatResult(text, Usage(1, input_tokens, output_tokens, usd), error=error, latency_ms=latency, key=key)
 
     def _unreachable(self) -> str:
         if self.answered:
