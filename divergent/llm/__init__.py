@@ -4,5 +4,7 @@
 ``pricing`` turns tokens into dollars; ``budget`` is the hard limit checked before
 each request; ``client`` sends requests (concurrency, retries, cache, call log);
 ``dialect`` is what an endpoint accepts (structured output, cap field, context),
-learned from refusals; ``parsing`` reads replies leniently, JSON or markdown.
+learned from refusals; ``parsing`` reads replies leniently, JSON or markdown; ``ask``
+is complete-then-read with a default; ``prompts`` builds the messages and the JSON
+schemas replies follow.
 """
