@@ -89,3 +89,14 @@ def test_doctor_never_migrates_or_creates_the_database(endpoint_env, cli, tmp_pa
     missing = tmp_path / "none.db"
     code, out, _ = cli("doctor", "--db", missing)
     assert "none yet" in lines(out)["database"] and not missing.exists()
+
+
+def test_the_dialect_line_says_what_a_session_learned(endpoint_env, cli, sample_repo, monkeypatch):
+    monkeypatch.setenv("DIVERGENT_MODEL", "fake-model")
+    before = lines(cli("doctor")[1])["dialect"]
+    assert "not learned yet" in before
+    code, _, err = cli("explore", sample_repo / "shop/reports.py::ReportService", "--repo", sample_repo, "--headless", "--candidates", "2")
+    assert code == 0, err
+    endpoint_env.reset()
+    after = lines(cli("doctor")[1])["dialect"]
+    assert after.startswith("ok") and "structured output json_schema" in after and "confirmed" in after
