@@ -701,7 +701,7 @@ def test_a_valid_candidate_scores_one():
     result = assess(Validity(), {"shop/report.py": rewritten}, report_problem())
     assert result.score == 1.0
     assert result.evidence == "parses; every name callers use is still there"
-    assert result.raw == {"problems": [], "missing_names": []}
+    assert (result.raw["problems"], result.raw["missing_names"]) == ([], [])
 
 
 def test_a_candidate_that_does_not_parse_scores_zero_with_its_line():
@@ -720,7 +720,8 @@ def test_a_new_file_that_does_not_parse_scores_zero():
         report_problem(),
     )
     assert result.score == 0.0
-    assert result.evidence == "shop/helpers.py does not parse (line 3)"
+    # and the target itself is left as it was
+    assert result.evidence == "does not change the target; shop/helpers.py does not parse (line 3)"
 
 
 def test_removing_a_method_callers_use_scores_zero_and_names_it():
@@ -803,3 +804,103 @@ def test_a_renamed_method_whose_callers_are_migrated_in_the_same_candidate_is_va
     )
     (verdict,) = asyncio.run(Validity().assess(whole, problem))
     assert verdict.score == 1.0, verdict.evidence
+
+
+# --- validity over the whole design ------------------------------------------------
+
+
+def framed(tmp_path, files: dict[str, str], spec: str) -> Problem:
+    from pathlib import Path
+
+    from conftest import make_repo
+
+    from divergent.context.problem import frame
+
+    repo = make_repo(tmp_path / "repo", files)
+    return frame(spec, str(repo), Path.cwd())
+
+
+def test_a_candidate_of_junk_files_is_invalid():
+    # what a real small model wrote: a file named `orders` and an empty report.json
+    result = assess(Validity(), {"orders": "orders\n", "report.json": ""}, report_problem())
+    assert result.score == 0.0
+    assert result.evidence == "writes empty files: report.json; does not change the target"
+
+
+def test_a_candidate_that_leaves_the_target_as_it_was_is_invalid():
+    result = assess(Validity(), {"shop/report.py": REPORT, "shop/other.py": "X = 1\n"}, report_problem())
+    assert result.evidence == "does not change the target"
+
+
+def test_python_that_tree_sitter_accepts_but_python_rejects_is_invalid():
+    # a body that starts with a comment, cut after the colon: tree-sitter parses it, Python does not
+    stub = REPORT.replace("        return sum(self.rows)\n", "        # the rows' sum ...\n")
+    assert not parse(stub).root_node.has_error
+    result = assess(Validity(), {"shop/report.py": stub}, report_problem())
+    assert result.score == 0.0
+    assert result.evidence.startswith("shop/report.py does not compile: expected an indented block")
+
+
+SHAPES = {
+    "shop/shapes.py": src(
+        """
+        class Shape:
+            def __init__(self, kind, side):
+                self.kind = kind
+                self.side = side
+
+            def area(self):
+                if self.kind == "square":
+                    return self.side * self.side
+                if self.kind == "circle":
+                    return 3 * self.side * self.side
+                return 0
+
+
+        class Canvas:
+            def __init__(self):
+                self.shapes = []
+        """
+    ),
+    "shop/app.py": "from shop.shapes import Canvas, Shape\n\n\ndef total(shapes):\n    return sum(s.area() for s in shapes)\n\n\nCANVAS = Canvas()\n",
+    "tests/test_shapes.py": "from shop.shapes import Shape\n\n\ndef test_area():\n    assert Shape('square', 2).area() == 4\n",
+}
+
+
+def test_removing_classes_other_files_use_is_invalid_and_names_them(tmp_path):
+    problem = framed(tmp_path, SHAPES, "shop/shapes.py::Shape")
+    only_shape = SHAPES["shop/shapes.py"].split("\n\nclass Canvas")[0].replace("return 0", "return -1") + "\n"
+    (verdict,) = asyncio.run(Validity().assess(Candidate("drop Canvas", {"shop/shapes.py": only_shape}), problem))
+    assert verdict.score == 0.0
+    assert verdict.evidence == "callers use names that are gone: Canvas"
+
+
+def test_a_method_moved_into_subclasses_in_new_files_is_valid(tmp_path):
+    problem = framed(tmp_path, SHAPES, "shop/shapes.py::Shape.area")
+    base = SHAPES["shop/shapes.py"].replace(
+        SHAPES["shop/shapes.py"][SHAPES["shop/shapes.py"].index("    def area") : SHAPES["shop/shapes.py"].index("\n\nclass Canvas")],
+        "    pass\n",
+    )
+    square = "from shop.shapes import Shape\n\n\nclass Square(Shape):\n    def area(self):\n        return self.side * self.side\n"
+    circle = "from shop.shapes import Shape\n\n\nclass Circle(Shape):\n    def area(self):\n        return 3 * self.side * self.side\n"
+    candidate = Candidate("subclasses", {"shop/shapes.py": base, "shop/square.py": square, "shop/circle.py": circle})
+    (verdict,) = asyncio.run(Validity().assess(candidate, problem))
+    assert verdict.score == 1.0, verdict.evidence
+
+
+def test_a_target_moved_to_a_new_file_is_valid_when_its_file_reexports_it_or_callers_migrate(tmp_path):
+    problem = framed(tmp_path, SHAPES, "shop/shapes.py::Shape")
+    shape = SHAPES["shop/shapes.py"].split("\n\nclass Canvas")[0] + "\n"
+    canvas = "class Canvas" + SHAPES["shop/shapes.py"].split("\n\nclass Canvas")[1]
+    moved = {"shop/shape.py": shape}
+    (bare,) = asyncio.run(Validity().assess(Candidate("moved", {**moved, "shop/shapes.py": canvas}), problem))
+    assert bare.score == 0.0 and "Shape is gone from shop/shapes.py (moved to shop/shape.py" in bare.evidence
+    reexport = "from shop.shape import Shape\n\n\n" + canvas
+    (kept,) = asyncio.run(Validity().assess(Candidate("re-exported", {**moved, "shop/shapes.py": reexport}), problem))
+    assert kept.score == 1.0, kept.evidence
+    callers = {
+        "shop/app.py": SHAPES["shop/app.py"].replace("import Canvas, Shape", "import Canvas"),
+        "tests/test_shapes.py": SHAPES["tests/test_shapes.py"].replace("shop.shapes", "shop.shape"),
+    }
+    (migrated,) = asyncio.run(Validity().assess(Candidate("migrated", {**moved, "shop/shapes.py": canvas, **callers}), problem))
+    assert migrated.score == 1.0, migrated.evidence
