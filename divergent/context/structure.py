@@ -10,8 +10,8 @@ Extension points (where new behaviour plugs in without editing what exists), eac
 counted only when it is used
     ``@interface`` + ``@interface.name``: a protocol, ABC, interface, trait or
     abstract class; a point when something implements it (``@extends``, or for a
-    Python protocol or Go interface a type with all its members) or names it
-    elsewhere (a parameter, field or variable typed with it).
+    Python protocol or Go interface two or more types with all its members) or
+    names it elsewhere (a parameter, field or variable typed with it).
     ``@extends.child`` + ``@extends.base``: a class extending or implementing a
     base (a Rust ``impl Trait for Type``); a base that two or more children
     override (a method of the base's, or for a base outside the files a method the
@@ -175,10 +175,12 @@ def combine(files: list[FileStructure]) -> Structure:
     for name in declared:
         children = [c for c, b in extends if b == name]
         if name in by_shape:
-            children += [
+            # by shape only a family counts: a protocol cut from one class fits that class alone
+            shaped = [
                 t for t, found in members.items()
                 if t != name and t not in interfaces and t not in children and members[name] and members[name] <= found
             ]
+            children += shaped if len(shaped) >= 2 else []
         named_elsewhere = mentions[name] - 1 - sum(1 for _, b in extends if b == name)
         if children:
             points.append(f"{name} (implemented by {', '.join(children)})")

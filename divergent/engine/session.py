@@ -77,6 +77,7 @@ def make_options(
     weights: str | None = None,
     verify_tests: str | None = None,
     verify_timeout: float = 300.0,
+    judge_repeats: int = 2,
 ) -> Options:
     """Options from what the engineer typed (flags or the new-exploration form); InputError if amiss."""
     from divergent.engine.ranking import parse_weights
@@ -84,6 +85,8 @@ def make_options(
 
     if candidates < 1:
         raise InputError("--candidates must be at least 1")
+    if judge_repeats < 1:
+        raise InputError("--judge-repeats must be at least 1")
     for flag, value in (("budget", budget), ("budget-tokens", budget_tokens), ("budget-usd", budget_usd)):
         if value is not None and value <= 0:
             raise InputError(f"--{flag} must be positive")
@@ -95,6 +98,7 @@ def make_options(
         settings["verify"] = {"command": verify_tests, "timeout": verify_timeout}
     if offline:
         return Options(count=candidates, offline=True, critics=critics, weights=merged, critic_settings=settings)
+    settings["judge"] = {"repeats": judge_repeats}
     endpoint = config.load(model, concurrency)
     requests = budget if budget is not None else 3 * candidates + 1
     return Options(

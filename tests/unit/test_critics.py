@@ -464,6 +464,20 @@ USED_SEAMS = src(
             return qty
 
 
+    class Bulk:
+        def price(self, qty):
+            return qty * 0.9
+
+
+    class Alone(Protocol):
+        def shout(self): ...
+
+
+    class Loud:
+        def shout(self):
+            return "!"
+
+
     class Store(Protocol):
         def load(self): ...
 
@@ -501,11 +515,12 @@ USED_SEAMS = src(
 def test_seams_count_only_where_they_are_used():
     found = structure([("m.py", USED_SEAMS)])
     assert found.extension_points == [
-        "Pricing (implemented by Flat)",
+        "Pricing (implemented by Flat, Bulk)",
         "Store (used as a type)",
         "Parrot (overridden in European, African)",
     ]
-    assert found.unused == ["Unused"]
+    # one class of its shape is no family: a protocol cut from a class fits it alone
+    assert found.unused == ["Alone", "Unused"]
 
 
 def test_subclasses_in_new_files_override_a_base_together():
@@ -904,3 +919,11 @@ def test_a_target_moved_to_a_new_file_is_valid_when_its_file_reexports_it_or_cal
     }
     (migrated,) = asyncio.run(Validity().assess(Candidate("migrated", {**moved, "shop/shapes.py": canvas, **callers}), problem))
     assert migrated.score == 1.0, migrated.evidence
+
+
+def test_todays_code_is_valid_though_it_changes_nothing():
+    from divergent.engine.scoring import baseline_of
+
+    problem = report_problem()
+    [result] = asyncio.run(Validity().assess(baseline_of(problem), problem))
+    assert result.score == 1.0, result.evidence

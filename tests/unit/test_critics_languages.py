@@ -83,15 +83,14 @@ BEFORE_FEATURES = {
     "rust": ([], ["line 15"], ["ReportService.store"], {"ReportService": 2}, 2),
 }
 INJECTED = "ReportService.fallback (injected)"
-# Renderer counts because it is used: ReportService has its members (Python and Go match an
-# interface by shape) or the fallback is typed with it
-BY_SHAPE = "Renderer (implemented by ReportService)"
+# Renderer counts because it is used: the fallback is typed with it (ReportService has its
+# members too, but one type of that shape is no family)
 AS_TYPE = "Renderer (used as a type)"
 AFTER_FEATURES = {
     # RENDERERS maps to ",".join, json.dumps and a lambda; Renderer(Protocol); fallback:
     # Renderer; store: Store is a concrete class (no LCOM4 for the protocol: it has no
     # state). render: rows, get, renderer, render
-    "python": ([BY_SHAPE, "RENDERERS", INJECTED], [], [], {"ReportService": 1}, 4),
+    "python": ([AS_TYPE, "RENDERERS", INJECTED], [], [], {"ReportService": 1}, 4),
     # render: rows, renderer, render
     "typescript": ([AS_TYPE, "RENDERERS", INJECTED], [], [], {"ReportService": 1}, 3),
     # no interfaces in JavaScript; renderers = RENDERERS is a parameter with a default;
@@ -99,7 +98,7 @@ AFTER_FEATURES = {
     "javascript": (["RENDERERS", "ReportService.renderers (injected)"], [], [], {"ReportService": 1}, 3),
     # renderers is a map of functions; Renderer interface; NewReportService(store *Store,
     # fallback Renderer). Render: Rows, renderer, Render, Errorf
-    "go": ([BY_SHAPE, "renderers", INJECTED], [], [], {"ReportService": 1}, 4),
+    "go": ([AS_TYPE, "renderers", INJECTED], [], [], {"ReportService": 1}, 4),
     # Map.of of a lambda and a method reference; the nested interface; lines() is static
     # and touches no field: 2 groups. render: rows, get, apply, render
     "java": ([AS_TYPE, "RENDERERS", INJECTED], [], [], {"ReportService": 2}, 4),
@@ -361,6 +360,25 @@ def test_judge_reads_both_orders_in_every_language(lang, fake_server):
     assert fake_server.count == 2  # once with the candidate as A, once as B
     assert result.score == 1.0
     assert result.raw["agreement"] == {"readability": 1.0, "testability": 1.0, "fit to the goal": 1.0}
+
+
+def test_judge_repeats_alternate_the_order(fake_server):
+    positions = []
+
+    def record(body):
+        reply = prefers_tables(body)
+        positions.append(set(json.loads(reply)["verdicts"].values()).pop())  # where the design stood
+        return reply
+
+    fake_server.responder = record
+    path, _, after = sources("python")
+    judge = Judge()
+    judge.repeats = 3
+    [[result]] = asyncio.run(assess_with(fake_server, judge, [(Candidate("after", {path: after}), problem("python"))], 5))
+    assert fake_server.count == 3 and judge.planned_requests(problem("python")) == 3
+    assert positions == ["A", "B", "A"]
+    assert result.raw["rounds"]["readability"] == [1.0, 1.0, 1.0]
+    assert "3 asks, the order swapped on every other one" in result.raw["explain"]
 
 
 # --- verify: the repository's own test command, in a worktree ---------------------------
