@@ -16,6 +16,7 @@ from divergent.explorers.catalog import (
     polymorphism,
     protocol,
     registry,
+    subclasses,
     table,
 )
 from divergent.explorers.catalog.moves import Move, Rewrite
@@ -24,6 +25,7 @@ from divergent.model import Candidate, Target
 MOVES: tuple[Move, ...] = (
     registry.MOVE,
     polymorphism.MOVE,
+    subclasses.MOVE,
     table.MOVE,
     extract.MOVE,
     decompose.MOVE,
