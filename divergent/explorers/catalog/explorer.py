@@ -9,6 +9,7 @@ from divergent.context.parsing import language_for, parse
 from divergent.explorers.base import ExploreRequest
 from divergent.explorers.catalog import (
     decompose,
+    duplicates,
     extract,
     inject,
     lift,
@@ -28,6 +29,7 @@ MOVES: tuple[Move, ...] = (
     subclasses.MOVE,
     table.MOVE,
     extract.MOVE,
+    duplicates.MOVE,
     decompose.MOVE,
     lift.MOVE,
     protocol.MOVE,
