@@ -351,3 +351,23 @@ def test_registry_over_identity_with_builtin_types():
 def test_registry_refuses_keys_that_are_the_same_value():
     source = 'def f(k):\n    if k == "a":\n        return 1\n    elif k == \'a\':\n        return 2\n    elif k == "b":\n        return 3\n'
     assert registry.rewrite(source, target("f", "function")) is None
+
+
+def test_protocol_import_goes_after_a_multiline_import():
+    source = dedent(
+        '''
+        """Tools."""
+        from os.path import (
+            join,
+            sep,
+        )
+
+
+        class Paths:
+            def both(self, a, b):
+                return join(a, b) + sep
+        '''
+    )
+    new = protocol.rewrite(source, target("Paths", "class")).source
+    compile(new, "m.py", "exec")
+    assert new.index("from typing import Protocol") > new.index("    sep,\n)")

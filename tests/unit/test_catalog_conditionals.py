@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from divergent.explorers.catalog import decompose, polymorphism, table
+from divergent.explorers.catalog import decompose, polymorphism, subclasses, table
 from divergent.model import Target
 
 
@@ -194,3 +194,62 @@ def test_polymorphism_with_a_fallback_after_the_chain():
         assert fresh(kind, "ab") == old(kind, "ab")
     with pytest.raises(ValueError, match="unknown pdf"):
         fresh("pdf", [])
+
+
+SHAPE = dedent(
+    '''
+    import math
+
+
+    class Shape:
+        """A shape by its kind."""
+
+        def __init__(self, kind, size=1.0):
+            self.kind = kind
+            self.size = size
+
+        def area(self):
+            if self.kind == "square":
+                return self.size ** 2
+            elif self.kind in ("circle", "disc"):
+                return math.pi * self.size ** 2
+            elif self.kind == "triangle":
+                return self.size ** 2 * math.sqrt(3) / 4
+            else:
+                raise ValueError(self.kind)
+
+        def corners(self):
+            match self.kind:
+                case "square":
+                    return 4
+                case "triangle":
+                    return 3
+                case _:
+                    return 0
+    '''
+)
+
+
+def test_subclasses_per_type_code_and_the_constructor_still_works():
+    new = subclasses.rewrite(SHAPE, target("Shape", "class")).source
+    assert "class SquareShape(Shape):" in new and "class DiscShape(Shape):" in new
+    assert "def __new__(cls, *args, **kwargs):" in new
+    module, old = load(new), load(SHAPE)
+    for kind in ("square", "circle", "disc", "triangle", "blob"):
+        for args, kwargs in [((kind,), {}), ((kind, 2.0), {}), ((), {"kind": kind, "size": 3.0})]:
+            fresh, before = module["Shape"](*args, **kwargs), old["Shape"](*args, **kwargs)
+            assert fresh.corners() == before.corners() and fresh.kind == before.kind
+            if kind == "blob":
+                with pytest.raises(ValueError):
+                    fresh.area()
+                assert type(fresh) is module["Shape"]
+            else:
+                assert fresh.area() == before.area() and isinstance(fresh, module["Shape"])
+    assert type(module["Shape"]("circle")).__name__ == "CircleShape"
+    import copy, pickle
+    assert copy.copy(module["Shape"]("disc", 2.0)).area() == old["Shape"]("disc", 2.0).area()
+
+
+def test_subclasses_refused_when_the_code_can_change():
+    changing = SHAPE + "\n    def grow(self):\n        self.kind = \"square\"\n"
+    assert subclasses.rewrite(changing, target("Shape", "class")) is None

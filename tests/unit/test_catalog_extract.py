@@ -129,3 +129,37 @@ def test_blocks_that_cannot_move_stay(block):
 def test_short_functions_are_left_alone():
     source = "def f(x):\n    # double it\n    y = x * 2\n    z = y + 1\n    return z\n"
     assert extract.rewrite(source, target("f", "function")) is None
+
+
+def test_a_block_duplicated_across_methods_becomes_one_function():
+    source = dedent(
+        """
+        class Orders:
+            def __init__(self):
+                self.lines = []
+
+            def add(self, sku, quantity, price):
+                if quantity <= 0:
+                    raise ValueError("quantity must be positive")
+                total = round(quantity * price, 2)
+                self.lines.append((sku, quantity, total))
+                return total
+
+            def replace(self, index, sku, quantity, price):
+                if quantity <= 0:
+                    raise ValueError("quantity must be positive")
+                total = round(quantity * price, 2)
+                self.lines[index] = (sku, quantity, total)
+                return total
+        """
+    )
+    from divergent.explorers.catalog import duplicates
+
+    new = duplicates.rewrite(source, target("Orders", "class")).source
+    assert new.count("total = _total_for(quantity, price)") == 2
+    assert new.count("def _total_for(quantity, price):") == 1
+    old, fresh = load(source)["Orders"](), load(new)["Orders"]()
+    assert fresh.add("a", 2, 1.255) == old.add("a", 2, 1.255)
+    assert fresh.replace(0, "b", 3, 2.0) == old.replace(0, "b", 3, 2.0) and fresh.lines == old.lines
+    with pytest.raises(ValueError, match="positive"):
+        fresh.replace(0, "c", 0, 1.0)

@@ -104,13 +104,12 @@ def rewrite(source: str, target: Target) -> Rewrite | None:
     if not replaced:
         return None
     data = offsets.data
-    for start, end, new in sorted(replaced, reverse=True):
+    added = [(offsets.starts[after] if after < len(offsets.starts) else len(data), "".join(texts)) for after, texts in inserted.items()]
+    if not data.endswith(b"\n"):
+        data += b"\n"
+    for start, end, new in sorted(replaced + [(at, at, text) for at, text in added], reverse=True):
         data = data[:start] + new.encode() + data[end:]
-    lines = data.decode().splitlines(keepends=True)
-    if lines and not lines[-1].endswith("\n"):
-        lines[-1] += "\n"
-    for after in sorted(inserted, reverse=True):
-        lines[after:after] = ["".join(inserted[after])]
+    lines = [data.decode()]
     names = sorted({c.split("(")[0].split(".")[-1] for c in made.values()})
     return Rewrite("".join(lines), f"{len(replaced)} conditions named: {', '.join(names)}")
 

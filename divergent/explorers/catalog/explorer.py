@@ -9,6 +9,7 @@ from divergent.context.parsing import language_for, parse
 from divergent.explorers.base import ExploreRequest
 from divergent.explorers.catalog import (
     decompose,
+    duplicates,
     extract,
     inject,
     lift,
@@ -16,6 +17,7 @@ from divergent.explorers.catalog import (
     polymorphism,
     protocol,
     registry,
+    subclasses,
     table,
 )
 from divergent.explorers.catalog.moves import Move, Rewrite
@@ -24,8 +26,10 @@ from divergent.model import Candidate, Target
 MOVES: tuple[Move, ...] = (
     registry.MOVE,
     polymorphism.MOVE,
+    subclasses.MOVE,
     table.MOVE,
     extract.MOVE,
+    duplicates.MOVE,
     decompose.MOVE,
     lift.MOVE,
     protocol.MOVE,

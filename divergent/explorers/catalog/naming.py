@@ -97,6 +97,17 @@ def _phrase(node: ast.expr) -> tuple[str, bool, bool] | None:
         short = _subject(right) if isinstance(right, (ast.Name, ast.Attribute)) else None
         tail = [short] if short and "_" not in short else []
         return identifier([left, OPERATORS.get(type(op), ""), *tail]), False, False
+    if isinstance(node, ast.BoolOp):
+        inner = [_phrase(v) for v in node.values]
+        if any(p is None for p in inner):
+            return None
+        joiner = "_and_" if isinstance(node.op, ast.And) else "_or_"
+        return joiner.join(("not_" if p[1] else "") + p[0] for p in inner), False, False
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        receiver = _subject(node.func.value)
+        literal = next((_literal(a) for a in node.args if _literal(a)), None)
+        parts = [receiver, *words(node.func.attr), literal] if receiver else [*words(node.func.attr), literal]
+        return identifier([p for p in parts if p]), False, False
     subject = _subject(node)
     return (subject, False, False) if subject else None
 
@@ -136,3 +147,19 @@ def from_test(test: ast.expr) -> str:
 
 def _short(parts: list[str]) -> str:
     return identifier("_".join(parts).split("_")[:MAX_PREDICATE_WORDS])
+
+
+def from_statement(statement: ast.stmt, function: str) -> str:
+    """What a block starts by doing: ``self.conn.commit()`` -> ``commit``; else ``<function>_step``."""
+    node = statement.value if isinstance(statement, (ast.Expr, ast.Assign, ast.AugAssign)) else None
+    if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+        subject = _subject(statement.targets[0])
+        if subject:
+            return identifier(["set", subject])
+    if isinstance(node, ast.Call):
+        subject = _subject(node.func)
+        if subject:
+            return subject
+    if isinstance(statement, (ast.If, ast.While)):
+        return from_test(statement.test)
+    return identifier([function, "step"])
