@@ -2,7 +2,7 @@
 each release is fetched from its registry at test time, the catalog explores the target
 through the real CLI, and the project's OWN tests run on every candidate in a temporary
 worktree. Each problem prints its candidates, how many stay green, and the best overall
-score against today's 0.50."""
+score against today's 0.50; the best must beat today's code under the critics."""
 
 from __future__ import annotations
 
@@ -73,3 +73,5 @@ def test_every_candidate_keeps_the_projects_own_tests_green(problem, tmp_path, c
             f"best #{best['id']} {best['title']!r} overall {best['scores']['overall']:.2f} against today's 0.50"
         )
     assert not red, "\n\n".join(red)
+    today = next(c for c in session["candidates"] if c["baseline"])["scores"]["overall"]
+    assert best["scores"]["overall"] > today, "no candidate beats today's code under the critics"
