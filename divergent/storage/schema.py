@@ -121,5 +121,9 @@ def _scenario_units(db: Database) -> None:
     db["scenarios"].add_column("units", str, not_null_default="[]")  # JSON: units the scenario touches
 
 
-def migrate(db: Database) -> None:
-    MIGRATIONS.apply(db)
+@MIGRATIONS(name="0005_call_holds")
+def _call_holds(db: Database) -> None:
+    # a request is recorded before it is sent (holder: the process holding it); its
+    # reply fills that row in. A row still held after a crash counts against the budget.
+    db["llm_calls"].add_column("holder", str, not_null_default="")
+    db["llm_calls"].create_index(["holder"])
