@@ -13,6 +13,10 @@ import subprocess
 import sys
 import time
 
+import pytest
+
+pytestmark = pytest.mark.slow
+
 TARGET = "shop/reports.py::ReportService"
 
 
