@@ -4,52 +4,15 @@ rewritten code behaves exactly as the original on the same calls."""
 from __future__ import annotations
 
 import asyncio
-import textwrap
 
 import pytest
+from catalog_code import SHAPES, dedent, load, target
 
 from divergent.context.parsing import parse
 from divergent.explorers.base import EXPLORERS, ExploreRequest
 from divergent.explorers.catalog import inject, lift, parameter_object, protocol, registry
 from divergent.explorers.catalog.explorer import plans
-from divergent.model import Problem, Target
-
-
-def target(symbol: str | None, kind: str) -> Target:
-    return Target(repo="/nowhere", path="m.py", symbol=symbol, kind=kind)
-
-
-def load(source: str) -> dict:
-    namespace: dict = {}
-    exec(compile(source, "m.py", "exec"), namespace)
-    return namespace
-
-
-def dedent(source: str) -> str:
-    return textwrap.dedent(source).lstrip()
-
-
-SHAPES = dedent(
-    '''
-    class Shapes:
-        """Areas of shapes."""
-
-        def __init__(self, scale=1):
-            self.scale = scale
-
-        def area(self, kind, size):
-            """The area of one shape."""
-            if kind == "square":
-                return size * size * self.scale
-            elif kind in ("circle", "disc"):
-                return round(3.14159 * size * size, 2)
-            elif kind == "triangle":
-                half = size / 2
-                return half * size
-            else:
-                raise ValueError(kind)
-    '''
-)
+from divergent.model import Problem
 
 
 def test_registry_replaces_the_chain_and_keeps_behaviour():

@@ -3,26 +3,10 @@ compound conditions, and a strategy class per case. Each keeps behaviour on the 
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
+from catalog_code import SHAPES, dedent, load, target
 
 from divergent.explorers.catalog import decompose, polymorphism, subclasses, table
-from divergent.model import Target
-
-
-def target(symbol: str | None, kind: str) -> Target:
-    return Target(repo="/nowhere", path="m.py", symbol=symbol, kind=kind)
-
-
-def load(source: str) -> dict:
-    namespace: dict = {}
-    exec(compile(source, "m.py", "exec"), namespace)
-    return namespace
-
-
-def dedent(source: str) -> str:
-    return textwrap.dedent(source).lstrip()
 
 
 def test_table_replaces_returned_literals_and_keeps_the_default():
@@ -135,29 +119,6 @@ def test_decompose_in_a_method_keeps_self_and_parentheses():
     assert fresh.check(1, 2)
     with pytest.raises(ValueError):
         fresh.check(1, 4)
-
-
-SHAPES = dedent(
-    '''
-    class Shapes:
-        """Areas of shapes."""
-
-        def __init__(self, scale=1):
-            self.scale = scale
-
-        def area(self, kind, size):
-            """The area of one shape."""
-            if kind == "square":
-                return size * size * self.scale
-            elif kind in ("circle", "disc"):
-                return round(3.14159 * size * size, 2)
-            elif kind == "triangle":
-                half = size / 2
-                return half * size
-            else:
-                raise ValueError(kind)
-    '''
-)
 
 
 def test_polymorphism_a_subclass_per_case_and_a_factory():

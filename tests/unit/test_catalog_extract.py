@@ -3,26 +3,10 @@ comments and the values they compute, and the function computes exactly what it 
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
+from catalog_code import dedent, load, target
 
 from divergent.explorers.catalog import extract
-from divergent.model import Target
-
-
-def target(symbol: str | None, kind: str) -> Target:
-    return Target(repo="/nowhere", path="m.py", symbol=symbol, kind=kind)
-
-
-def load(source: str) -> dict:
-    namespace: dict = {}
-    exec(compile(source, "m.py", "exec"), namespace)
-    return namespace
-
-
-def dedent(source: str) -> str:
-    return textwrap.dedent(source).lstrip()
 
 
 INVOICE = dedent(

@@ -9,29 +9,20 @@ A new case is a new subclass and one entry in the factory's table.
 
 from __future__ import annotations
 
-from divergent.context.parsing import parse
 from divergent.context.syntax import parameters
 from divergent.explorers.catalog import edits
 from divergent.explorers.catalog.moves import Move, Rewrite
-from divergent.explorers.catalog.registry import bound_before, case_inputs, chain_of, ends_in_exit, movable_case
-from divergent.explorers.catalog.scope import Function, functions
+from divergent.explorers.catalog.registry import Found, case_inputs, ends_in_exit, find, replace_chain
 from divergent.model import Target
 
 STEP = edits.INDENT * 2
 
 
 def rewrite(source: str, target: Target) -> Rewrite | None:
-    data = source.encode()
-    root = parse(source).root_node
-    for function in functions(root, target):
-        found = chain_of(function)
-        if found is None or function.definition.node.children[0].type == "async":
-            continue
-        chain, followed = found
-        if not all(movable_case(block) for _, block in chain.branches):
-            continue
-        return _rewrite(source, data, root, function, chain, followed, bound_before(source, function, chain))
-    return None
+    found = find(source, target)
+    if found is None:
+        return None
+    return _rewrite(source, source.encode(), found)
 
 
 def _class_name(*parts: str) -> str:
@@ -47,7 +38,8 @@ def _method(name: str, signature: str, block_text: str) -> str:
     return f"{edits.INDENT}def {name}(self{', ' if signature else ''}{signature}):\n{edits.reindent(block_text, STEP)}"
 
 
-def _rewrite(source, data, root, function: Function, chain, followed, local) -> Rewrite:
+def _rewrite(source: str, data: bytes, found: Found) -> Rewrite:
+    root, function, chain, followed, local = found.root, found.function, found.chain, found.followed, found.bound
     name = function.definition.name
     method = name.lstrip("_") or "run"
     params = [p for p in parameters(function.definition.node) if p.kind != "separator"]
@@ -108,9 +100,7 @@ def _rewrite(source, data, root, function: Function, chain, followed, local) -> 
         )
     else:
         dispatch = f"return {factory}({chain.discriminator}).{method}({call_args})"
-    top = function.owner.outer if function.is_method else function.definition.outer
-    appended = "\n\n\n" + "\n\n\n".join(classes) + "\n\n\n" + factory_text
-    new = edits.apply(source, [edits.Edit(chain.node.start_byte, chain.node.end_byte, dispatch), edits.Edit(top.end_byte, top.end_byte, appended)])
+    new = replace_chain(source, found, dispatch, [*classes, factory_text])
     detail = f"{name}({chain.discriminator}): {len(chain.branches)} subclasses of {base}, chosen by {factory}"
     return Rewrite(new, detail)
 

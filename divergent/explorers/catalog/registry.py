@@ -11,11 +11,11 @@ Adding a case then means adding a function and a dict entry, not a branch.
 
 from __future__ import annotations
 
+import ast
 import re
+from dataclasses import dataclass
 
 from tree_sitter import Node
-
-import ast
 
 from divergent.context.design import TypeCodeChain, type_code_chain
 from divergent.context.parsing import parse, text
@@ -78,18 +78,44 @@ def bound_before(source: str, function: Function, chain: TypeCodeChain) -> set[s
     return set()
 
 
-def rewrite(source: str, target: Target) -> Rewrite | None:
-    data = source.encode()
+@dataclass(frozen=True)
+class Found:
+    """A type-code chain a move can take apart, with what the rewrite needs around it."""
+
+    root: Node
+    function: Function
+    chain: TypeCodeChain
+    followed: bool  # statements after the chain run for the keys it does not know
+    bound: set[str]  # names bound before the chain
+
+
+def find(source: str, target: Target) -> Found | None:
+    """The first function in scope whose type-code chain can move case by case."""
     root = parse(source).root_node
     for function in functions(root, target):
         found = chain_of(function)
         if found is None or function.definition.node.children[0].type == "async":
             continue
         chain, followed = found
-        if not all(movable_case(block) for _, block in chain.branches):
-            continue
-        return _rewrite(source, data, root, function, chain, followed, bound_before(source, function, chain))
+        if all(movable_case(block) for _, block in chain.branches):
+            return Found(root, function, chain, followed, bound_before(source, function, chain))
     return None
+
+
+def replace_chain(source: str, found: Found, dispatch: str, definitions: list[str]) -> str:
+    """The chain replaced by ``dispatch``; ``definitions`` after the module-level statement that holds it."""
+    function = found.function
+    top = function.owner.outer if function.is_method else function.definition.outer
+    chain = found.chain.node
+    appended = "\n\n\n" + "\n\n\n".join(definitions)
+    return edits.apply(source, [edits.Edit(chain.start_byte, chain.end_byte, dispatch), edits.Edit(top.end_byte, top.end_byte, appended)])
+
+
+def rewrite(source: str, target: Target) -> Rewrite | None:
+    found = find(source, target)
+    if found is None:
+        return None
+    return _rewrite(source, source.encode(), found)
 
 
 def case_inputs(function: Function, blocks: list[Node], local: set[str]) -> list[str]:
@@ -104,7 +130,8 @@ def case_inputs(function: Function, blocks: list[Node], local: set[str]) -> list
     return used
 
 
-def _rewrite(source, data, root, function, chain, followed, local) -> Rewrite:
+def _rewrite(source: str, data: bytes, found: Found) -> Rewrite:
+    root, function, chain, followed, local = found.root, found.function, found.chain, found.followed, found.bound
     name = function.definition.name
     discriminator, branches, otherwise = chain.discriminator, chain.branches, chain.otherwise
     params = [p for p in parameters(function.definition.node) if p.kind != "separator"]
@@ -149,10 +176,8 @@ def _rewrite(source, data, root, function, chain, followed, local) -> Rewrite:
             f"{pad}if {local_name} is None:\n{pad}{edits.INDENT}{fallback}\n"
             f"{pad}return {local_name}({call_args})"
         )
-    top = function.owner.outer if function.is_method else function.definition.outer
     table = f"{registry} = {{\n" + "\n".join(entries) + "\n}"
-    appended = "\n\n\n" + "\n\n\n".join(handlers) + "\n\n\n" + table
-    new = edits.apply(source, [edits.Edit(chain.node.start_byte, chain.node.end_byte, dispatch), edits.Edit(top.end_byte, top.end_byte, appended)])
+    new = replace_chain(source, found, dispatch, [*handlers, table])
     detail = f"{name}({discriminator}): {len(branches)} handlers in {registry}"
     return Rewrite(new, detail)
 
