@@ -75,6 +75,7 @@ def candidate_document(store: Store, session: int, number: int) -> dict[str, Any
             for a in assessments
         ],
         "files": c.files,
+        "deleted": c.deleted,
     }
 
 

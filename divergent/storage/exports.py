@@ -24,7 +24,7 @@ def patch(store: Store, session: int, number: int) -> str:
     candidate = store.candidate(session, number)
     repo = Path(problem.target.repo)
     changes = []
-    for path, new in candidate.files.items():
+    for path, new in [*candidate.files.items(), *((path, None) for path in candidate.deleted)]:
         old = problem.files.get(path)
         if old is None and repo.exists():
             old = read_at(repo, problem.target.commit, path)
@@ -66,7 +66,10 @@ def branch(store: Store, session: int, number: int, name: str) -> str:
                 target = tree / safe_relative(tree, path)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(content)
-            _git(tree, "add", "--", *candidate.files)
+            for path in candidate.deleted:
+                _git(tree, "rm", "--quiet", "--", safe_relative(tree, path))
+            if candidate.files:
+                _git(tree, "add", "--", *candidate.files)
             message = f"{candidate.title}\n\n{candidate.summary}\n\nExplored with divergent: session {session}, candidate {number}."
             _git(tree, "-c", "user.name=divergent", "-c", "user.email=divergent@localhost", "commit", "--quiet", "--no-verify", "-m", message)
             return _git(tree, "rev-parse", "HEAD").strip()
