@@ -7,10 +7,13 @@ from pathlib import Path
 from divergent.context import repo as gitrepo
 from divergent.context.callers import family_suffixes, find_call_sites, own_spans, public_names
 from divergent.context.figures import scanned
+from divergent.context.pack import pack
 from divergent.context.parsing import language_for, parse, text
 from divergent.context.syntax import definitions, signature
 from divergent.context.target import resolve
 from divergent.model import Problem, Target
+
+DEFAULT_CONTEXT_TOKENS = 8000
 
 
 def target_source(source: str, target: Target) -> str:
@@ -49,22 +52,28 @@ def frame(
     cwd: Path,
     goal: str = "",
     scenarios: list[str] | None = None,
+    context_tokens: int = DEFAULT_CONTEXT_TOKENS,
 ) -> Problem:
+    """The problem for a target, with what a request shows packed to ``context_tokens``."""
     target, source = resolve(spec, repo_arg, cwd)
     top = Path(target.repo)
     plain, attributes = public_names(source, target)
     others = gitrepo.read_many(top, target.commit, gitrepo.tracked_files(top, target.commit, family_suffixes(language_for(target.path))))
     sites = find_call_sites(others, target, plain, attributes)
     split = [split_scenario(s) for s in scenarios or []]
+    shown = target_source(source, target)
+    signatures = module_signatures(source, target)
+    context = pack(target, source, shown, signatures, sites, others.get, context_tokens)
     return Problem(
         target=target,
         goal=goal,
         scenarios=[text for text, _ in split if text],
         scenario_terms={text: units for text, units in split if text and units},
         files={target.path: source},
-        source=target_source(source, target),
-        signatures=module_signatures(source, target),
+        source=shown,
+        signatures=signatures,
         call_sites=sites,
+        context=context,
         used_names=sorted({s.name for s in sites}),
     )
 

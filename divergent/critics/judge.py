@@ -52,7 +52,7 @@ class Judge:
         return 2 * self.repeats
 
     async def _verdicts(self, first: dict[str, str], second: dict[str, str], problem: Problem, seed: int) -> dict[str, str]:
-        files = prompts.candidate_files(Candidate("A", first), "A") + prompts.candidate_files(Candidate("B", second), "B")
+        files = prompts.candidate_files(Candidate("A", first), "A", problem) + prompts.candidate_files(Candidate("B", second), "B", problem)
         request = ChatRequest(
             messages=prompts.messages(problem, ASK.format(criteria=", ".join(problem.criteria)), files),
             schema_name="verdict",
