@@ -140,6 +140,7 @@ class Candidate:
     id: int | None = None  # number within its session, 0 is the baseline
     cluster: int | None = None
     deleted: list[str] = field(default_factory=list)  # repo-relative paths the design removes (a move is a deletion and a new file)
+    call: str = ""  # cache key of the model call it was made from ("" for the catalog, the baseline)
 
     def invalidate(self, reason: str) -> None:
         self.valid = False

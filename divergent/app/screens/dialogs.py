@@ -104,6 +104,7 @@ class ExportScreen(ModalScreen[None]):
     @on(Button.Pressed, "#export")
     def export(self) -> None:
         from divergent.storage import exports
+        from divergent.storage.lineage import record_export
 
         kind = self.query_one("#export-kind", RadioSet).pressed_button.id
         target = self.query_one("#export-target", Input).value.strip()
@@ -112,12 +113,14 @@ class ExportScreen(ModalScreen[None]):
             if kind == "kind-branch":
                 sha = exports.branch(self.store, self.session, self.number, target)
                 message = f"branch {target} at {sha[:8]}; your working tree is untouched"
+                record_export(self.store, self.session, self.number, "branch", f"{target}@{sha}")
             else:
                 path = Path(target).expanduser()
                 if not path.parent.is_dir():
                     raise InputError(f"no such directory: {path.parent}")
                 text = exports.decision_record(self.store, self.session, self.number) if kind == "kind-adr" else exports.patch(self.store, self.session, self.number)
                 path.write_text(text)
+                record_export(self.store, self.session, self.number, "adr" if kind == "kind-adr" else "patch", str(path.resolve()))
                 message = f"wrote {path}" + (f" — apply with: git apply {path}" if kind == "kind-patch" else "")
         except (InputError, OSError) as error:
             result.set_classes("error")
