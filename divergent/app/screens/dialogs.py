@@ -103,7 +103,7 @@ class ExportScreen(ModalScreen[None]):
     @on(Input.Submitted)
     @on(Button.Pressed, "#export")
     def export(self) -> None:
-        from divergent.storage import exports
+        from divergent.engine import export as exports
         from divergent.storage.lineage import record_export
 
         kind = self.query_one("#export-kind", RadioSet).pressed_button.id

@@ -473,7 +473,7 @@ class ExploreScreen(Screen):
             self.show_code(doc)
         elif pane == "tab-diff":
             if number not in self.patches:
-                from divergent.storage.exports import patch
+                from divergent.engine.export import patch
 
                 self.patches[number] = patch(self.session.store, self.session.session, number) if number else ""
             self.query_one(DiffView).show(self.patches[number], "This is today's code.")
