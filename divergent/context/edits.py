@@ -111,6 +111,17 @@ def same_outside(content: str, base: str, target: Target) -> bool:
     return mine is not None and theirs is not None and outside(content, mine) == outside(base, theirs)
 
 
+def target_spans(files: dict[str, str], problem: Problem) -> dict[str, tuple[str, int, int]]:
+    """{target's path: (the target's text, first line, last line)} when ``files`` change the
+    target's file inside the target only: then the target alone shows the design."""
+    target = problem.target
+    content = files.get(target.path)
+    if content is None or not same_outside(content, problem.files.get(target.path, ""), target):
+        return {}
+    span = target_span(content, target)
+    return {target.path: span} if span else {}
+
+
 def replace_spans(content: str, spans: list[tuple[int, int]], new: str) -> str:
     """The first span's lines become ``new``; the other spans' lines go."""
     lines = content.splitlines(keepends=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Iterable
 
-from divergent.context.edits import same_outside, target_span
 from divergent.model import Candidate, ContextPart, Problem
 
 MAX_CALL_SITES = 30
@@ -148,21 +147,17 @@ def messages(problem: Problem, direction: str, files: Iterable[str] | None = Non
     return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
 
 
-def candidate_files(candidate: Candidate, label: str = "", problem: Problem | None = None) -> list[str]:
-    """A design's files as blocks. With ``problem``, a target file the design changed only
-    inside the target shows the target alone."""
+def candidate_files(candidate: Candidate, label: str = "", spans: dict[str, tuple[str, int, int]] | None = None) -> list[str]:
+    """A design's files as blocks; a file in ``spans`` (path -> the target's text, first and
+    last line: ``context.edits.target_spans``) shows the target alone."""
     blocks = []
-    target = problem.target if problem is not None else None
     for path, content in sorted(candidate.files.items()):
-        span = None
-        if target is not None and path == target.path and same_outside(content, problem.files.get(path, ""), target):
-            span = target_span(content, target)
-        if span is not None:
-            text, first, last = span
+        if spans and path in spans:
+            text, first, last = spans[path]
             blocks.append(file_block(path, text, label, lines=(first, last), part="target"))
         else:
             blocks.append(file_block(path, content, label))
-    blocks += [f"(design {label or ''} deletes {path})".replace("  ", " ") for path in candidate.deleted]
+    blocks += [f"(design {label} deletes {path})" if label else f"(the design deletes {path})" for path in candidate.deleted]
     return blocks
 
 

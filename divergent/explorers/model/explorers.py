@@ -6,6 +6,7 @@ import itertools
 import random
 from typing import AsyncIterator
 
+from divergent.context.edits import target_spans
 from divergent.llm.budget import BudgetExhausted
 from divergent.llm.client import ChatRequest
 from divergent.llm.ask import ask_json
@@ -131,7 +132,7 @@ class ExpandExplorer(AskingExplorer):
             if parent.choices:
                 direction += "\n" + prompts.choices_line(parent.choices)
             for i in range(max(1, request.count)):
-                asks.append(_ask(request, self.name, direction, seed=6000 + i, files=prompts.candidate_files(parent, problem=request.problem), base=dict(parent.files), parents=[parent.id], lens="expand", choices=dict(parent.choices)))
+                asks.append(_ask(request, self.name, direction, seed=6000 + i, files=prompts.candidate_files(parent, spans=target_spans(parent.files, request.problem)), base=dict(parent.files), parents=[parent.id], lens="expand", choices=dict(parent.choices)))
         return asks
 
 
@@ -169,7 +170,7 @@ class RefineExplorer(AskingExplorer):
                 "Keep its central idea; change what the evidence shows is weak."
             )
             for i in range(max(1, request.count // max(1, len(request.parents)))):
-                asks.append(_ask(request, self.name, direction, seed=3000 + i, files=prompts.candidate_files(parent, problem=request.problem), base=dict(parent.files), parents=[parent.id], lens="refine", choices=dict(parent.choices)))
+                asks.append(_ask(request, self.name, direction, seed=3000 + i, files=prompts.candidate_files(parent, spans=target_spans(parent.files, request.problem)), base=dict(parent.files), parents=[parent.id], lens="refine", choices=dict(parent.choices)))
         return asks
 
 
@@ -186,7 +187,9 @@ class CombineExplorer(AskingExplorer):
             f"Combine design A ({a.title}: {a.summary}) and design B ({b.title}: {b.summary}) into one "
             "coherent design that keeps the strengths of both."
         )
-        files = prompts.candidate_files(a, "A", request.problem) + prompts.candidate_files(b, "B", request.problem)
+        files = prompts.candidate_files(a, "A", target_spans(a.files, request.problem)) + prompts.candidate_files(
+            b, "B", target_spans(b.files, request.problem)
+        )
         asks = [_ask(request, self.name, direction, seed=4000 + i, files=files, base=dict(a.files), parents=[a.id, b.id], lens="combine") for i in range(max(1, request.count))]
         return asks
 
@@ -200,5 +203,5 @@ class MaterializeExplorer(AskingExplorer):
         asks = []
         for parent in request.parents:
             direction = f"Implement this sketch ({parent.title}) in full: keep its public API exactly and fill every body."
-            asks.append(_ask(request, self.name, direction, seed=5000, files=prompts.candidate_files(parent, problem=request.problem), base=dict(parent.files), parents=[parent.id], lens="materialize", choices=dict(parent.choices)))
+            asks.append(_ask(request, self.name, direction, seed=5000, files=prompts.candidate_files(parent, spans=target_spans(parent.files, request.problem)), base=dict(parent.files), parents=[parent.id], lens="materialize", choices=dict(parent.choices)))
         return asks
