@@ -75,7 +75,6 @@ def _options(args):
 
 
 def cmd_explore(args) -> int:
-    from divergent.context.problem import frame
     from divergent.engine.estimate import before_start
     from divergent.engine.explore import explore
     from divergent.engine.headless import ProgressReporter
@@ -84,7 +83,7 @@ def cmd_explore(args) -> int:
     from divergent.llm.client import EndpointError
 
     options = _options(args)
-    problem = frame(args.target, args.repo, Path.cwd(), goal=args.goal or "", scenarios=args.scenario, context_tokens=context_tokens(args))
+    problem = _frame(args, goal=args.goal or "", scenarios=args.scenario)
     if args.criteria:
         problem.criteria = [c.strip() for c in args.criteria.split(",") if c.strip()]
     if args.autopilot and args.offline:
@@ -450,13 +449,20 @@ def context_tokens(args) -> int:
     return value
 
 
+def _frame(args, **options):
+    """``frame`` for ``args.target``, with the symbol index kept in the sessions database."""
+    from divergent.context.index import SymbolIndex
+    from divergent.context.problem import frame
+
+    with _store(args) as store:
+        return frame(args.target, args.repo, Path.cwd(), context_tokens=context_tokens(args), index=SymbolIndex(store.db), **options)
+
+
 def cmd_context(args) -> int:
     from dataclasses import asdict
 
-    from divergent.context.problem import frame
-
     budget = context_tokens(args)
-    problem = frame(args.target, args.repo, Path.cwd(), context_tokens=budget)
+    problem = _frame(args)
     parts = problem.context
     document = {
         "target": problem.target.to_dict(),

@@ -7,8 +7,9 @@
 4. the test functions that use the target;
 5. a repo map: the most relevant other files' signatures (``divergent.context.repomap``).
 
-Callers take at most half of what the outline leaves, tests half of what then
-remains, the map the rest. A part that does not fit is skipped for a smaller one.
+The outline takes at most half of the budget (cut from its end), callers half of
+what it leaves, tests half of what then remains, the map the rest. A caller or test
+that does not fit is skipped for a smaller one.
 Tokens are estimated (``divergent.tokens``); each part counts its wrapping too.
 """
 
@@ -17,8 +18,8 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
+from functools import lru_cache
 
-from divergent.context.figures import scanned
 from divergent.context.parsing import language_for, parse, text
 from divergent.model import CallSite, ContextPart, Target
 from divergent.tokens import estimate_tokens
@@ -26,7 +27,6 @@ from divergent.tokens import estimate_tokens
 RESERVE = 700  # tokens kept for the instructions, the frame and the direction
 WRAP = 16  # tokens of the <file ...> lines around each part
 SHARE = 0.5  # callers (then tests) take at most this share of what is left
-WINDOW = 6  # lines either side of a use outside any function
 IMPORTS = {
     "import_statement",
     "import_from_statement",
@@ -61,41 +61,35 @@ def outline(source: str, target: Target, signatures: list[str]) -> str:
     return "\n".join(lines + [s.rstrip() for s in signatures])
 
 
-def enclosing(source: str, lang: str, line: int) -> tuple[str, int, int]:
-    """(name, first line, last line) of the outermost function or method around ``line``;
-    outside any, the top-level statement holding it, or a few lines either side of it."""
-    best = None
-    for unit in scanned(source, lang).units:
-        first, last = unit.node.start_point[0] + 1, unit.node.end_point[0] + 1
-        if unit.is_class or not first <= line <= last:
-            continue
-        if best is None or first < best[1]:
-            best = (unit.name, first, last)
-    if best is not None:
-        return best
-    for child in parse(source, lang).root_node.children:
-        first, last = child.start_point[0] + 1, child.end_point[0] + 1
-        if first <= line <= last and last - first <= 2 * WINDOW:
-            return "module level", first, last
-    total = source.count("\n") + 1
-    return "module level", max(1, line - WINDOW), min(total, line + WINDOW)
+def enclosing(spans: list[tuple[str, int, int]], line: int) -> tuple[str, int, int]:
+    """(name, first line, last line) of the outermost function or method around ``line``
+    (``spans``: the file's functions); outside any, the line alone."""
+    around = [span for span in spans if span[1] <= line <= span[2]]
+    if around:
+        return min(around, key=lambda span: (span[1], -span[2]))
+    return "module level", line, line
 
 
 def _lines(source: str, first: int, last: int) -> str:
-    return "".join(source.splitlines(keepends=True)[first - 1 : last])
+    return "".join(_split(source)[first - 1 : last])
 
 
-def used_units(sites: list[CallSite], files: Callable[[str], str | None]) -> list[ContextPart]:
+@lru_cache(maxsize=64)
+def _split(source: str) -> list[str]:
+    return source.splitlines(keepends=True)
+
+
+def used_units(
+    sites: list[CallSite], files: Callable[[str], str | None], spans: Callable[[str], list[tuple[str, int, int]]]
+) -> list[ContextPart]:
     """The enclosing unit of every site, whole, most uses first (then by path and line).
     A unit inside one already listed is left out."""
     uses: Counter = Counter()
     names: dict[tuple[str, str, int, int], set[str]] = defaultdict(set)
     for site in sites:
-        source = files(site.path)
-        lang = language_for(site.path)
-        if source is None or lang is None:
+        if files(site.path) is None:
             continue
-        key = (site.path, *enclosing(source, lang, site.line))
+        key = (site.path, *enclosing(spans(site.path), site.line))
         uses[key] += 1
         names[key].add(site.name)
     parts: list[ContextPart] = []
@@ -107,6 +101,17 @@ def used_units(sites: list[CallSite], files: Callable[[str], str | None]) -> lis
         kind = "test" if is_test_path(path) else "caller"
         parts.append(ContextPart(kind, path, body, first, last, tokens(body), label))
     return parts
+
+
+def _cut(part: ContextPart, room: int) -> ContextPart | None:
+    """``part`` within ``room`` tokens, whole lines cut from its end; None when nothing fits."""
+    if part.tokens <= room:
+        return part if part.text.strip() else None
+    keep = part.text.splitlines()
+    while keep and tokens("\n".join(keep)) > room:
+        keep.pop()
+    text = "\n".join(keep)
+    return ContextPart(part.kind, part.path, text, part.line, part.end_line, tokens(text), part.label + " (cut)") if text.strip() else None
 
 
 def _fill(parts: list[ContextPart], room: int) -> list[ContextPart]:
@@ -126,28 +131,23 @@ def pack(
     signatures: list[str],
     sites: list[CallSite],
     files: Callable[[str], str | None],
+    spans: Callable[[str], list[tuple[str, int, int]]],
     budget: int,
     repo_map: Callable[[int, set[str]], list[ContextPart]] | None = None,
 ) -> list[ContextPart]:
     """The parts of one request, highest priority first. ``files(path)`` reads a file at
-    the session's commit; ``repo_map(room, shown)`` gives map parts within ``room``."""
+    the session's commit, ``spans(path)`` lists its functions (name, first, last line);
+    ``repo_map(room, shown)`` gives map parts within ``room``."""
     first, last = (target.line, target.end_line) if target.symbol else (1, target.end_line)
     parts = [ContextPart("target", target.path, target_text, first, last, tokens(target_text), target.symbol or "module")]
     room = max(0, budget - RESERVE)
     if target.symbol:
         head = outline(source, target, signatures)
-        if head.strip():
-            part = ContextPart("outline", target.path, head, 0, 0, tokens(head), "imports and other signatures")
-            if part.tokens > room:  # cut from the end, whole lines
-                keep = head.splitlines()
-                while keep and tokens("\n".join(keep)) > room:
-                    keep.pop()
-                head = "\n".join(keep)
-                part = ContextPart("outline", target.path, head, 0, 0, tokens(head), "imports and other signatures (cut)")
-            if head.strip():
-                parts.append(part)
-                room -= part.tokens
-    found = used_units(sites, files)
+        part = _cut(ContextPart("outline", target.path, head, 0, 0, tokens(head), "imports and other signatures"), int(room * SHARE))
+        if part is not None:
+            parts.append(part)
+            room -= part.tokens
+    found = used_units(sites, files, spans)
     callers = _fill([p for p in found if p.kind == "caller"], int(room * SHARE))
     room -= sum(p.tokens for p in callers)
     tests = _fill([p for p in found if p.kind == "test"], int(room * SHARE))
