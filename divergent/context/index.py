@@ -252,32 +252,12 @@ class SymbolIndex:
         for blob, name, lines in self._select(sql, sorted(set(blobs)), None):
             yield blob, name, _decode(lines)
 
-    def ref_counts(self, blobs: Iterable[str]) -> Iterator[tuple[str, str, int]]:
-        """(blob, name, how many lines use it) for every name the blobs reference that one of
-        them defines."""
+    def ref_counts(self, blobs: Iterable[str], defined: set[str]) -> Iterator[tuple[str, str, int]]:
+        """(blob, name, how many lines use it) for every name in ``defined`` the blobs reference."""
         blobs = sorted(set(blobs))
-        if len(blobs) > 400:  # past SQLite's comfort with bound parameters: filter here
-            defined = {name for _, name in self.def_names(blobs)}
-            sql = "select blob_sha, name, lines from symbol_refs where blob_sha in ({marks})"
-            for blob, name, lines in self._select(sql, blobs, None):
-                if name in defined:
-                    yield blob, name, lines.count(",") + 1
-            return
-        marks = ",".join("?" * len(blobs))
-        sql = (
-            "select blob_sha, name, length(lines) - length(replace(lines, ',', '')) + 1 from symbol_refs"
-            f" where blob_sha in ({marks}) and name in (select name from symbol_defs where blob_sha in ({marks}))"
-        )
-        yield from self.db.execute(sql, blobs + blobs)
-
-    def def_names(self, blobs: Iterable[str]) -> Iterator[tuple[str, str]]:
-        """(blob, name) of every definition in the blobs."""
-        yield from self._select("select blob_sha, name from symbol_defs where blob_sha in ({marks})", sorted(set(blobs)), None)
-
-    def defs_named(self, names: Iterable[str], blobs: set[str] | None = None) -> Iterator[tuple[str, Definition]]:
-        sql = "select blob_sha, name, kind, line, end_line, signature from symbol_defs where name in ({marks})"
-        for row in self._select(sql, sorted(set(names)), blobs):
-            yield row[0], Definition(*row[1:])
+        for blob, name, lines in self._select("select blob_sha, name, lines from symbol_refs where blob_sha in ({marks})", blobs, None):
+            if name in defined:
+                yield blob, name, lines.count(",") + 1
 
     def defs_in(self, blobs: Iterable[str]) -> Iterator[tuple[str, Definition]]:
         sql = "select blob_sha, name, kind, line, end_line, signature from symbol_defs where blob_sha in ({marks})"

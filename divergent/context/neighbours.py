@@ -104,6 +104,11 @@ def imported_paths(source: str, path: str, paths: dict[str, str]) -> set[str]:
     """The repository's files a Python file imports: ``a.b`` is ``a/b.py`` or ``a/b/__init__.py``
     (under any folder, for ``src/`` layouts); ``from a import b`` may also mean ``a/b.py``."""
     found = set()
+    by_ending: dict[str, list[str]] = {}
+    for known in paths:
+        parts = known.split("/")
+        by_ending.setdefault("/".join(parts[-2:]), []).append(known)
+        by_ending.setdefault(parts[-1], []).append(known)
     here = PurePosixPath(path).parent
     for dots, module, names in _modules(source):
         base = here
@@ -121,7 +126,8 @@ def imported_paths(source: str, path: str, paths: dict[str, str]) -> set[str]:
                     if full in paths:
                         found.add(full)
                 else:
-                    found |= {p for p in paths if p == ending or p.endswith("/" + ending)}
+                    short = "/".join(ending.split("/")[-2:])
+                    found |= {p for p in by_ending.get(short, ()) if p == ending or p.endswith("/" + ending)}
     found.discard(path)
     return found
 
@@ -180,18 +186,15 @@ def call_sites(
     return sorted(sites, key=lambda s: (s.path, s.line, s.name))
 
 
-def function_spans(index: SymbolIndex, found: Neighbourhood):
-    """``spans(path)``: (name, first, last) of each function and method the index knows in the file."""
-    cache: dict[str, list[tuple[str, int, int]]] = {}
-
-    def spans(path: str) -> list[tuple[str, int, int]]:
-        if path not in cache:
-            blob = found.paths.get(path)
-            defs = [d for _, d in index.defs_in([blob])] if blob else []
-            cache[path] = [(d.name, d.line, d.end_line) for d in defs if d.kind in FUNCTION_KINDS]
-        return cache[path]
-
-    return spans
+def function_spans(index: SymbolIndex, found: Neighbourhood, paths: set[str]):
+    """``spans(path)``: (name, first, last) of each function and method the index knows in
+    one of ``paths`` (read in one query)."""
+    by_path: dict[str, list[tuple[str, int, int]]] = {}
+    for blob, d in index.defs_in(found.blobs(paths)):
+        if d.kind in FUNCTION_KINDS:
+            for path in found.paths_of(blob):
+                by_path.setdefault(path, []).append((d.name, d.line, d.end_line))
+    return lambda path: by_path.get(path, [])
 
 
 def repo_map(index: SymbolIndex, found: Neighbourhood, target: Target, focus: set[str], tokens):
@@ -199,26 +202,21 @@ def repo_map(index: SymbolIndex, found: Neighbourhood, target: Target, focus: se
 
     def build(room: int, shown: set[str]) -> list[ContextPart]:
         paths = found.users | found.used | {target.path}
-        blobs = found.blobs(paths)
+        defs: dict[str, list[Definition]] = {}
         defines: dict[str, set[str]] = {}
-        for blob, name in index.def_names(blobs):
-            if name.startswith("__"):
-                continue  # __init__ and the like say nothing about which file is meant
+        for blob, definition in index.defs_in(found.blobs(paths)):
             for path in found.paths_of(blob):
                 if path in paths:
-                    defines.setdefault(name, set()).add(path)
+                    defs.setdefault(path, []).append(definition)
+                    if not definition.name.startswith("__"):  # __init__ and the like name no file in particular
+                        defines.setdefault(definition.name, set()).add(path)
         refs: dict[str, dict[str, int]] = {}
-        for blob, name, uses in index.ref_counts(blobs):
-            if name in defines:
-                for path in found.paths_of(blob):
-                    if path in paths:
-                        refs.setdefault(path, {})[name] = uses
+        for blob, name, uses in index.ref_counts(found.blobs(paths), set(defines)):
+            for path in found.paths_of(blob):
+                if path in paths:
+                    refs.setdefault(path, {})[name] = uses
         ranks = pagerank(graph(refs, defines, focus), {target.path: 1.0})
         wanted = set(refs.get(target.path, {})) | focus
-
-        def outline_defs(path: str) -> list[Definition]:
-            return [d for _, d in index.defs_in([found.paths[path]])]
-
-        return map_parts(ranks, outline_defs, wanted, room, tokens, {target.path})
+        return map_parts(ranks, lambda path: defs.get(path, []), wanted, room, tokens, {target.path})
 
     return build

@@ -69,7 +69,7 @@ def frame(
     shown = target_source(source, target)
     signatures = module_signatures(source, target)
     repo_map = neighbours.repo_map(index, found, target, plain | attributes, tokens)
-    context = pack(target, source, shown, signatures, sites, texts.get, function_spans(index, found), context_tokens, repo_map)
+    context = pack(target, source, shown, signatures, sites, texts.get, function_spans(index, found, {s.path for s in sites}), context_tokens, repo_map)
     return Problem(
         target=target,
         goal=goal,

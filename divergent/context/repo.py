@@ -33,21 +33,25 @@ def open_repo(top: Path) -> Iterator[git.Repo]:
 
 
 def head_commit(top: Path) -> str:
-    with open_repo(top) as repo:
-        try:
-            return repo.head.commit.hexsha
-        except ValueError:
-            raise InputError(f"the repository has no commits yet: {top}") from None
+    done = subprocess.run(["git", "-C", str(top), "rev-parse", "--verify", "--quiet", "HEAD^{commit}"], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise InputError(f"the repository has no commits yet: {top}")
+    return done.stdout.strip()
 
 
 def read_at(top: Path, commit: str, path: str) -> str | None:
-    """A file's text at ``commit``, or None when the commit does not hold it."""
-    with open_repo(top) as repo:
-        try:
-            blob = repo.commit(commit).tree / path
-        except KeyError:
-            return None
-        return blob.data_stream.read().decode("utf-8", errors="replace")
+    """A file's text at ``commit``, or None when the commit does not hold it (as a file)."""
+    _check_commit(commit)
+    pure = PurePosixPath(path)
+    if pure.is_absolute() or ".." in pure.parts or not pure.parts:
+        return None
+    done = subprocess.run(["git", "-C", str(top), "cat-file", "blob", f"{commit}:{pure.as_posix()}"], capture_output=True)
+    return done.stdout.decode("utf-8", errors="replace") if done.returncode == 0 else None
+
+
+def _check_commit(commit: str) -> None:
+    if not commit or not all(c in "0123456789abcdef" for c in commit.lower()):
+        raise InputError(f"not a commit id: {commit!r}")
 
 
 def tracked_files(top: Path, commit: str, suffixes: tuple[str, ...] = (".py",)) -> list[str]:
@@ -94,8 +98,7 @@ def safe_relative(top: Path, path: str) -> str:
 
 def blob_shas(top: Path, commit: str, suffixes: tuple[str, ...]) -> dict[str, str]:
     """path -> git blob sha of every file of ``commit`` with one of ``suffixes`` (one ``git ls-tree``)."""
-    if not all(c in "0123456789abcdef" for c in commit.lower()):
-        raise InputError(f"not a commit id: {commit!r}")
+    _check_commit(commit)
     done = subprocess.run(["git", "-C", str(top), "ls-tree", "-r", "-z", "--full-tree", commit], capture_output=True, check=True)
     out = {}
     for entry in done.stdout.split(b"\0"):
