@@ -16,6 +16,7 @@ from typing import Callable
 
 from divergent.critics.base import CRITICS, Critic
 from divergent.engine import clustering, ranking
+from divergent.engine.choices import recall_choice, remember
 from divergent.engine.autopilot import Observation, Policy, first_wave_size, tune
 from divergent.engine.scoring import assess, baseline_of, inherited, reject_unsafe_paths
 from divergent.engine.streams import merge
@@ -78,8 +79,11 @@ def make_options(
     weights: str | None = None,
     verify_tests: str | None = None,
     verify_timeout: float = 300.0,
+    explorers: str | list[str] | None = None,
+    critics: str | list[str] | None = None,
 ) -> Options:
     """Options from what the engineer typed (flags or the new-exploration form); InputError if amiss."""
+    from divergent.engine.choices import choose
     from divergent.engine.ranking import parse_weights
     from divergent.llm import config
 
@@ -88,19 +92,21 @@ def make_options(
     for flag, value in (("budget", budget), ("budget-tokens", budget_tokens), ("budget-usd", budget_usd)):
         if value is not None and value <= 0:
             raise InputError(f"--{flag} must be positive")
-    merged = {**config.read_config_file().get("weights", {}), **parse_weights(weights)}
-    critics = list(STATIC_CRITICS)
+    file = config.read_config_file()
+    merged = {**file.get("weights", {}), **parse_weights(weights)}
+    default_critics = list(STATIC_CRITICS) + ([] if offline else list(MODEL_CRITICS))
+    wave, critics = choose(explorers, critics, file, offline, ["catalog"] if offline else list(FIRST_WAVE), default_critics)
     settings: dict[str, dict] = {}
     if verify_tests:
         critics.append("verify")
         settings["verify"] = {"command": verify_tests, "timeout": verify_timeout}
     if offline:
-        return Options(count=candidates, offline=True, critics=critics, weights=merged, critic_settings=settings)
+        return Options(explorers=wave, count=candidates, offline=True, critics=critics, weights=merged, critic_settings=settings)
     endpoint = config.load(model, concurrency)
     requests = budget if budget is not None else 3 * candidates + 1
     return Options(
-        explorers=list(FIRST_WAVE),
-        critics=critics + list(MODEL_CRITICS),
+        explorers=wave,
+        critics=critics,
         count=candidates,
         offline=False,
         endpoint=endpoint,
@@ -144,6 +150,7 @@ class Session:
         self = cls(store, problem, options, emit, session)
         self._connect()
         self._event("session_started", target=problem.target.spec, commit=problem.target.commit, explorers=options.explorers)
+        remember(store, session, options.explorers, [c for c in options.critics if c != "verify"])
         for scenario in problem.scenarios:
             await self._match_units(scenario)
         await self._score_and_store(baseline_of(problem))
@@ -171,6 +178,7 @@ class Session:
     @classmethod
     def open(cls, store: Store, session: int, options: Options, emit: Emit) -> Session:
         """A saved session, with everything scored before, ready for more commands."""
+        recall_choice(store, session, options)
         self = cls(store, store.problem(session), options, emit, session)
         self.candidates = store.candidates(session)
         self.clusters = store.clusters(session)
