@@ -85,7 +85,7 @@ def cmd_explore(args) -> int:
     from divergent.llm.client import EndpointError
 
     options = _options(args)
-    problem = _frame(args, goal=args.goal or "", scenarios=args.scenario)
+    problem = _frame(args, check=lambda framed: check_explorable(framed, options), goal=args.goal or "", scenarios=args.scenario)
     if args.criteria:
         problem.criteria = [c.strip() for c in args.criteria.split(",") if c.strip()]
     if args.autopilot and args.offline:
@@ -467,23 +467,30 @@ def cmd_metrics(args) -> int:
 
 
 def context_tokens(args) -> int:
-    """--context-tokens, else the config file's ``context_tokens``, else the default."""
+    """--context-tokens, else the config file's ``[explore] context_tokens``, else the default."""
     from divergent.context.problem import DEFAULT_CONTEXT_TOKENS
     from divergent.llm.config import read_config_file
 
     value = getattr(args, "context_tokens", None)
     if value is None:
-        value = read_config_file().get("context_tokens", DEFAULT_CONTEXT_TOKENS)
+        value = read_config_file().get("explore", {}).get("context_tokens", DEFAULT_CONTEXT_TOKENS)
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise InputError(f"context_tokens must be a whole number of tokens, not {value!r}")
+        raise InputError(f"--context-tokens ([explore] context_tokens) must be a whole number of tokens, not {value!r}")
     return value
 
 
-def _frame(args, **options):
-    """``frame`` for ``args.target``, with the symbol index kept in the sessions database."""
+def _frame(args, check=None, **options):
+    """``frame`` for ``args.target``, with the symbol index kept in the sessions database.
+    Bad input (a bad target, or one ``check(problem)`` refuses) is refused before the
+    database is opened."""
     from divergent.context.index import SymbolIndex
     from divergent.context.problem import frame
+    from divergent.context.target import resolve
+    from divergent.model import Problem
 
+    target, _ = resolve(args.target, args.repo, Path.cwd())
+    if check is not None:
+        check(Problem(target=target))
     with _store(args) as store:
         return frame(args.target, args.repo, Path.cwd(), context_tokens=context_tokens(args), index=SymbolIndex(store.db), **options)
 

@@ -1,7 +1,8 @@
 """The target's neighbourhood, read from the symbol index: who uses it, what it uses.
 
 Only the files that can matter are indexed: the target's file, the files that mention
-the target's names (its class or function names; for a method, the method's name),
+the target's names (in Python its class or function names, for a method the method's
+name; elsewhere its members' names too),
 and the files the target's file uses: in Python the modules it imports, elsewhere the
 files that define a name it uses. ``git grep`` finds the mentions and definitions
 (whole words, fixed strings), and its answer is kept per commit in the index's
@@ -139,7 +140,10 @@ def neighbourhood(index: SymbolIndex, target: Target, source: str, plain: set[st
     paths = gitrepo.blob_shas(top, target.commit, suffixes)
     found = Neighbourhood(paths)
     index_paths(index, top, found, [target.path])
-    mentioned = sorted(n for n in (plain or attributes) if IDENTIFIER.fullmatch(n) or n.isidentifier())
+    # Python reaches a class's methods through objects that name the class somewhere (an import,
+    # a call, an annotation); Go and Rust build them with functions named otherwise (NewT)
+    names = (plain or attributes) if family(lang) == "python" else plain | attributes
+    mentioned = sorted(n for n in names if n.isidentifier())
     found.users = _grep(index, top, target.commit, mentioned, suffixes) & set(paths)
     if family(lang) == "python":
         found.used = imported_paths(source, target.path, paths)

@@ -11,21 +11,7 @@ import pytest
 from conftest import git, make_repo
 
 
-MODULE = '''import os
-
-
-def helper(x):
-    return x + 1
-
-
-class Greeter:
-    def hello(self, name):
-        return "hello " + name
-
-
-def tail():
-    return helper(2)
-'''
+MODULE = "class Greeter:\n    def hello(self, name):\n        return 'hello ' + name\n"
 
 
 # end to end -----------------------------------------------------------------
