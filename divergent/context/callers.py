@@ -1,14 +1,18 @@
-"""Who can use the target: its public names, its own spans, the languages that can call it.
+"""Who can use the target: its public names, its own spans, the languages that can call it,
+and the uses of names in texts at hand (a design's files, for the critics).
 
-The call sites themselves come from the symbol index (``divergent.context.neighbours``).
+Framing finds call sites in the repository through the symbol index
+(``divergent.context.neighbours``); ``find_call_sites`` reads texts given to it.
 """
 
 from __future__ import annotations
 
+from tree_sitter import Node
+
 from divergent.context.figures import scanned
-from divergent.context.parsing import LANGUAGES, language_for, parse
-from divergent.context.syntax import definitions, find_definition, is_public
-from divergent.model import Target
+from divergent.context.parsing import LANGUAGES, language_for, parse, text
+from divergent.context.syntax import definitions, find_definition, identifiers, is_public, name_leaves
+from divergent.model import CallSite, Target
 
 
 def public_names(source: str, target: Target) -> tuple[set[str], set[str]]:
@@ -53,6 +57,39 @@ def _public_names(source: str, lang: str, target: Target) -> tuple[set[str], set
     return plain, attributes
 
 
+def _is_attribute_name(node: Node) -> bool:
+    parent = node.parent
+    return parent is not None and parent.type == "attribute" and parent.child_by_field_name("attribute") == node
+
+
+def find_call_sites(
+    files: dict[str, str], target: Target, plain: set[str], attributes: set[str]
+) -> list[CallSite]:
+    """Uses of the names in ``files`` (path -> text, parsed here) in the target's language,
+    outside the target's own span. In Python a method name counts only after a dot; elsewhere any
+    identifier spelled like one of the names does."""
+    lang = language_for(target.path) or "python"
+    own = own_spans(files.get(target.path, ""), lang, target)
+    sites: list[CallSite] = []
+    for path, source in sorted(files.items()):
+        if family(language_for(path)) != family(lang):
+            continue
+        lines = source.splitlines()
+        for node in _names(source, language_for(path)):
+            line = node.start_point[0] + 1
+            if path == target.path and any(first <= line <= last for first, last in own):
+                continue
+            name = text(node)
+            if lang == "python":
+                as_attribute = _is_attribute_name(node)
+                used = (as_attribute and name in attributes) or (not as_attribute and name in plain)
+            else:
+                used = name in plain or name in attributes
+            if used:
+                sites.append(CallSite(path, line, name, lines[line - 1].strip() if line <= len(lines) else ""))
+    return sites
+
+
 def own_spans(source: str, lang: str, target: Target) -> list[tuple[int, int]]:
     """Lines that belong to the target: its span and, outside Python, the methods declared
     beside their type (Go's methods, Rust's impl blocks)."""
@@ -71,6 +108,13 @@ def own_spans(source: str, lang: str, target: Target) -> list[tuple[int, int]]:
 def family(lang: str | None) -> str | None:
     """JavaScript, TypeScript and TSX call one another; other languages only themselves."""
     return "ecmascript" if lang in ("javascript", "typescript", "tsx") else lang
+
+
+def _names(source: str, lang: str) -> list[Node]:
+    root = parse(source, lang).root_node
+    if lang == "python":
+        return list(identifiers(root))
+    return list(name_leaves(root))
 
 
 def family_suffixes(lang: str | None) -> tuple[str, ...]:

@@ -12,9 +12,21 @@ GATES = ("validity",)
 DEFAULT_WEIGHTS = {"simplicity": 1.0, "extensibility": 1.0, "change_cost": 1.0, "judge": 1.0}
 
 
+def weighable() -> list[str]:
+    """The dimensions a weight can name: every registered critic's, less the gates."""
+    from divergent.critics.base import CRITICS
+
+    found = {d for name in CRITICS.names() for d in CRITICS.create(name).dimensions}
+    return sorted(found - set(GATES))
+
+
+MAX_WEIGHT = 1000.0
+
+
 def parse_weights(text: str | None) -> dict[str, float]:
     """``simplicity=2,extensibility=1`` -> {"simplicity": 2.0, ...}; InputError on anything else."""
     weights: dict[str, float] = {}
+    known: list[str] | None = None
     for part in (text or "").split(","):
         if not part.strip():
             continue
@@ -23,8 +35,11 @@ def parse_weights(text: str | None) -> dict[str, float]:
             weight = float(value)
         except ValueError:
             weight = -1.0
-        if not sep or not name.strip() or weight < 0:
-            raise InputError(f"bad weight {part.strip()!r}: expected DIMENSION=NUMBER (>= 0), e.g. simplicity=2")
+        if not sep or not name.strip() or not 0 <= weight <= MAX_WEIGHT:  # nan fails both comparisons
+            raise InputError(f"bad weight {part.strip()!r}: expected DIMENSION=NUMBER (0 to {MAX_WEIGHT:g}), e.g. simplicity=2")
+        known = known if known is not None else weighable()
+        if name.strip() not in known:
+            raise InputError(f"no dimension {name.strip()!r} to weigh (one of: {', '.join(known)})")
         weights[name.strip()] = weight
     return weights
 
@@ -44,6 +59,23 @@ def overall(dimension_scores: dict[str, float], weights: dict[str, float] | None
     weighted = [(weights.get(d, 1.0), s) for d, s in dimension_scores.items() if d not in GATES]
     total = sum(w for w, _ in weighted)
     return round(sum(w * s for w, s in weighted) / total, 4) if total else 0.0
+
+
+def explain_overall(dimension_scores: dict[str, float], stored: float | None = None, weights: dict[str, float] | None = None) -> str:
+    """How ``overall`` follows from the dimension scores: the gate, then the weighted mean."""
+    if any(dimension_scores.get(g, 1.0) < 1.0 for g in GATES):
+        return "overall 0: invalid (validity is a gate, not a weight)"
+    used = {**DEFAULT_WEIGHTS, **(weights or {})}
+    terms = [(used.get(d, 1.0), d, s) for d, s in sorted(dimension_scores.items()) if d not in GATES and d != "overall"]
+    total = sum(w for w, _, _ in terms)
+    value = overall(dimension_scores, weights)
+    text = (
+        f"overall {value:.3f} = (" + " + ".join(f"{w:g} × {d} {s:.3f}" for w, d, s in terms) + f") / {total:g}"
+        + "; validity passed (a gate)"
+    )
+    if stored is not None and abs(stored - value) > 5e-4:
+        text += f"; stored {stored:.3f} under the session's own weights (--weights)"
+    return text
 
 
 def dominates(a: dict[str, float], b: dict[str, float], dimensions: list[str]) -> bool:
