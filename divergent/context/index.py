@@ -261,7 +261,11 @@ class SymbolIndex:
             if name in defined:
                 yield blob, name, lines.count(",") + 1
 
-    def defs_in(self, blobs: Iterable[str]) -> Iterator[tuple[str, Definition]]:
+    def def_rows(self, blobs: Iterable[str]) -> Iterator[tuple]:
+        """(blob, name, kind, line, end_line, signature) of every definition in the blobs."""
         sql = "select blob_sha, name, kind, line, end_line, signature from symbol_defs where blob_sha in ({marks})"
-        for row in self._select(sql, sorted(set(blobs)), None):
+        yield from self._select(sql, sorted(set(blobs)), None)
+
+    def defs_in(self, blobs: Iterable[str]) -> Iterator[tuple[str, Definition]]:
+        for row in self.def_rows(blobs):
             yield row[0], Definition(*row[1:])
