@@ -428,6 +428,22 @@ class Session:
             raise InputError(f"candidate {number} is already a full design")
         return await self.run("materialize", [("materialize", self._request(1, parents=[sketch]))], candidate=number, seed=self._seed(self._resuming))
 
+    async def add_design(self, files: dict[str, str], title: str) -> Candidate:
+        """The engineer's own design (a branch's or a folder's files) as a candidate: scored,
+        clustered, ranked and exported like any other."""
+        if not files:
+            raise InputError("a design needs at least one changed file")
+        candidate = Candidate(title=title, files=dict(files), summary="The engineer's own design.", explorer="engineer")
+        candidate.id = self.store.next_number(self.session)
+        self.store.add_event(self.session, "action_started", {"action": "add-design", "title": title})
+        self._event("action_started", action="add-design", title=title)
+        self._event("candidate_added", number=candidate.id, title=title, explorer="engineer")
+        await self._score_and_store(candidate)
+        await self.settle()
+        self.store.add_event(self.session, "add-design", {"title": title, "candidates": [candidate.id]}, 0)
+        self._event("action_finished", action="add-design", candidates=1, requests=0, discovery=self.discovery())
+        return candidate
+
     def rescore(self, weights: dict[str, float]) -> set[int]:
         self.options.weights = {**self.options.weights, **weights}
         front = self.rank()

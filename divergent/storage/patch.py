@@ -19,12 +19,15 @@ def _lines(text: str) -> list[str]:
 
 
 def file_diff(path: str, old: str | None, new: str) -> str:
-    """One file's diff; ``old`` None means the file is new."""
+    """One file's diff; ``old`` None means the file is new, ``new`` "" that it is deleted."""
     if old == new:
         return ""
     header = [f"diff --git a/{path} b/{path}\n"]
+    deleted = old is not None and new == ""  # an empty text for a file that exists deletes it
     if old is None:
         header.append("new file mode 100644\n")
+    elif deleted:
+        header.append("deleted file mode 100644\n")
     before = _lines(old or "")
     after = _lines(new)
     body = list(
@@ -32,7 +35,7 @@ def file_diff(path: str, old: str | None, new: str) -> str:
             before,
             after,
             fromfile="/dev/null" if old is None else f"a/{path}",
-            tofile=f"b/{path}",
+            tofile="/dev/null" if deleted else f"b/{path}",
             n=3,
         )
     )
