@@ -241,13 +241,9 @@ def cmd_steer(args) -> int:
                     (number,) = _numbers(rest[:1], 1, "steer SESSION mark CANDIDATE up|down|clear")
                     live.mark(number, {"up": 1, "down": -1, "clear": 0}[rest[1]])
                 elif action == "add-design":
-                    from divergent.context.designs import read_design
-
                     if len(rest) != 1:
                         raise InputError("usage: steer SESSION add-design REF|DIR [--title T]")
-                    target = live.problem.target
-                    files = read_design(Path(target.repo), target.commit, rest[0], Path.cwd())
-                    made = await live.add_design(files, args.title or f"Engineer's design: {rest[0]}")
+                    made = await live.add_design_from(rest[0], args.title, Path.cwd())
                     print(f"added #{made.id} {made.title}", file=sys.stderr)
                 else:
                     reason = await live.autopilot(budget=args.budget)

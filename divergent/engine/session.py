@@ -428,6 +428,14 @@ class Session:
             raise InputError(f"candidate {number} is already a full design")
         return await self.run("materialize", [("materialize", self._request(1, parents=[sketch]))], candidate=number, seed=self._seed(self._resuming))
 
+    async def add_design_from(self, spec: str, title: str | None = None, cwd: Path | None = None) -> Candidate:
+        """``add_design`` of a git branch or commit, or a folder (relative to ``cwd``)."""
+        from divergent.context.designs import read_design
+
+        target = self.problem.target
+        files = read_design(Path(target.repo), target.commit, spec, cwd or Path.cwd())
+        return await self.add_design(files, title or f"Engineer's design: {spec}")
+
     async def add_design(self, files: dict[str, str], title: str) -> Candidate:
         """The engineer's own design (a branch's or a folder's files) as a candidate: scored,
         clustered, ranked and exported like any other."""
