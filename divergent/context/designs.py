@@ -1,5 +1,5 @@
 """An engineer's own design, read as a candidate's files: a git branch or commit (the files
-that differ from the session's base commit, deletions as empty text) or a folder laid out
+that differ from the session's base commit, and the files it deletes) or a folder laid out
 like the repository (its files that differ from the base commit).
 """
 
@@ -17,18 +17,18 @@ MAX_BYTES = 1_000_000  # a larger file is no design to weigh
 SKIPPED = frozenset({".git", "__pycache__", "node_modules", ".venv", "venv", "target", "dist", "build"})
 
 
-def read_design(top: Path, base: str, spec: str, cwd: Path) -> dict[str, str]:
-    """The files of the design ``spec`` names (a folder if one exists there, else a git ref),
-    against ``base``; InputError when it names neither or changes nothing."""
+def read_design(top: Path, base: str, spec: str, cwd: Path) -> tuple[dict[str, str], list[str]]:
+    """(files, deleted paths) of the design ``spec`` names (a folder if one exists there, else
+    a git ref), against ``base``; InputError when it names neither or changes nothing."""
     folder = (cwd / spec).resolve()
-    files = from_folder(top, base, folder) if folder.is_dir() else from_ref(top, base, spec)
-    if not files:
+    files, deleted = (from_folder(top, base, folder), []) if folder.is_dir() else from_ref(top, base, spec)
+    if not files and not deleted:
         raise InputError(f"{spec} changes nothing against the session's commit {base[:12]}")
-    return files
+    return files, deleted
 
 
-def from_ref(top: Path, base: str, ref: str) -> dict[str, str]:
-    """Files a branch or commit changes against ``base``: new text, or "" for a deleted file."""
+def from_ref(top: Path, base: str, ref: str) -> tuple[dict[str, str], list[str]]:
+    """Files a branch or commit changes against ``base`` (their new text) and the paths it deletes."""
     if not ref or ref.startswith("-") or any(c.isspace() or ord(c) < 32 for c in ref):
         raise InputError(f"not a branch, commit or folder: {ref!r}")
     with open_repo(top) as repo:
@@ -37,14 +37,15 @@ def from_ref(top: Path, base: str, ref: str) -> dict[str, str]:
         except (git.BadName, git.BadObject, ValueError):
             raise InputError(f"not a branch, commit or folder: {ref!r}") from None
         files: dict[str, str] = {}
+        deleted: list[str] = []
         for change in repo.commit(base).diff(theirs):
             if change.deleted_file or change.renamed_file:
-                files[change.a_path] = ""
+                deleted.append(change.a_path)
             if not change.deleted_file:
                 text = _text(change.b_blob.data_stream.read())
                 if text is not None:
                     files[change.b_path] = text
-        return files
+        return files, sorted(deleted)
 
 
 def from_folder(top: Path, base: str, folder: Path) -> dict[str, str]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from divergent.critics.base import CRITICS, Critic
+from divergent.critics.base import CRITICS, Critic, base_text
 from divergent.engine import clustering, ranking
 from divergent.engine.choices import recall_choice, remember
 from divergent.engine.autopilot import Observation, Policy, first_wave_size, tune
@@ -138,7 +138,7 @@ class Session:
         self._baseline_unscored = False  # today's code restored on opening, not yet scored
         self.candidates: list[Candidate] = []
         self.clusters: list[Cluster] = []
-        self.clusterer = clustering.Clusterer(problem.files)
+        self.clusterer = clustering.Clusterer(problem.files, read=lambda path: base_text(problem, path))
         self.critics: list[Critic] = []
         for name in options.critics:
             critic = CRITICS.create(name)
@@ -471,15 +471,17 @@ class Session:
         from divergent.context.designs import read_design
 
         target = self.problem.target
-        files = read_design(Path(target.repo), target.commit, spec, cwd or Path.cwd())
-        return await self.add_design(files, title or f"Engineer's design: {spec}")
+        files, deleted = read_design(Path(target.repo), target.commit, spec, cwd or Path.cwd())
+        return await self.add_design(files, title or f"Engineer's design: {spec}", deleted)
 
-    async def add_design(self, files: dict[str, str], title: str) -> Candidate:
+    async def add_design(self, files: dict[str, str], title: str, deleted: list[str] | None = None) -> Candidate:
         """The engineer's own design (a branch's or a folder's files) as a candidate: scored,
         clustered, ranked and exported like any other."""
-        if not files:
+        if not files and not deleted:
             raise InputError("a design needs at least one changed file")
-        candidate = Candidate(title=title, files=dict(files), summary="The engineer's own design.", explorer="engineer")
+        candidate = Candidate(
+            title=title, files=dict(files), summary="The engineer's own design.", explorer="engineer", deleted=list(deleted or [])
+        )
         candidate.id = self.store.next_number(self.session)
         self.store.add_event(self.session, "action_started", {"action": "add-design", "title": title})
         self._event("action_started", action="add-design", title=title)

@@ -37,8 +37,8 @@ def test_a_branch_is_scored_clustered_and_ranked_like_any_candidate(sample_repo,
     assert len(mine) == 1 and mine[0]["explorer"] == "engineer"
     assert mine[0]["cluster"] is not None and "overall" in mine[0]["scores"] and "simplicity" in mine[0]["scores"]
     shown = cli.json("show", doc["session"], str(mine[0]["id"]))
-    assert set(shown["files"]) == {"shop/reports.py", "shop/formats.py", doomed}
-    assert shown["files"][doomed] == ""  # deleted on the branch
+    assert set(shown["files"]) == {"shop/reports.py", "shop/formats.py"}
+    assert shown["deleted"] == [doomed]
     assert "deleted file mode" in shown["patch"] and "+++ b/shop/formats.py" in shown["patch"]
 
 
