@@ -315,11 +315,46 @@ def _check_budget(budget: int | None) -> None:
         raise InputError(f"--budget must be between 1 and {MAX_BUDGET}")
 
 
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def cmd_serve(args) -> int:
+    """The app in a browser. textual-serve starts it with a shell command string: that string
+    holds our own interpreter's path only (quoted); --db reaches the app through its environment."""
+    import os
+    import shlex
+
     from textual_serve.server import Server
 
-    command = f"{sys.executable} -m divergent" + (f" --db {args.db}" if args.db else "")
-    Server(command, host=args.host, port=args.port, title="divergent").serve()
+    from divergent.storage.connection import SchemaBehind
+
+    if not _loopback(args.host):
+        raise InputError(
+            f"serve listens on this machine only (--host localhost, 127.0.0.1 or ::1), not {args.host!r}: "
+            "the app reads your repositories and runs git"
+        )
+    if not 1 <= args.port <= 65535:
+        raise InputError(f"--port must be between 1 and 65535, not {args.port}")
+    if args.db:
+        try:
+            _store(args, readonly=True).close()  # a file that is not ours is refused now, not in the browser
+        except SchemaBehind:
+            pass  # the app upgrades it
+        os.environ["DIVERGENT_DB"] = str(Path(args.db).expanduser().resolve())
+    # -P: the current directory is not on sys.path, so a divergent/ folder there is never imported
+    command = shlex.join([sys.executable, "-P", "-m", "divergent"])
+    try:
+        Server(command, host=args.host, port=args.port, title="divergent").serve()
+    except OSError as error:
+        raise InputError(f"cannot listen on {args.host}:{args.port}: {error.strerror or error}") from None
     return EXIT_OK
 
 
@@ -627,8 +662,8 @@ def build_parser() -> Parser:
     p.set_defaults(func=cmd_steer)
 
     p = sub.add_parser("serve", parents=[common], help="the TUI in a browser (textual-serve, localhost only)")
-    p.add_argument("--host", default="localhost")
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--host", default="localhost", help="localhost, 127.0.0.1 or ::1 (this machine only)")
+    p.add_argument("--port", type=int, default=8000, help="1 to 65535 (default 8000)")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("sessions", parents=[common], help="list saved sessions")
