@@ -440,11 +440,23 @@ def _patch_for(store, session: int, number: int) -> str:
 
 def _output_file(value: str, flag: str) -> Path:
     out = Path(value).expanduser()
+    if "\x00" in value:
+        raise InputError(f"{flag} names a path with a NUL byte")
     if out.is_dir():
         raise InputError(f"{flag} names a directory: {out}")
     if not out.parent.exists():
         raise InputError(f"no such directory for {flag}: {out.parent}")
+    if not out.parent.is_dir():
+        raise InputError(f"{flag}: {out.parent} is a file, not a directory")
     return out
+
+
+def _write(out: Path, text: str, flag: str) -> None:
+    """Write an export; one line when the file cannot be written."""
+    try:
+        out.write_text(text)
+    except OSError as error:
+        raise InputError(f"cannot write {flag} {out}: {error.strerror or error}") from None
 
 
 def cmd_export(args) -> int:
@@ -461,15 +473,17 @@ def cmd_export(args) -> int:
             raise InputError(f"candidate {number} is today's code: there is nothing to export")
         commit = store.session(session)["commit_sha"]
         if not candidate.valid:
-            print(f"warning: candidate {number} is invalid ({candidate.invalid_reason})", file=sys.stderr)
+            raise InputError(f"candidate {number} is invalid ({candidate.invalid_reason}): nothing exported; pick a valid one")
+        text = exports.patch(store, session, number)
+        if not text:
+            raise InputError(f"candidate {number} changes nothing at {commit[:8]}: there is nothing to export")
         if args.patch:
-            text = exports.patch(store, session, number)
             if args.patch == "-":
                 sys.stdout.write(text)
                 record_export(store, session, number, "patch", "-")
             else:
                 out = _output_file(args.patch, "--patch")
-                out.write_text(text)
+                _write(out, text, "--patch")
                 record_export(store, session, number, "patch", str(out.resolve()))
                 print(f"wrote {out} — apply it at {commit[:8]} with: git apply {out}", file=sys.stderr)
         if args.branch:
@@ -478,7 +492,7 @@ def cmd_export(args) -> int:
             print(f"branch {args.branch} at {sha[:8]} (from {commit[:8]}); your working tree is untouched", file=sys.stderr)
         if args.adr:
             out = _output_file(args.adr, "--adr")
-            out.write_text(exports.decision_record(store, session, number))
+            _write(out, exports.decision_record(store, session, number), "--adr")
             record_export(store, session, number, "adr", str(out.resolve()))
             print(f"wrote the decision record {out}", file=sys.stderr)
     return EXIT_OK
@@ -597,10 +611,14 @@ def cmd_sample(args) -> int:
     from divergent.samples import create
 
     dest = Path(args.dir).expanduser()
+    if dest.exists() and not dest.is_dir():
+        raise InputError(f"{dest} is a file: name a new or empty directory for the sample")
     try:
         create("shop", dest)
     except FileExistsError as error:
         raise InputError(str(error)) from None
+    except OSError as error:
+        raise InputError(f"cannot create the sample in {dest}: {error.strerror or error}") from None
     print(f"sample repository created in {dest}", file=sys.stderr)
     print(f"try: divergent explore {dest}/shop/reports.py::ReportService --repo {dest} --offline --headless", file=sys.stderr)
     return EXIT_OK

@@ -80,10 +80,17 @@ def safe_relative(top: Path, path: str) -> str:
 
     Rejects absolute paths, ``..`` that climbs out, and symlinks that lead outside.
     """
+    if "\x00" in path:
+        raise InputError(f"a path with a NUL byte: {path!r}")
     pure = PurePosixPath(path.replace("\\", "/"))
     if pure.is_absolute() or not pure.parts:
-        raise InputError(f"not a path inside the repository: {path}")
-    resolved = (top / pure).resolve()
+        raise InputError(f"not a path inside the repository: {path!r}")
+    if any(part.lower() == ".git" for part in pure.parts):
+        raise InputError(f"a path under .git/, which is git's own: {path!r}")
+    try:
+        resolved = (top / pure).resolve()
+    except (OSError, RuntimeError) as error:  # a name too long, a symlink loop
+        raise InputError(f"not a usable path: {path!r} ({error})") from None
     try:
         rel = resolved.relative_to(top.resolve())
     except ValueError:
