@@ -79,8 +79,17 @@ def _options(args):
     )
 
 
+def _check_scenario(text: str) -> None:
+    from divergent.context.problem import split_scenario
+
+    if not split_scenario(text)[0]:
+        raise InputError(f"a scenario needs some text before '=>', not {text!r} (e.g. 'export as YAML => ReportService.render')")
+
+
 def cmd_explore(args) -> int:
+    from divergent.context.parsing import language_for
     from divergent.context.problem import frame
+    from divergent.context.target import unparseable
     from divergent.engine.estimate import before_start
     from divergent.engine.explore import explore
     from divergent.engine.headless import ProgressReporter
@@ -88,8 +97,15 @@ def cmd_explore(args) -> int:
     from divergent.engine.summary import session_document
     from divergent.llm.client import EndpointError
 
+    for scenario in args.scenario:
+        _check_scenario(scenario)
     options = _options(args)
     problem = frame(args.target, args.repo, Path.cwd(), goal=args.goal or "", scenarios=args.scenario)
+    line = unparseable(problem.files[problem.target.path], language_for(problem.target.path) or "python")
+    if line is not None and not args.allow_unparseable:
+        raise InputError(
+            f"{problem.target.path} does not parse (line {line}): fix it, or pass --allow-unparseable to explore it anyway"
+        )
     if args.criteria:
         problem.criteria = [c.strip() for c in args.criteria.split(",") if c.strip()]
     if args.autopilot and args.offline:
@@ -657,6 +673,7 @@ def build_parser() -> Parser:
     p.add_argument("--critics", metavar="NAMES", help="the critics that score, comma-separated (see 'divergent plugins')")
     p.add_argument("--headless", action="store_true", help="no TUI: progress on stderr, a summary on stdout")
     p.add_argument("--json", action="store_true", help="with --headless: one JSON document on stdout")
+    p.add_argument("--allow-unparseable", action="store_true", help="explore a target the grammar cannot read (refused otherwise)")
     p.add_argument("--autopilot", action="store_true", help="let the autopilot size the first wave and spend the budget")
     p.set_defaults(func=cmd_explore)
 
@@ -739,6 +756,17 @@ def build_parser() -> Parser:
     return parser
 
 
+def _parse(argv: list[str]):
+    """The arguments; a target that starts with '-' gets a hint instead of a puzzle."""
+    try:
+        return build_parser().parse_args(argv)
+    except InputError as error:
+        dashed = [a for a in argv if a.startswith("-") and ("::" in a or Path(a.partition("::")[0]).suffix in (".py", ".js", ".ts", ".tsx", ".go", ".rs", ".java"))]
+        if dashed:
+            raise InputError(f"{error}; a TARGET that starts with '-' is written ./{dashed[0]}") from None
+        raise
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
@@ -749,7 +777,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             common.add_argument("--db")
             common.add_argument("--debug", action="store_true")
             return _run_app(common.parse_args(argv))
-        args = build_parser().parse_args(argv)
+        args = _parse(argv)
         return args.func(args)
     except InputError as error:
         if debug:
