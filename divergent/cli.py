@@ -99,12 +99,16 @@ def cmd_explore(args) -> int:
     for scenario in args.scenario:
         _check_scenario(scenario)
     options = _options(args)
-    problem = _frame(args, check=lambda framed: check_explorable(framed, options), goal=args.goal or "", scenarios=args.scenario)
-    line = unparseable(problem.files[problem.target.path], language_for(problem.target.path) or "python")
-    if line is not None and not args.allow_unparseable:
-        raise InputError(
-            f"{problem.target.path} does not parse (line {line}): fix it, or pass --allow-unparseable to explore it anyway"
-        )
+
+    def refuse(framed) -> None:
+        check_explorable(framed, options)
+        line = unparseable(framed.files[framed.target.path], language_for(framed.target.path) or "python")
+        if line is not None and not args.allow_unparseable:
+            raise InputError(
+                f"{framed.target.path} does not parse (line {line}): fix it, or pass --allow-unparseable to explore it anyway"
+            )
+
+    problem = _frame(args, check=refuse, goal=args.goal or "", scenarios=args.scenario)
     if args.criteria:
         problem.criteria = [c.strip() for c in args.criteria.split(",") if c.strip()]
     if args.autopilot and args.offline:
@@ -618,9 +622,9 @@ def _frame(args, check=None, **options):
     from divergent.context.target import resolve
     from divergent.model import Problem
 
-    target, _ = resolve(args.target, args.repo, Path.cwd())
+    target, source = resolve(args.target, args.repo, Path.cwd())
     if check is not None:
-        check(Problem(target=target))
+        check(Problem(target=target, files={target.path: source}))
     with _store(args) as store:
         index = SymbolIndex(store.db, write=store.write)
         return frame(args.target, args.repo, Path.cwd(), context_tokens=context_tokens(args), index=index, **options)
