@@ -46,7 +46,7 @@ def test_reading_a_reply_yields_a_design_or_a_reply_error(text, target_path):
         reply = parse_candidate(text, target_path)
     except ReplyError:
         return
-    assert reply.files and all(isinstance(p, str) and isinstance(c, str) for p, c in reply.files.items())
+    assert reply.edits and all(isinstance(e.path, str) for e in reply.edits)
 
 
 @FAST
