@@ -138,3 +138,28 @@ def sample_repo(tmp_path_factory):
     from divergent.samples import create
 
     return create("shop", tmp_path_factory.mktemp("sample") / "shop")
+
+
+SOURCE = "class ReportService:\n    def render(self, kind):\n        if kind == 'csv':\n            return 'a,b'\n        return ''\n"
+edit_text = st.one_of(st.text(max_size=30), pieces, st.sampled_from(["class ReportService:", "    def render(self, kind):", "return ''", SOURCE]))
+edits = st.lists(
+    st.builds(
+        __import__("divergent.model", fromlist=["Edit"]).Edit,
+        kind=st.sampled_from(["target", "replace", "file", "delete", "move", "nonsense", ""]),
+        path=st.one_of(st.just("shop/reports.py"), st.text(max_size=20), pieces),
+        search=edit_text, replace=edit_text, content=edit_text, to=st.one_of(st.just(""), st.text(max_size=20), pieces),
+    ),
+    max_size=5,
+)
+
+
+@FAST
+@given(edits)
+def test_applying_any_edits_gives_files_and_errors_never_an_exception(edits):
+    from divergent.context.edits import apply_edits
+    from divergent.model import Target
+
+    target = Target("/nonexistent-repo", "shop/reports.py", "ReportService", "class", 1, 5, "0" * 40)
+    applied = apply_edits(edits, target, lambda path: SOURCE if path == "shop/reports.py" else None)
+    assert all(isinstance(p, str) and isinstance(c, str) for p, c in applied.files.items())
+    assert all(isinstance(e, str) for e in applied.errors)
