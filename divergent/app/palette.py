@@ -14,6 +14,7 @@ ACTIONS = (
     ("materialize", "Materialize the selected sketch"),
     ("weights", "Re-weight the critics"),
     ("scenario", "Add a likely future change"),
+    ("add_design", "Add your own design: a branch, a commit or a folder"),
     ("autopilot", "Autopilot on/off"),
     ("stop", "Stop what is running"),
     ("compare", "Compare two candidates"),

@@ -67,6 +67,19 @@ class Options:
         return "" if self.offline or self.endpoint is None else self.endpoint.model
 
 
+def LIMITS(candidates, judge_repeats, budget, budget_tokens, budget_usd, concurrency, verify_timeout):  # noqa: N802
+    """(flag, value, least, most) for each number the engineer may type: anything else is a typo."""
+    return (
+        ("candidates", candidates, 1, 256),
+        ("judge-repeats", judge_repeats, 1, 16),
+        ("budget", budget, 1, 1_000_000),
+        ("budget-tokens", budget_tokens, 1, 10**12),
+        ("budget-usd", budget_usd, 0.0001, 1_000_000),
+        ("concurrency", concurrency, 1, 256),
+        ("verify-timeout", verify_timeout, 0.1, 86_400),
+    )
+
+
 def make_options(
     *,
     offline: bool,
@@ -88,15 +101,14 @@ def make_options(
     from divergent.engine.ranking import parse_weights
     from divergent.llm import config
 
-    if candidates < 1:
-        raise InputError("--candidates must be at least 1")
-    if judge_repeats < 1:
-        raise InputError("--judge-repeats must be at least 1")
-    for flag, value in (("budget", budget), ("budget-tokens", budget_tokens), ("budget-usd", budget_usd)):
-        if value is not None and value <= 0:
-            raise InputError(f"--{flag} must be positive")
+    for flag, value, least, most in LIMITS(candidates, judge_repeats, budget, budget_tokens, budget_usd, concurrency, verify_timeout):
+        if value is not None and not least <= value <= most:  # nan fails both comparisons
+            raise InputError(f"--{flag} must be between {least:g} and {most:g}, not {value}")
     file = config.read_config_file()
-    merged = {**file.get("weights", {}), **parse_weights(weights)}
+    saved = file.get("weights", {})
+    if not isinstance(saved, dict):
+        raise InputError("config file: [weights] must be a table of DIMENSION = NUMBER")
+    merged = {**parse_weights(",".join(f"{k}={v}" for k, v in saved.items())), **parse_weights(weights)}
     default_critics = list(STATIC_CRITICS) + ([] if offline else list(MODEL_CRITICS))
     wave, critics = choose(explorers, critics, file, offline, ["catalog"] if offline else list(FIRST_WAVE), default_critics)
     settings: dict[str, dict] = {}
@@ -465,6 +477,32 @@ class Session:
         if sketch.fidelity.value != "sketch":
             raise InputError(f"candidate {number} is already a full design")
         return await self.run("materialize", [("materialize", self._request(1, parents=[sketch]))], candidate=number, seed=self._seed(self._resuming))
+
+    async def add_design_from(self, spec: str, title: str | None = None, cwd: Path | None = None) -> Candidate:
+        """``add_design`` of a git branch or commit, or a folder (relative to ``cwd``)."""
+        from divergent.context.designs import read_design
+
+        target = self.problem.target
+        files, deleted = read_design(Path(target.repo), target.commit, spec, cwd or Path.cwd())
+        return await self.add_design(files, title or f"Engineer's design: {spec}", deleted)
+
+    async def add_design(self, files: dict[str, str], title: str, deleted: list[str] | None = None) -> Candidate:
+        """The engineer's own design (a branch's or a folder's files) as a candidate: scored,
+        clustered, ranked and exported like any other."""
+        if not files and not deleted:
+            raise InputError("a design needs at least one changed file")
+        candidate = Candidate(
+            title=title, files=dict(files), summary="The engineer's own design.", explorer="engineer", deleted=list(deleted or [])
+        )
+        candidate.id = self.store.next_number(self.session)
+        self.store.add_event(self.session, "action_started", {"action": "add-design", "title": title})
+        self._event("action_started", action="add-design", title=title)
+        self._event("candidate_added", number=candidate.id, title=title, explorer="engineer")
+        await self._score_and_store(candidate)
+        await self.settle()
+        self.store.add_event(self.session, "add-design", {"title": title, "candidates": [candidate.id]}, 0)
+        self._event("action_finished", action="add-design", candidates=1, requests=0, discovery=self.discovery())
+        return candidate
 
     def rescore(self, weights: dict[str, float]) -> set[int]:
         self.options.weights = {**self.options.weights, **weights}
