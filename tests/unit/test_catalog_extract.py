@@ -147,3 +147,31 @@ def test_a_block_duplicated_across_methods_becomes_one_function():
     assert fresh.replace(0, "b", 3, 2.0) == old.replace(0, "b", 3, 2.0) and fresh.lines == old.lines
     with pytest.raises(ValueError, match="positive"):
         fresh.replace(0, "c", 0, 1.0)
+
+
+def test_new_methods_stay_in_the_class_when_functions_follow_it():
+    # the last method gets a new method and the module a new function at the same line
+    source = dedent(
+        """
+        class Wrap:
+            width = 10
+
+            def lines(self, words):
+                out = []
+                for word in words:
+                    # pad the word to the width
+                    word = word.strip()
+                    word = word.replace("_", " ")
+                    word = word.ljust(self.width)
+                    # count its letters
+                    size = len(word.strip())
+                    size = size * 1
+                    out.append((word, size))
+                out.sort()
+                return out
+        """
+    )
+    new = extract.rewrite(source, target("Wrap", "class")).source
+    assert "    def _pad_word_width(self, word):" in new and "\ndef _count_letters(word, out):" in new
+    assert new.index("def _pad_word_width") < new.index("def _count_letters")
+    assert load(new)["Wrap"]().lines(["a ", "bc"]) == load(source)["Wrap"]().lines(["a ", "bc"])
