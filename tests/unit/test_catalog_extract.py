@@ -150,7 +150,7 @@ def test_a_block_duplicated_across_methods_becomes_one_function():
 
 
 def test_new_methods_stay_in_the_class_when_functions_follow_it():
-    # the last method gets a new method and the module a new function at the same line
+    # the last method gets a new function first, then a new method, both at the class's last line
     source = dedent(
         """
         class Wrap:
@@ -159,19 +159,19 @@ def test_new_methods_stay_in_the_class_when_functions_follow_it():
             def lines(self, words):
                 out = []
                 for word in words:
-                    # pad the word to the width
+                    # clean the word
                     word = word.strip()
                     word = word.replace("_", " ")
+                    word = word.lower()
+                    # pad it to the width
+                    size = len(word)
                     word = word.ljust(self.width)
-                    # count its letters
-                    size = len(word.strip())
-                    size = size * 1
                     out.append((word, size))
                 out.sort()
                 return out
         """
     )
     new = extract.rewrite(source, target("Wrap", "class")).source
-    assert "    def _pad_word_width(self, word):" in new and "\ndef _count_letters(word, out):" in new
-    assert new.index("def _pad_word_width") < new.index("def _count_letters")
-    assert load(new)["Wrap"]().lines(["a ", "bc"]) == load(source)["Wrap"]().lines(["a ", "bc"])
+    assert "    def _pad_width(self, word, out):" in new and "\ndef _clean_word(word):" in new
+    assert new.index("def _pad_width") < new.index("def _clean_word")
+    assert load(new)["Wrap"]().lines(["a ", "b_C"]) == load(source)["Wrap"]().lines(["a ", "b_C"])
