@@ -147,3 +147,31 @@ def test_a_block_duplicated_across_methods_becomes_one_function():
     assert fresh.replace(0, "b", 3, 2.0) == old.replace(0, "b", 3, 2.0) and fresh.lines == old.lines
     with pytest.raises(ValueError, match="positive"):
         fresh.replace(0, "c", 0, 1.0)
+
+
+def test_new_methods_stay_in_the_class_when_functions_follow_it():
+    # the last method gets a new function first, then a new method, both at the class's last line
+    source = dedent(
+        """
+        class Wrap:
+            width = 10
+
+            def lines(self, words):
+                out = []
+                for word in words:
+                    # clean the word
+                    word = word.strip()
+                    word = word.replace("_", " ")
+                    word = word.lower()
+                    # pad it to the width
+                    size = len(word)
+                    word = word.ljust(self.width)
+                    out.append((word, size))
+                out.sort()
+                return out
+        """
+    )
+    new = extract.rewrite(source, target("Wrap", "class")).source
+    assert "    def _pad_width(self, word, out):" in new and "\ndef _clean_word(word):" in new
+    assert new.index("def _pad_width") < new.index("def _clean_word")
+    assert load(new)["Wrap"]().lines(["a ", "b_C"]) == load(source)["Wrap"]().lines(["a ", "b_C"])

@@ -83,7 +83,7 @@ def rewrite(source: str, target: Target) -> Rewrite | None:
         return None
     offsets = _Offsets(source)
     replaced: list[tuple[int, int, str]] = []
-    inserted: dict[int, list[str]] = {}
+    inserted: dict[tuple[int, int], list[str]] = {}  # (after line, methods first) -> texts
     made: dict[str, str] = {}  # ast.dump of a condition -> its predicate's call
     for scope in _scopes(reader.tree, target):
         for test in _tests(scope.node):
@@ -104,7 +104,10 @@ def rewrite(source: str, target: Target) -> Rewrite | None:
     if not replaced:
         return None
     data = offsets.data
-    added = [(offsets.starts[after] if after < len(offsets.starts) else len(data), "".join(texts)) for after, texts in inserted.items()]
+    at: dict[int, str] = {}
+    for (after, _), texts in sorted(inserted.items()):
+        at[after] = at.get(after, "") + "".join(texts)
+    added = [(offsets.starts[after] if after < len(offsets.starts) else len(data), text) for after, text in at.items()]
     if not data.endswith(b"\n"):
         data += b"\n"
     for start, end, new in sorted(replaced + [(at, at, text) for at, text in added], reverse=True):
@@ -114,7 +117,7 @@ def rewrite(source: str, target: Target) -> Rewrite | None:
     return Rewrite("".join(lines), f"{len(replaced)} conditions named: {', '.join(names)}")
 
 
-def _predicate(reader: _Reader, scope: Scope, test: ast.expr, inserted: dict[int, list[str]]) -> str | None:
+def _predicate(reader: _Reader, scope: Scope, test: ast.expr, inserted: dict[tuple[int, int], list[str]]) -> str | None:
     function = scope.node
     local = flow.local_names(function) | scope.outer
     reads = [n for n in flow._ordered_reads([test]) if n in local]
@@ -132,10 +135,10 @@ def _predicate(reader: _Reader, scope: Scope, test: ast.expr, inserted: dict[int
     if as_method:
         indent = reader.line(function.lineno)[: function.col_offset]
         text = f"\n{indent}def {name}({signature}):\n{indent}{INDENT}return {expression}\n"
-        inserted.setdefault(function.end_lineno, []).append(text)
+        inserted.setdefault((function.end_lineno, 0), []).append(text)
         return f"{receiver}.{name}({', '.join(inputs)})"
     text = f"\n\ndef {name}({signature}):\n{INDENT}return {expression}\n"
-    inserted.setdefault(scope.top.end_lineno, []).append(text)
+    inserted.setdefault((scope.top.end_lineno, 1), []).append(text)  # after methods at the same line
     return f"{name}({', '.join(inputs)})"
 
 

@@ -287,7 +287,7 @@ def apply(reader: _Reader, groups: list[list[Extraction]]) -> tuple[str, list[st
     """The source with one new function per group (written from its first block) and a
     call in place of every block of the group; and the new functions' names."""
     replaced: list[tuple[int, int, str]] = []  # (first line, last line, new text), 1-based
-    inserted: dict[int, list[str]] = {}  # after line -> function texts
+    inserted: dict[tuple[int, int], list[str]] = {}  # (after line, methods first) -> function texts
     names = []
     for group in groups:
         first = group[0]
@@ -300,13 +300,16 @@ def apply(reader: _Reader, groups: list[list[Extraction]]) -> tuple[str, list[st
         if first.as_method:
             method = first.scope.node
             indent = reader.line(method.lineno)[: method.col_offset]
-            inserted.setdefault(method.end_lineno, []).append("\n" + _function_text(reader, first, name, indent))
-        else:
-            inserted.setdefault(first.scope.top.end_lineno, []).append("\n\n" + _function_text(reader, first, name, ""))
+            inserted.setdefault((method.end_lineno, 0), []).append("\n" + _function_text(reader, first, name, indent))
+        else:  # after the methods that go at the same line, or they would land in this function
+            inserted.setdefault((first.scope.top.end_lineno, 1), []).append("\n\n" + _function_text(reader, first, name, ""))
     lines = list(reader.lines)
     if lines and not lines[-1].endswith("\n"):
         lines[-1] += "\n"
-    edits = replaced + [(after + 1, after, "".join(texts)) for after, texts in inserted.items()]
+    at: dict[int, str] = {}
+    for (after, _), texts in sorted(inserted.items()):
+        at[after] = at.get(after, "") + "".join(texts)
+    edits = replaced + [(after + 1, after, text) for after, text in at.items()]
     for first_line, last_line, new in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
         lines[first_line - 1 : last_line] = [new]
     return re.sub(r"\n{4,}", "\n\n\n", "".join(lines)), names
