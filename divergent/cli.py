@@ -48,7 +48,7 @@ def _store(args):
 
 def _options(args):
     """Explore options from the command line; InputError before anything is written."""
-    from divergent.engine.session import make_options
+    from divergent.engine.options import make_options
 
     return make_options(
         offline=args.offline,
@@ -69,7 +69,7 @@ def cmd_explore(args) -> int:
     from divergent.engine.estimate import before_start
     from divergent.engine.explore import explore
     from divergent.engine.headless import ProgressReporter
-    from divergent.engine.session import check_explorable
+    from divergent.engine.options import check_explorable
     from divergent.engine.summary import session_document
     from divergent.llm.client import EndpointError
 
@@ -114,22 +114,15 @@ def cmd_open(args) -> int:
 def _continue_headless(args, session: int) -> int:
     """Plan again what was in flight, then (with --budget N) let the autopilot spend N requests."""
     from divergent.engine.headless import ProgressReporter
-    from divergent.engine.session import Session, make_options
+    from divergent.engine.options import allow_more, saved_options
+    from divergent.engine.session import Session
     from divergent.engine.summary import session_document
-    from divergent.llm import config
     from divergent.llm.client import EndpointError
-    from divergent.storage.calls import session_usage
 
     if args.budget is not None and args.budget <= 0:
         raise InputError("--budget must be positive")
     with _store(args) as store:
-        row = store.session(session)
-        online = not row["offline"]
-        if online and not config.configured():
-            raise InputError(f"session {session} uses a model: configure OPENAI_API_KEY / OPENAI_BASE_URL to continue it")
-        options = make_options(offline=not online, model=row["model"] or None)
-        if online:  # what was in flight is finished within the session's own budget
-            options.budget.max_requests = max(row["budget_requests"], session_usage(store, session).requests)
+        options = saved_options(store, session, need_model=True)  # what was in flight finishes within its budget
 
         async def go() -> str:
             live = Session.open(store, session, options, ProgressReporter(sys.stderr))
@@ -138,7 +131,7 @@ def _continue_headless(args, session: int) -> int:
                 await live.resume()
                 reason = ""
                 if args.budget and live.client is not None:  # then N more requests for the autopilot
-                    options.budget.max_requests = session_usage(store, session).requests + args.budget
+                    allow_more(store, session, options, args.budget)
                     reason = await live.autopilot(budget=args.budget)
                 status = "done"
                 return reason
@@ -155,80 +148,27 @@ def _continue_headless(args, session: int) -> int:
     return _emit(args, document)
 
 
-STEER = {
-    "expand": "CLUSTER: more designs like the cluster's representative",
-    "refine": "CANDIDATE: a revision that answers its critics' evidence",
-    "combine": "A B: one design from two candidates",
-    "new-direction": "a design unlike every cluster so far",
-    "materialize": "CANDIDATE: implement a sketch in full",
-    "rescore": "WEIGHTS: re-rank with weights, e.g. simplicity=2",
-    "scenario": "TEXT: add a likely future change ('TEXT => Unit, Unit' names its units)",
-    "mark": "CANDIDATE up|down|clear: your own verdict",
-    "autopilot": "let the autopilot spend --budget more requests",
-}
-
-
-def _numbers(values: list[str], count: int, usage: str) -> list[int]:
-    if len(values) != count or not all(v.isascii() and v.isdigit() for v in values):
-        raise InputError(f"usage: {usage}")
-    return [int(v) for v in values]
-
-
 def cmd_steer(args) -> int:
     """A steering command on a saved session, headless: the same commands the app's keys send."""
     from divergent.engine.headless import ProgressReporter
-    from divergent.engine.ranking import parse_weights
-    from divergent.engine.session import Session, make_options
+    from divergent.engine.options import saved_options
+    from divergent.engine.session import Session
+    from divergent.engine.steering import command
     from divergent.engine.summary import session_document
-    from divergent.llm import config
     from divergent.llm.client import EndpointError
-    from divergent.storage.calls import session_usage
 
-    action, rest = args.action, args.args
-    if action not in STEER:
-        raise InputError(f"no steering action {action!r} (one of: {', '.join(STEER)})")
-    if args.budget is not None and args.budget <= 0:
-        raise InputError("--budget must be positive")
+    steer = command(args.action)
     with _store(args) as store:
         session = store.resolve_session(args.session)
-        row = store.session(session)
-        online = not row["offline"] and config.configured()
-        options = make_options(offline=not online, model=row["model"] or None)
-        if online:
-            spent = session_usage(store, session).requests
-            options.budget.max_requests = spent + (args.budget if args.budget is not None else max(0, row["budget_requests"] - spent) or 8)
+        options = saved_options(store, session, args.budget)
+        arguments = {**steer.parse(args.args), "count": args.count, "budget": args.budget}
 
         async def go() -> None:
             live = Session.open(store, session, options, ProgressReporter(sys.stderr))
             try:
-                if action == "expand":
-                    (cluster,) = _numbers(rest, 1, "steer SESSION expand CLUSTER [--count N]")
-                    await live.expand(cluster, count=args.count)
-                elif action == "refine":
-                    (number,) = _numbers(rest, 1, "steer SESSION refine CANDIDATE")
-                    await live.refine(number, count=args.count)
-                elif action == "combine":
-                    first, second = _numbers(rest, 2, "steer SESSION combine A B")
-                    await live.combine(first, second, count=args.count)
-                elif action == "new-direction":
-                    await live.new_direction(count=args.count)
-                elif action == "materialize":
-                    (number,) = _numbers(rest, 1, "steer SESSION materialize CANDIDATE")
-                    await live.materialize(number)
-                elif action == "rescore":
-                    if len(rest) != 1:
-                        raise InputError("usage: steer SESSION rescore simplicity=2,extensibility=1")
-                    live.rescore(parse_weights(rest[0]))
-                elif action == "scenario":
-                    await live.add_scenario(" ".join(rest))
-                elif action == "mark":
-                    if len(rest) != 2 or rest[1] not in ("up", "down", "clear"):
-                        raise InputError("usage: steer SESSION mark CANDIDATE up|down|clear")
-                    (number,) = _numbers(rest[:1], 1, "steer SESSION mark CANDIDATE up|down|clear")
-                    live.mark(number, {"up": 1, "down": -1, "clear": 0}[rest[1]])
-                else:
-                    reason = await live.autopilot(budget=args.budget)
-                    print(f"autopilot stopped: {reason}", file=sys.stderr)
+                done = await steer.run(live, arguments)
+                if steer.name == "autopilot":
+                    print(f"autopilot stopped: {done}", file=sys.stderr)
             finally:
                 await live.close()
 
@@ -347,7 +287,7 @@ def cmd_export(args) -> int:
         candidate = store.candidate(session, number)
         if candidate.baseline:
             raise InputError(f"candidate {number} is today's code: there is nothing to export")
-        commit = store.session(session)["commit_sha"]
+        commit = store.session(session).commit_sha
         if not candidate.valid:
             print(f"warning: candidate {number} is invalid ({candidate.invalid_reason})", file=sys.stderr)
         if args.patch:
@@ -470,6 +410,8 @@ def cmd_sample(args) -> int:
 
 
 def build_parser() -> Parser:
+    from divergent.engine.steering import COMMANDS
+
     common = Parser(add_help=False)
     common.add_argument("--db", help="sessions database (default: $DIVERGENT_DB or the user data dir)")
     common.add_argument("--debug", action="store_true", help="show tracebacks")
@@ -508,10 +450,10 @@ def build_parser() -> Parser:
 
     p = sub.add_parser(
         "steer", parents=[common], help="a steering command on a saved session, headless",
-        description="Actions: " + "; ".join(f"{k} {v}" for k, v in STEER.items()),
+        description="Actions: " + "; ".join(f"{c.spelled} {c.arguments}: {c.help}".replace(" :", ":") for c in COMMANDS.values()),
     )
     p.add_argument("session", metavar="SESSION", help="session id, or 'last'")
-    p.add_argument("action", metavar="ACTION", help=", ".join(STEER))
+    p.add_argument("action", metavar="ACTION", help=", ".join(c.spelled for c in COMMANDS.values()))
     p.add_argument("args", metavar="ARG", nargs="*")
     p.add_argument("--count", type=int, default=1, help="how many designs to ask for (default 1)")
     p.add_argument("--budget", type=int, help="most further model requests")

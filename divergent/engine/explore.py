@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from divergent.engine.session import Emit, Options, Session
+from divergent.engine.options import Options
+from divergent.engine.session import Emit, Session
 from divergent.llm.client import EndpointError
 from divergent.model import Problem
 from divergent.storage.store import Store
@@ -23,5 +24,5 @@ async def explore(store: Store, problem: Problem, options: Options, emit: Emit, 
         raise
     finally:
         await session.close(status)
-    session._event("finished", candidates=len(session.candidates) - 1)
+    session.event("finished", candidates=len(session.candidates) - 1)
     return session.session

@@ -9,104 +9,26 @@ requests. Model-only commands raise ``Unavailable`` offline, saying why.
 from __future__ import annotations
 
 import asyncio
-import json
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from divergent.critics.base import CRITICS, Critic
 from divergent.engine import clustering, ranking
-from divergent.engine.autopilot import Observation, Policy, first_wave_size, tune
+from divergent.engine.autopilot import drive
+from divergent.engine.options import Options, check_explorable
+from divergent.engine.resume import resume
+from divergent.engine.steering import Unavailable
 from divergent.engine.scoring import assess, baseline_of, inherited, reject_unsafe_paths
 from divergent.engine.streams import merge
 from divergent.explorers.base import EXPLORERS, ExploreRequest
-from divergent.explorers.catalog.explorer import catalog_reads
-from divergent.llm.budget import Budget, BudgetExhausted
+from divergent.llm.budget import BudgetExhausted
 from divergent.llm.client import ModelClient
-from divergent.llm.config import Endpoint
-from divergent.model import Candidate, Cluster, Event, InputError, Problem
+from divergent.model import Assessment, Candidate, Cluster, Event, InputError, Problem
 from divergent.storage.calls import SqliteCallLog, session_usage
 from divergent.storage.store import Store
 
 Emit = Callable[[Event], None]
-STATIC_CRITICS = ("simplicity", "extensibility", "validity", "change_cost")
-MODEL_CRITICS = ("speculative", "judge")
-FIRST_WAVE = ("lenses", "dimensions")
 
-
-def check_explorable(problem: Problem, options: Options) -> None:
-    """Raise InputError, before anything is stored, when this session could not make designs."""
-    if not options.offline and options.endpoint is None:
-        raise InputError("a model endpoint is needed unless --offline")
-    if options.offline and not catalog_reads(problem.target.path):
-        raise InputError(
-            "offline, divergent explores with its refactoring catalog, which rewrites Python only: "
-            f"configure a model endpoint to explore {problem.target.path}"
-        )
-
-
-class Unavailable(InputError):
-    """A command that needs what this session lacks (a model endpoint, budget, candidates)."""
-
-
-@dataclass
-class Options:
-    explorers: list[str] = field(default_factory=lambda: ["catalog"])
-    critics: list[str] = field(default_factory=lambda: list(STATIC_CRITICS))
-    count: int = 32
-    offline: bool = True
-    endpoint: Endpoint | None = None  # required unless offline
-    budget: Budget = field(default_factory=Budget)
-    weights: dict[str, float] = field(default_factory=dict)
-    critic_settings: dict[str, dict] = field(default_factory=dict)  # critic name -> attributes to set
-
-    @property
-    def model(self) -> str:
-        return "" if self.offline or self.endpoint is None else self.endpoint.model
-
-
-def make_options(
-    *,
-    offline: bool,
-    candidates: int = 32,
-    model: str | None = None,
-    concurrency: int | None = None,
-    budget: int | None = None,
-    budget_tokens: int | None = None,
-    budget_usd: float | None = None,
-    weights: str | None = None,
-    verify_tests: str | None = None,
-    verify_timeout: float = 300.0,
-) -> Options:
-    """Options from what the engineer typed (flags or the new-exploration form); InputError if amiss."""
-    from divergent.engine.ranking import parse_weights
-    from divergent.llm import config
-
-    if candidates < 1:
-        raise InputError("--candidates must be at least 1")
-    for flag, value in (("budget", budget), ("budget-tokens", budget_tokens), ("budget-usd", budget_usd)):
-        if value is not None and value <= 0:
-            raise InputError(f"--{flag} must be positive")
-    merged = {**config.read_config_file().get("weights", {}), **parse_weights(weights)}
-    critics = list(STATIC_CRITICS)
-    settings: dict[str, dict] = {}
-    if verify_tests:
-        critics.append("verify")
-        settings["verify"] = {"command": verify_tests, "timeout": verify_timeout}
-    if offline:
-        return Options(count=candidates, offline=True, critics=critics, weights=merged, critic_settings=settings)
-    endpoint = config.load(model, concurrency)
-    requests = budget if budget is not None else 3 * candidates + 1
-    return Options(
-        explorers=list(FIRST_WAVE),
-        critics=critics + list(MODEL_CRITICS),
-        count=candidates,
-        offline=False,
-        endpoint=endpoint,
-        budget=Budget(max_requests=requests, max_tokens=budget_tokens, max_usd=budget_usd),
-        weights=merged,
-        critic_settings=settings,
-    )
 
 
 def shares(count: int, explorers: list[str]) -> dict[str, int]:
@@ -123,7 +45,7 @@ class Session:
         self.emit = emit
         self.session = session
         self.client: ModelClient | None = None
-        self._resuming: dict | None = None  # the interrupted action being planned again
+        self.resuming: dict | None = None  # the interrupted action being planned again (engine/resume.py)
         self.candidates: list[Candidate] = []
         self.clusters: list[Cluster] = []
         self.clusterer = clustering.Clusterer(problem.files)
@@ -142,7 +64,7 @@ class Session:
         session = store.create_session(problem, options.offline, options.model, options.budget.max_requests or 0)
         self = cls(store, problem, options, emit, session)
         self._connect()
-        self._event("session_started", target=problem.target.spec, commit=problem.target.commit, explorers=options.explorers)
+        self.event("session_started", target=problem.target.spec, commit=problem.target.commit, explorers=options.explorers)
         for scenario in problem.scenarios:
             await self._match_units(scenario)
         await self._score_and_store(baseline_of(problem))
@@ -198,16 +120,20 @@ class Session:
 
     # events -------------------------------------------------------------------
 
-    def _event(self, kind: str, **data) -> None:
+    def event(self, kind: str, **data) -> None:
         self.emit(Event(kind, self.session, data))
 
     def _requests(self) -> int:
         return session_usage(self.store, self.session).requests
 
+    def spent(self) -> int:
+        """Requests this session has sent (0 offline)."""
+        return self._requests() if self.client is not None else 0
+
     def _critics(self, phase: str) -> list[Critic]:
         return [c for c in self.critics if getattr(c, "phase", "each") == phase]
 
-    def _need_model(self, action: str) -> ModelClient:
+    def need_model(self, action: str) -> ModelClient:
         if self.client is None:
             raise Unavailable(f"{action} needs a model endpoint: this session runs offline (catalog and static critics)")
         left = self.options.budget.requests_left
@@ -236,7 +162,7 @@ class Session:
         overall = ranking.overall(dimension_scores, self.options.weights)
         number = self.store.add_candidate(self.session, candidate, assessments, overall)
         self.candidates.append(candidate)
-        self._event(
+        self.event(
             "candidate_scored",
             number=number,
             title=candidate.title,
@@ -257,7 +183,7 @@ class Session:
         self.store.set_clusters(self.session, clusters)
         self.clusters = clusters
         fresh = {c.id for c in clusters if not set(c.members) & before}
-        self._event("clustered", clusters=len(clusters), candidates=len(self.candidates), new=len(fresh))
+        self.event("clustered", clusters=len(clusters), candidates=len(self.candidates), new=len(fresh))
         return fresh
 
     async def _representatives(self) -> None:
@@ -265,31 +191,42 @@ class Session:
         critics = self._critics("representatives") if self.client is not None else []
         if not critics:
             return
-        by_id = {c.id: c for c in self.candidates}
-        judged = {n for n, found in self.store.assessments(self.session).items() if any(a.critic in {c.name for c in critics} and not a.raw.get("inherited_from") for a in found)}
-        medoids = sorted((c.medoid for c in self.clusters), key=lambda m: (not by_id[m].baseline, m))
-        todo = [m for m in medoids if by_id[m].valid and m not in judged]
+        todo = self._unjudged(critics)
         per = sum(c.planned_requests(self.problem) for c in critics)
         left = self.options.budget.requests_left
         if left is not None and per:
             todo = todo[: max(0, left // per)]
         if todo:
-            self._event("critic_plan", critics=[c.name for c in critics], representatives=len(todo), requests=per * len(todo))
+            self.event("critic_plan", critics=[c.name for c in critics], representatives=len(todo), requests=per * len(todo))
+            await self._judge(todo[0], critics)  # today's code first: the others are measured against it
+            await asyncio.gather(*(self._judge(m, critics) for m in todo[1:]))
+        self._inherit(critics)
 
-        async def one(number: int) -> None:
-            try:
-                found = await assess(by_id[number], self.problem, critics)
-            except BudgetExhausted:
-                return
-            self.store.replace_assessments(self.session, number, found)
-
-        if todo:
-            await one(todo[0])  # today's code first: the others are measured against it
-            await asyncio.gather(*(one(m) for m in todo[1:]))
-        own = self.store.assessments(self.session)
+    @staticmethod
+    def _own(found: list[Assessment], critics: list[Critic]) -> list[Assessment]:
+        """The assessments these critics made of this very candidate (not inherited)."""
         names = {c.name for c in critics}
+        return [a for a in found if a.critic in names and not a.raw.get("inherited_from")]
+
+    def _unjudged(self, critics: list[Critic]) -> list[int]:
+        """Valid representatives these critics have not judged yet, today's code first."""
+        by_id = {c.id: c for c in self.candidates}
+        judged = {n for n, found in self.store.assessments(self.session).items() if self._own(found, critics)}
+        medoids = sorted((c.medoid for c in self.clusters), key=lambda m: (not by_id[m].baseline, m))
+        return [m for m in medoids if by_id[m].valid and m not in judged]
+
+    async def _judge(self, number: int, critics: list[Critic]) -> None:
+        try:
+            found = await assess(self.candidate(number), self.problem, critics)
+        except BudgetExhausted:
+            return
+        self.store.replace_assessments(self.session, number, found)
+
+    def _inherit(self, critics: list[Critic]) -> None:
+        """Every member of a cluster takes its representative's verdicts."""
+        own = self.store.assessments(self.session)
         for cluster in self.clusters:
-            source = [a for a in own.get(cluster.medoid, []) if a.critic in names and not a.raw.get("inherited_from")]
+            source = self._own(own.get(cluster.medoid, []), critics)
             for member in cluster.members:
                 if member != cluster.medoid and source:
                     self.store.replace_assessments(self.session, member, inherited(source, cluster.medoid))
@@ -300,7 +237,7 @@ class Session:
         overall = {number: ranking.overall(v, self.options.weights) for number, v in vectors.items()}
         front = ranking.pareto_front({n: v for n, v in vectors.items() if n != 0})
         self.store.set_rank(self.session, overall, front)
-        self._event("ranked", pareto=sorted(front))
+        self.event("ranked", pareto=sorted(front))
         return front
 
     async def settle(self, judge: bool = True) -> None:
@@ -313,26 +250,26 @@ class Session:
 
     async def run(self, action: str, requests: list[tuple[str, ExploreRequest]], **detail) -> list[Candidate]:
         """Run explorers together, score what they propose, settle, and record the action."""
-        spent_before = self._requests() if self.client is not None else 0
+        spent_before = self.spent()
         known = {m for c in self.clusters for m in c.members}
         made: list[Candidate] = []
         seen = {self._identity(c) for c in self.candidates}
         for _, request in requests:
             request.seed = detail["seed"]
         self.store.add_event(self.session, "action_started", {"action": action, **detail})
-        self._event("action_started", action=action, **detail)
+        self.event("action_started", action=action, **detail)
         streams = [(name, EXPLORERS.create(name).propose(request)) for name, request in requests]
         finished = False
         try:
             async for name, candidate in merge(streams):
                 if self._identity(candidate) in seen:  # a reply replayed from the cache after a resume
-                    self._event("duplicate", title=candidate.title, explorer=name)
+                    self.event("duplicate", title=candidate.title, explorer=name)
                     continue
                 seen.add(self._identity(candidate))
                 candidate.id = self.store.next_number(self.session)
-                self._event("candidate_added", number=candidate.id, title=candidate.title, explorer=name)
+                self.event("candidate_added", number=candidate.id, title=candidate.title, explorer=name)
                 if self.client is not None:
-                    self._event("usage", **session_usage(self.store, self.session).to_dict(), budget=self.options.budget.max_requests)
+                    self.event("usage", **session_usage(self.store, self.session).to_dict(), budget=self.options.budget.max_requests)
                 await self._score_and_store(candidate)
                 made.append(candidate)
             finished = True
@@ -342,7 +279,7 @@ class Session:
             cost = (self._requests() - spent_before) if self.client is not None else 0
             self._novelty(made, known)
             self.store.add_event(self.session, action, {**detail, "candidates": [c.id for c in made]}, cost)
-            self._event("action_finished", action=action, candidates=len(made), requests=cost, discovery=self.discovery())
+            self.event("action_finished", action=action, candidates=len(made), requests=cost, discovery=self.discovery())
         return made
 
     @staticmethod
@@ -356,17 +293,16 @@ class Session:
             return
         members = {m: cl for cl in self.clusters for m in cl.members}
         misses = [c.id for c in novel if set(members[c.id].members) & known]
-        self._event("novelty", asked=len(novel), misses=len(misses))
+        self.event("novelty", asked=len(novel), misses=len(misses))
 
     def discovery(self) -> dict[str, int]:
-        return {"requests": self._requests() if self.client is not None else 0, "clusters": len(self.clusters)}
+        return {"requests": self.spent(), "clusters": len(self.clusters)}
 
     def _seed(self, resumed: dict | None = None) -> int:
         """A fresh seed offset per action (a resumed action keeps its own): 7919 apart."""
         if resumed is not None:
             return resumed["seed"]
-        started = next(self.store.db.query("select count(*) as n from events where session_id = ? and kind = 'action_started'", [self.session]))["n"]
-        return 7919 * started
+        return 7919 * self.store.count_events(self.session, "action_started")
 
     def _request(self, count: int, **fields) -> ExploreRequest:
         return ExploreRequest(self.problem, count=count, client=self.client, **fields)
@@ -378,38 +314,38 @@ class Session:
         counts = shares(count, self.options.explorers)
         covered = [c.choices for c in self.candidates if c.choices]
         requests = [(name, self._request(counts[name], covered=covered)) for name in self.options.explorers]
-        return await self.run("first_wave", requests, count=count, seed=self._seed(self._resuming))
+        return await self.run("first_wave", requests, count=count, seed=self._seed(self.resuming))
 
     async def expand(self, cluster: int, count: int = 4) -> list[Candidate]:
-        self._need_model("expand")
+        self.need_model("expand")
         medoid = self.candidate(self.cluster(cluster).medoid)
-        return await self.run("expand", [("expand", self._request(count, parents=[medoid]))], cluster=cluster, count=count, seed=self._seed(self._resuming))
+        return await self.run("expand", [("expand", self._request(count, parents=[medoid]))], cluster=cluster, count=count, seed=self._seed(self.resuming))
 
     async def refine(self, number: int, count: int = 1) -> list[Candidate]:
-        self._need_model("refine")
+        self.need_model("refine")
         parent = self.candidate(number)
         evidence = {number: self.store.assessments(self.session, number).get(number, [])}
-        return await self.run("refine", [("refine", self._request(count, parents=[parent], evidence=evidence))], candidate=number, seed=self._seed(self._resuming))
+        return await self.run("refine", [("refine", self._request(count, parents=[parent], evidence=evidence))], candidate=number, seed=self._seed(self.resuming))
 
     async def combine(self, first: int, second: int, count: int = 1) -> list[Candidate]:
-        self._need_model("combine")
+        self.need_model("combine")
         if first == second:
             raise InputError("combine needs two different candidates")
         parents = [self.candidate(first), self.candidate(second)]
-        return await self.run("combine", [("combine", self._request(count, parents=parents))], candidates=[first, second], seed=self._seed(self._resuming))
+        return await self.run("combine", [("combine", self._request(count, parents=parents))], candidates=[first, second], seed=self._seed(self.resuming))
 
     async def new_direction(self, count: int = 1) -> list[Candidate]:
-        self._need_model("new direction")
+        self.need_model("new direction")
         by_id = {c.id: c for c in self.candidates}
         known = [(c.label, by_id[c.medoid].summary) for c in self.clusters if not by_id[c.medoid].baseline]
-        return await self.run("new_direction", [("novelty", self._request(count, known=known))], count=count, seed=self._seed(self._resuming))
+        return await self.run("new_direction", [("novelty", self._request(count, known=known))], count=count, seed=self._seed(self.resuming))
 
     async def materialize(self, number: int) -> list[Candidate]:
-        self._need_model("materialize")
+        self.need_model("materialize")
         sketch = self.candidate(number)
         if sketch.fidelity.value != "sketch":
             raise InputError(f"candidate {number} is already a full design")
-        return await self.run("materialize", [("materialize", self._request(1, parents=[sketch]))], candidate=number, seed=self._seed(self._resuming))
+        return await self.run("materialize", [("materialize", self._request(1, parents=[sketch]))], candidate=number, seed=self._seed(self.resuming))
 
     def rescore(self, weights: dict[str, float]) -> set[int]:
         self.options.weights = {**self.options.weights, **weights}
@@ -437,136 +373,15 @@ class Session:
         self.rank()
         self.store.add_event(self.session, "add_scenario", {"scenario": text})
 
-    # the autopilot and resuming -------------------------------------------------------
-
-    def observe(self) -> Observation:
-        overall = self.store.overall(self.session)
-        valid = [overall.get(c.id, 0.0) for c in self.candidates if c.valid and not c.baseline]
-        spent = self._requests() if self.client is not None else 0
-        return Observation(spent, max(valid, default=0.0), len(self.clusters), len(self.store.pareto(self.session)))
-
-    def _arms(self) -> list[str]:
-        designs = [c for c in self.candidates if c.valid and not c.baseline]
-        arms = ["new_direction"]
-        if designs:
-            arms += ["expand", "refine"]
-        if len({c.cluster for c in designs}) >= 2:
-            arms.append("combine")
-        return arms
-
-    def _ranked(self) -> list[Candidate]:
-        overall = self.store.overall(self.session)
-        return sorted((c for c in self.candidates if c.valid and not c.baseline), key=lambda c: -overall.get(c.id, 0.0))
-
-    async def _pull(self, arm: str, step: int) -> None:
-        ranked = self._ranked()
-        if arm == "new_direction":
-            await self.new_direction(count=1)
-        elif arm == "refine":
-            await self.refine(ranked[0].id)
-        elif arm == "expand":
-            tops: list[int] = []
-            for c in ranked:
-                if c.cluster not in tops:
-                    tops.append(c.cluster)
-            await self.expand(tops[step % min(3, len(tops))], count=1)
-        else:
-            first = ranked[0]
-            second = next(c for c in ranked if c.cluster != first.cluster)
-            await self.combine(first.id, second.id)
+    # the autopilot and resuming (engine/autopilot.py, engine/resume.py) -----------------
 
     async def autopilot(self, budget: int | None = None) -> str:
         """Spend up to ``budget`` more requests where they pay; returns why it stopped."""
-        from divergent.context.metrics import totals, unit_metrics
-
-        self._need_model("the autopilot")
-        start = self._requests()
-        self.store.add_event(self.session, "autopilot_started", {"budget": budget})  # its choices are no engineer's picks
-
-        def left() -> int | None:
-            limits = [self.options.budget.requests_left]
-            if budget is not None:
-                limits.append(budget - (self._requests() - start))
-            known = [x for x in limits if x is not None]
-            return min(known) if known else None
-
-        if not any(not c.baseline for c in self.candidates):
-            figures = totals(unit_metrics(self.problem.source, self.problem.target.path))
-            size = first_wave_size(int(figures["sloc"]), int(figures["cyclomatic_total"]), left())
-            self._event("autopilot_plan", first_wave=size)
-            await self.first_wave(size)
-        overall = self.store.overall(self.session)
-        policy = tune(Policy(), [overall.get(c.id, 0.0) for c in self.candidates if not c.baseline])
-        policy.history.append(self.observe())
-        reason, step, idle = "the budget is spent", 0, 0
-        while True:
-            remaining = left()
-            if remaining is not None and remaining <= 0:
-                break
-            arm = policy.choose(self._arms())
-            before = self.observe()
-            try:
-                await self._pull(arm, step)
-            except Unavailable as why:
-                reason = str(why)
-                break
-            step += 1
-            after = self.observe()
-            policy.update(arm, before, after)
-            idle = idle + 1 if after.requests == before.requests else 0
-            if idle >= 3:
-                reason = "requests no longer produce new designs"
-                break
-            self._event("autopilot_step", arm=arm, requests=after.requests, best=after.best, clusters=after.clusters)
-            if policy.flattened():
-                reason = f"discovery and the best score flattened over the last {policy.window} requests"
-                break
-        self.store.add_event(self.session, "autopilot_stopped", {"reason": reason, "steps": step, "requests": self._requests() - start})
-        self._event("autopilot_stopped", reason=reason, steps=step)
-        return reason
-
-    def pending(self) -> dict | None:
-        """An action that was running when the process died (started, never recorded as done)."""
-        rows = self.store.db.query("select kind, data from events where session_id = ? order by id", [self.session])
-        open_action = None
-        for row in rows:
-            if row["kind"] == "action_started":
-                open_action = json.loads(row["data"])
-            elif open_action is not None and row["kind"] == open_action["action"]:
-                open_action = None
-        return open_action
+        return await drive(self, budget)
 
     async def resume(self) -> int:
-        """Plan again what was in flight when the process died; returns how many designs it added.
-
-        Replies that had arrived come back from the call cache at no cost and are
-        skipped as duplicates; only the requests that never returned are sent again.
-        """
-        action = self.pending()
-        if action is None:
-            return 0
-        self._event("resume", action=action["action"])
-        name = action["action"]
-        self._resuming = action
-        try:
-            return await self._replay(name, action)
-        finally:
-            self._resuming = None
-
-    async def _replay(self, name: str, action: dict) -> int:
-        if name == "first_wave":
-            made = await self.first_wave(action.get("count"))
-        elif name == "new_direction":
-            made = await self.new_direction(action.get("count", 1))
-        elif name == "expand":
-            made = await self.expand(action["cluster"], action.get("count", 1))
-        elif name == "refine":
-            made = await self.refine(action["candidate"])
-        elif name == "combine":
-            made = await self.combine(*action["candidates"])
-        else:
-            made = []
-        return len(made)
+        """Plan again what was in flight when the process died; returns how many designs it added."""
+        return await resume(self)
 
     def mark(self, number: int, value: int) -> None:
         if value not in (-1, 0, 1):

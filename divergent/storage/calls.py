@@ -6,6 +6,7 @@ import json
 
 from divergent.llm.client import CallRecord
 from divergent.model import Usage
+from divergent.storage.records import CallAt
 from divergent.storage.store import Store, now
 
 
@@ -61,3 +62,15 @@ def session_usage(store: Store, session: int) -> Usage:
         )
     )
     return Usage(row["requests"], row["input_tokens"], row["output_tokens"], row["cost_usd"])
+
+
+def calls_at(store: Store, session: int) -> list[CallAt]:
+    """The session's model calls in the order they were sent, with the schema each asked for."""
+    return [
+        CallAt(r["id"], r["explorer"], r["error"], r["created_at"], r["schema"])
+        for r in store.db.query(
+            "select id, explorer, error, created_at, json_extract(params, '$.response_format.json_schema.name') as schema "
+            "from llm_calls where session_id = ? order by id",
+            [session],
+        )
+    ]
