@@ -15,6 +15,16 @@ from divergent.model import InputError
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 
+class RunFailed(Exception):
+    """The work failed (exit 1): the message is the one line said."""
+
+
+def _endpoint_failed(error, kept: str) -> Exception:
+    """An EndpointError as one line: bad configuration is exit 2, a lost endpoint exit 1."""
+    message = f"{error} ({kept})"
+    return InputError(message) if error.bad_input else RunFailed(message)
+
+
 class Parser(argparse.ArgumentParser):
     """argparse that reports bad usage as one line, exit 2."""
 
@@ -91,7 +101,7 @@ def cmd_explore(args) -> int:
             session = asyncio.run(explore(store, problem, options, ProgressReporter(sys.stderr), autopilot=args.autopilot))
         except EndpointError as error:
             kept = store.sessions()[0]
-            raise InputError(f"{error} (session {kept['id']} kept with {kept['candidates'] - 1} candidates)") from None
+            raise _endpoint_failed(error, f"session {kept['id']} kept with {kept['candidates'] - 1} candidates") from None
         document = session_document(store, session)
     return _emit(args, document)
 
@@ -141,7 +151,7 @@ def _continue_headless(args, session: int) -> int:
         try:
             reason = asyncio.run(go())
         except EndpointError as error:
-            raise InputError(f"{error} (session {session} kept)") from None
+            raise _endpoint_failed(error, f"session {session} kept") from None
         if reason:
             print(f"autopilot stopped: {reason}", file=sys.stderr)
         document = session_document(store, session)
@@ -175,7 +185,7 @@ def cmd_steer(args) -> int:
         try:
             asyncio.run(go())
         except EndpointError as error:
-            raise InputError(f"{error} (session {session} kept)") from None
+            raise _endpoint_failed(error, f"session {session} kept") from None
         document = session_document(store, session)
     return _emit(args, document)
 
@@ -528,6 +538,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"divergent: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except RunFailed as error:
+        if debug:
+            raise
+        print(f"divergent: {error}", file=sys.stderr)
+        return EXIT_FAILED
     except KeyboardInterrupt:
         print("divergent: interrupted; everything scored so far is saved", file=sys.stderr)
         return EXIT_FAILED

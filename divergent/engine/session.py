@@ -25,6 +25,7 @@ from divergent.llm.budget import BudgetExhausted
 from divergent.llm.client import ModelClient
 from divergent.model import Assessment, Candidate, Cluster, Event, InputError, Problem
 from divergent.storage.calls import SqliteCallLog, session_usage
+from divergent.storage.dialects import SqliteDialects
 from divergent.storage.store import Store
 
 Emit = Callable[[Event], None]
@@ -107,7 +108,9 @@ class Session:
     def _connect(self) -> None:
         if self.options.offline:
             return
-        self.client = ModelClient(self.options.endpoint, self.options.budget, SqliteCallLog(self.store, self.session))
+        self.client = ModelClient(
+            self.options.endpoint, self.options.budget, SqliteCallLog(self.store, self.session), dialects=SqliteDialects(self.store)
+        )
         for critic in self.critics:
             if getattr(critic, "needs_model", False):
                 critic.client = self.client
@@ -312,9 +315,11 @@ class Session:
     async def first_wave(self, count: int | None = None) -> list[Candidate]:
         count = count or self.options.count
         counts = shares(count, self.options.explorers)
-        covered = [c.choices for c in self.candidates if c.choices]
+        # a resumed wave plans what it planned then: the combinations covered before it began
+        known = self.resuming.get("known", len(self.candidates)) if self.resuming else len(self.candidates)
+        covered = [c.choices for c in self.candidates[:known] if c.choices]
         requests = [(name, self._request(counts[name], covered=covered)) for name in self.options.explorers]
-        return await self.run("first_wave", requests, count=count, seed=self._seed(self.resuming))
+        return await self.run("first_wave", requests, count=count, known=known, seed=self._seed(self.resuming))
 
     async def expand(self, cluster: int, count: int = 4) -> list[Candidate]:
         self.need_model("expand")

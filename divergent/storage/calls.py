@@ -21,7 +21,7 @@ class SqliteCallLog:
         rows = list(
             self.store.db.query(
                 "select response, input_tokens, output_tokens from llm_calls "
-                "where cache_key = ? and error = '' order by id limit 1",
+                "where cache_key = ? and error = '' and finish_reason != 'length' order by id limit 1",
                 [cache_key],
             )
         )
@@ -45,6 +45,8 @@ class SqliteCallLog:
                     "latency_ms": round(call.latency_ms, 1),
                     "error": call.error,
                     "cache_key": call.cache_key,
+                    "finish_reason": call.finish_reason,
+                    "schema_name": call.schema_name,
                     "created_at": now(),
                 },
                 alter=True,
@@ -69,7 +71,8 @@ def calls_at(store: Store, session: int) -> list[CallAt]:
     return [
         CallAt(r["id"], r["explorer"], r["error"], r["created_at"], r["schema"])
         for r in store.db.query(
-            "select id, explorer, error, created_at, json_extract(params, '$.response_format.json_schema.name') as schema "
+            "select id, explorer, error, created_at, coalesce(nullif(schema_name, ''), "
+            "json_extract(params, '$.response_format.json_schema.name')) as schema "
             "from llm_calls where session_id = ? order by id",
             [session],
         )
