@@ -71,6 +71,8 @@ def _options(args):
         weights=args.weights,
         verify_tests=args.verify_tests,
         verify_timeout=args.verify_timeout,
+        explorers=args.explorers,
+        critics=args.critics,
     )
 
 
@@ -351,6 +353,34 @@ def cmd_traces(args) -> int:
     return EXIT_OK
 
 
+def cmd_plugins(args) -> int:
+    from divergent.engine.choices import listing
+
+    found = listing()
+    if args.json:
+        _print_json({"plugins": [
+            {"kind": p.kind, "name": p.name, "package": p.source.package, "version": p.source.version, "detail": p.detail, "ok": not p.source.error}
+            for p in found
+        ]})
+        return EXIT_OK
+    for p in found:
+        package = f"{p.source.package} {p.source.version}".strip()
+        print(f"{p.kind:<9} {p.name:<14} {package:<22} {p.detail}")
+    return EXIT_OK
+
+
+def cmd_doctor(args) -> int:
+    from divergent.engine.doctor import run_checks
+    from divergent.storage.store import default_path
+
+    checks = run_checks(Path(args.db).expanduser() if args.db else default_path())
+    if args.json:
+        _print_json({"ok": all(c.ok for c in checks), "checks": [{"name": c.name, "ok": c.ok, "detail": c.detail} for c in checks]})
+    else:
+        print("\n".join(c.line() for c in checks))
+    return EXIT_OK if all(c.ok for c in checks) else EXIT_FAILED
+
+
 # metrics, context, sample ---------------------------------------------------
 
 
@@ -446,6 +476,8 @@ def build_parser() -> Parser:
     p.add_argument("--criteria", help="the judge's criteria, comma-separated (default: readability, testability, fit to the goal)")
     p.add_argument("--verify-tests", metavar="CMD", help="run CMD (the repo's tests) in a temporary worktree per candidate")
     p.add_argument("--verify-timeout", type=float, default=300.0, help="seconds before a --verify-tests run fails")
+    p.add_argument("--explorers", metavar="NAMES", help="the first wave's explorers, comma-separated (see 'divergent plugins')")
+    p.add_argument("--critics", metavar="NAMES", help="the critics that score, comma-separated (see 'divergent plugins')")
     p.add_argument("--headless", action="store_true", help="no TUI: progress on stderr, a summary on stdout")
     p.add_argument("--json", action="store_true", help="with --headless: one JSON document on stdout")
     p.add_argument("--autopilot", action="store_true", help="let the autopilot size the first wave and spend the budget")
@@ -504,6 +536,14 @@ def build_parser() -> Parser:
     p.add_argument("--jsonl", metavar="FILE", required=True, help="where to write the records ('-' for stdout)")
     p.add_argument("--kind", choices=("chat", "preference", "both"), default="both", help="which records (default both)")
     p.set_defaults(func=cmd_traces)
+
+    p = sub.add_parser("plugins", parents=[common], help="every explorer and critic, built-in or third-party, with its package")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_plugins)
+
+    p = sub.add_parser("doctor", parents=[common], help="check the config, the endpoint and model, grammars, the database")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_doctor)
 
     p = sub.add_parser("metrics", parents=[common], help="the static figures the critics see, per unit")
     p.add_argument("path", metavar="PATH", help="a Python file or a directory")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from divergent.engine.choices import choose, recall_choice
 from divergent.engine.ranking import parse_weights
 from divergent.explorers.catalog.explorer import catalog_reads
 from divergent.llm import config
@@ -50,6 +51,8 @@ def make_options(
     weights: str | None = None,
     verify_tests: str | None = None,
     verify_timeout: float = 300.0,
+    explorers: str | list[str] | None = None,
+    critics: str | list[str] | None = None,
 ) -> Options:
     """Options from what the engineer typed (flags or the new-exploration form); InputError if amiss."""
     if candidates < 1:
@@ -57,19 +60,21 @@ def make_options(
     for flag, value in (("budget", budget), ("budget-tokens", budget_tokens), ("budget-usd", budget_usd)):
         if value is not None and value <= 0:
             raise InputError(f"--{flag} must be positive")
-    merged = {**config.read_config_file().get("weights", {}), **parse_weights(weights)}
-    critics = list(STATIC_CRITICS)
+    file = config.read_config_file()
+    merged = {**file.get("weights", {}), **parse_weights(weights)}
+    default_critics = list(STATIC_CRITICS) + ([] if offline else list(MODEL_CRITICS))
+    wave, critics = choose(explorers, critics, file, offline, ["catalog"] if offline else list(FIRST_WAVE), default_critics)
     settings: dict[str, dict] = {}
     if verify_tests:
         critics.append("verify")
         settings["verify"] = {"command": verify_tests, "timeout": verify_timeout}
     if offline:
-        return Options(count=candidates, offline=True, critics=critics, weights=merged, critic_settings=settings)
+        return Options(explorers=wave, count=candidates, offline=True, critics=critics, weights=merged, critic_settings=settings)
     endpoint = config.load(model, concurrency)
     requests = budget if budget is not None else 3 * candidates + 1
     return Options(
-        explorers=list(FIRST_WAVE),
-        critics=critics + list(MODEL_CRITICS),
+        explorers=wave,
+        critics=critics,
         count=candidates,
         offline=False,
         endpoint=endpoint,
@@ -93,6 +98,7 @@ def saved_options(store: Store, session: int, more: int | None = None, *, need_m
     if not row.offline and not online and need_model:
         raise InputError(f"session {session} uses a model: configure OPENAI_API_KEY / OPENAI_BASE_URL to continue it")
     options = make_options(offline=not online, model=row.model or None)
+    recall_choice(store, session, options)  # its first wave's explorers and its critics, as it was started
     if online:
         spent = session_usage(store, session).requests
         options.budget.max_requests = spent + more if more is not None else max(row.budget_requests, spent)

@@ -15,6 +15,7 @@ from typing import Callable
 from divergent.critics.base import CRITICS, Critic
 from divergent.engine import clustering, ranking
 from divergent.engine.autopilot import drive
+from divergent.engine.choices import remember
 from divergent.engine.options import Options, check_explorable
 from divergent.engine.resume import resume
 from divergent.engine.steering import Unavailable
@@ -66,6 +67,7 @@ class Session:
         self = cls(store, problem, options, emit, session)
         self._connect()
         self.event("session_started", target=problem.target.spec, commit=problem.target.commit, explorers=options.explorers)
+        remember(store, session, options.explorers, [c for c in options.critics if c != "verify"])
         for scenario in problem.scenarios:
             await self._match_units(scenario)
         await self._score_and_store(baseline_of(problem))

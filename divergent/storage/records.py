@@ -23,6 +23,7 @@ class SessionRecord:
     model: str
     budget_requests: int
     status: str  # running | done | failed | stopped
+    plugins: dict[str, list[str]] | None = None  # the explorers and critics it was started with (None: older sessions)
 
 
 @dataclass(frozen=True)

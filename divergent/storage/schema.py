@@ -147,5 +147,11 @@ def _endpoint_dialects(db: Database) -> None:
     db["llm_calls"].add_column("schema_name", str, not_null_default="")  # which JSON was asked for
 
 
+@MIGRATIONS(name="0007_session_plugins")
+def _session_plugins(db: Database) -> None:
+    # the explorers and critics a session was started with (JSON lists; '' for older sessions)
+    db["sessions"].add_column("plugins", str, not_null_default="")
+
+
 def migrate(db: Database) -> None:
     MIGRATIONS.apply(db)

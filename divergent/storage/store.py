@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -107,7 +107,17 @@ class Store:
         if not rows:
             raise InputError(f"no session {session} in {self.path}")
         row = rows[0]
-        return SessionRecord(**{**row, "offline": bool(row["offline"]), "budget_requests": row["budget_requests"] or 0})
+        known = {f.name for f in fields(SessionRecord)} - {"offline", "budget_requests", "plugins"}
+        return SessionRecord(
+            **{k: v for k, v in row.items() if k in known},
+            offline=bool(row["offline"]),
+            budget_requests=row["budget_requests"] or 0,
+            plugins=json.loads(row["plugins"]) if row.get("plugins") else None,
+        )
+
+    def set_plugins(self, session: int, plugins: dict[str, list[str]]) -> None:
+        with self.db.atomic():
+            self.db["sessions"].update(session, {"plugins": json.dumps(plugins)})
 
     def resolve_session(self, ref: str) -> int:
         if ref == "last":
