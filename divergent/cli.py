@@ -38,7 +38,7 @@ def _print_json(document: Any) -> None:
 
 def _emit(args, document: dict) -> int:
     """A session document on stdout: JSON with --json, else the ranking table."""
-    from divergent.engine.headless import summary_table
+    from divergent.engine.reporter import summary_table
 
     if args.json:
         _print_json(document)
@@ -80,8 +80,8 @@ def _options(args):
 def cmd_explore(args) -> int:
     from divergent.context.problem import frame
     from divergent.engine.estimate import before_start
-    from divergent.engine.explore import explore
-    from divergent.engine.headless import ProgressReporter
+    from divergent.engine.headless import explore
+    from divergent.engine.reporter import ProgressReporter
     from divergent.engine.options import check_explorable
     from divergent.engine.summary import session_document
     from divergent.llm.client import EndpointError
@@ -126,7 +126,7 @@ def cmd_open(args) -> int:
 
 def _continue_headless(args, session: int) -> int:
     """Plan again what was in flight, then (with --budget N) let the autopilot spend N requests."""
-    from divergent.engine.headless import ProgressReporter
+    from divergent.engine.reporter import ProgressReporter
     from divergent.engine.options import allow_more, saved_options
     from divergent.engine.session import Session
     from divergent.engine.summary import session_document
@@ -163,7 +163,7 @@ def _continue_headless(args, session: int) -> int:
 
 def cmd_steer(args) -> int:
     """A steering command on a saved session, headless: the same commands the app's keys send."""
-    from divergent.engine.headless import ProgressReporter
+    from divergent.engine.reporter import ProgressReporter
     from divergent.engine.options import saved_options
     from divergent.engine.session import Session
     from divergent.engine.steering import command
@@ -227,7 +227,7 @@ def _candidate_number(ref: str) -> int:
 
 
 def cmd_show(args) -> int:
-    from divergent.engine.headless import summary_table
+    from divergent.engine.reporter import summary_table
     from divergent.engine.summary import candidate_document, session_document
 
     with _store(args) as store:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from divergent.context.metrics import totals, unit_metrics
+from divergent.engine.events import AutopilotPlanned, AutopilotStepped, AutopilotStopped
 from divergent.engine.steering import COMMANDS, Arguments, Unavailable
 from divergent.model import Candidate
 
@@ -120,10 +121,8 @@ def tune(policy: Policy, first_wave_scores: list[float]) -> Policy:
 
 
 def observe(session: Session) -> Observation:
-    overall = session.store.overall(session.session)
-    valid = [overall.get(c.id, 0.0) for c in session.candidates if c.valid and not c.baseline]
-    spent = session.spent()
-    return Observation(spent, max(valid, default=0.0), len(session.clusters), len(session.store.pareto(session.session)))
+    valid = [session.overall.get(c.id, 0.0) for c in session.candidates if c.valid and not c.baseline]
+    return Observation(session.spent(), max(valid, default=0.0), len(session.clusters), len(session.front))
 
 
 def arms(session: Session) -> list[str]:
@@ -138,7 +137,7 @@ def arms(session: Session) -> list[str]:
 
 
 def ranked(session: Session) -> list[Candidate]:
-    overall = session.store.overall(session.session)
+    overall = session.overall
     return sorted((c for c in session.candidates if c.valid and not c.baseline), key=lambda c: -overall.get(c.id, 0.0))
 
 
@@ -163,7 +162,7 @@ async def drive(session: Session, budget: int | None = None) -> str:
     """Spend up to ``budget`` more requests where they pay; returns why it stopped."""
     session.need_model("the autopilot")
     start = session.spent()
-    session.store.add_event(session.session, "autopilot_started", {"budget": budget})  # its choices are no engineer's picks
+    session.store.add_event(session.id, "autopilot_started", {"budget": budget})  # its choices are no engineer's picks
 
     def left() -> int | None:
         limits = [session.options.budget.requests_left]
@@ -175,10 +174,9 @@ async def drive(session: Session, budget: int | None = None) -> str:
     if not any(not c.baseline for c in session.candidates):
         figures = totals(unit_metrics(session.problem.source, session.problem.target.path))
         size = first_wave_size(int(figures["sloc"]), int(figures["cyclomatic_total"]), left())
-        session.event("autopilot_plan", first_wave=size)
+        session.emit(AutopilotPlanned(session.id, size))
         await session.first_wave(size)
-    overall = session.store.overall(session.session)
-    policy = tune(Policy(), [overall.get(c.id, 0.0) for c in session.candidates if not c.baseline])
+    policy = tune(Policy(), [session.overall.get(c.id, 0.0) for c in session.candidates if not c.baseline])
     policy.history.append(observe(session))
     reason, step, idle = "the budget is spent", 0, 0
     while True:
@@ -199,10 +197,10 @@ async def drive(session: Session, budget: int | None = None) -> str:
         if idle >= 3:
             reason = "requests no longer produce new designs"
             break
-        session.event("autopilot_step", arm=arm, requests=after.requests, best=after.best, clusters=after.clusters)
+        session.emit(AutopilotStepped(session.id, arm, after.requests, after.best, after.clusters))
         if policy.flattened():
             reason = f"discovery and the best score flattened over the last {policy.window} requests"
             break
-    session.store.add_event(session.session, "autopilot_stopped", {"reason": reason, "steps": step, "requests": session.spent() - start})
-    session.event("autopilot_stopped", reason=reason, steps=step)
+    session.store.add_event(session.id, "autopilot_stopped", {"reason": reason, "steps": step, "requests": session.spent() - start})
+    session.emit(AutopilotStopped(session.id, reason, step))
     return reason

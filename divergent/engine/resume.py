@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from divergent.engine.events import Resumed
 from divergent.engine.steering import COMMANDS
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ REPLAYED = ("first_wave", "new_direction", "expand", "refine", "combine")
 def pending(session: Session) -> dict | None:
     """An action that was running when the process died (started, never recorded as done)."""
     open_action = None
-    for event in session.store.events(session.session):
+    for event in session.store.events(session.id):
         if event.kind == "action_started":
             open_action = event.data
         elif open_action is not None and event.kind == open_action["action"]:
@@ -33,7 +34,7 @@ async def resume(session: Session) -> int:
     action = pending(session)
     if action is None:
         return 0
-    session.event("resume", action=action["action"])
+    session.emit(Resumed(session.id, action["action"]))
     session.resuming = action
     try:
         return len(await replay(session, action))

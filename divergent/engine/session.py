@@ -2,24 +2,34 @@
 
 Every command runs explorers, scores what they propose (each candidate stored the
 moment it is scored), then settles: clusters again, runs the model critics on
-new representatives, and ranks. Each is recorded as an event with its cost in
-requests. Model-only commands raise ``Unavailable`` offline, saying why.
+new representatives, and ranks (engine/settling.py). The session keeps what it
+knows in memory (candidates, clusters, assessments, overall scores, the front),
+writes it through the Store, and emits typed events (engine/events.py). Each
+command is recorded with its cost in requests. Model-only commands raise
+``Unavailable`` offline, saying why.
 """
 
 from __future__ import annotations
 
-import asyncio
-from pathlib import Path
 from typing import Callable
 
-from divergent.critics.base import CRITICS, Critic
-from divergent.engine import clustering, ranking
+from divergent.critics.base import Critic, CriticContext, ModelCritic, build, phase
+from divergent.engine import clustering, settling
 from divergent.engine.autopilot import drive
 from divergent.engine.choices import remember
+from divergent.engine.events import (
+    ActionFinished,
+    ActionStarted,
+    CandidateAdded,
+    Duplicate,
+    NoveltyChecked,
+    SessionStarted,
+    UsageChanged,
+)
 from divergent.engine.options import Options, check_explorable
 from divergent.engine.resume import resume
+from divergent.engine.scoring import assess, baseline_of
 from divergent.engine.steering import Unavailable
-from divergent.engine.scoring import assess, baseline_of, inherited, reject_unsafe_paths
 from divergent.engine.streams import merge
 from divergent.explorers.base import EXPLORERS, ExploreRequest
 from divergent.llm.budget import BudgetExhausted
@@ -30,7 +40,6 @@ from divergent.storage.dialects import SqliteDialects
 from divergent.storage.store import Store
 
 Emit = Callable[[Event], None]
-
 
 
 def shares(count: int, explorers: list[str]) -> dict[str, int]:
@@ -45,18 +54,21 @@ class Session:
         self.problem = problem
         self.options = options
         self.emit = emit
-        self.session = session
+        self.id = session
         self.client: ModelClient | None = None
         self.resuming: dict | None = None  # the interrupted action being planned again (engine/resume.py)
         self.candidates: list[Candidate] = []
         self.clusters: list[Cluster] = []
+        self.assessments: dict[int, list[Assessment]] = {}  # candidate number -> its assessments
+        self.overall: dict[int, float] = {}
+        self.front: set[int] = set()  # the Pareto front's candidate numbers
         self.clusterer = clustering.Clusterer(problem.files)
         self.critics: list[Critic] = []
-        for name in options.critics:
-            critic = CRITICS.create(name)
-            for key, value in options.critic_settings.get(name, {}).items():
-                setattr(critic, key, value)
-            self.critics.append(critic)
+
+    @property
+    def session(self) -> int:
+        """The session's id (the app's older name for ``id``)."""
+        return self.id
 
     # opening and closing --------------------------------------------------
 
@@ -66,11 +78,11 @@ class Session:
         session = store.create_session(problem, options.offline, options.model, options.budget.max_requests or 0)
         self = cls(store, problem, options, emit, session)
         self._connect()
-        self.event("session_started", target=problem.target.spec, commit=problem.target.commit, explorers=options.explorers)
+        self.emit(SessionStarted(session, problem.target.spec, problem.target.commit, list(options.explorers)))
         remember(store, session, options.explorers, [c for c in options.critics if c != "verify"])
         for scenario in problem.scenarios:
             await self._match_units(scenario)
-        await self._score_and_store(baseline_of(problem))
+        await settling.score_and_store(self, baseline_of(problem))
         return self
 
     async def _match_units(self, scenario: str) -> None:
@@ -90,7 +102,7 @@ class Session:
             return
         if found:
             self.problem.scenario_terms[scenario] = found
-            self.store.set_scenario_units(self.session, scenario, found)
+            self.store.set_scenario_units(self.id, scenario, found)
 
     @classmethod
     def open(cls, store: Store, session: int, options: Options, emit: Emit) -> Session:
@@ -98,6 +110,9 @@ class Session:
         self = cls(store, store.problem(session), options, emit, session)
         self.candidates = store.candidates(session)
         self.clusters = store.clusters(session)
+        self.assessments = store.assessments(session)
+        self.overall = store.overall(session)
+        self.front = store.pareto(session)
         if not options.offline:
             spent = session_usage(store, session)
             options.budget.spent.requests = spent.requests
@@ -108,35 +123,32 @@ class Session:
         return self
 
     def _connect(self) -> None:
-        if self.options.offline:
-            return
-        self.client = ModelClient(
-            self.options.endpoint, self.options.budget, SqliteCallLog(self.store, self.session), dialects=SqliteDialects(self.store)
-        )
-        for critic in self.critics:
-            if getattr(critic, "needs_model", False):
-                critic.client = self.client
+        """The model client (online), then the critics, each built with a context holding it."""
+        if not self.options.offline:
+            self.client = ModelClient(
+                self.options.endpoint, self.options.budget, SqliteCallLog(self.store, self.id), dialects=SqliteDialects(self.store)
+            )
+        self.critics = [
+            build(name, CriticContext(self.client, self.options.critic_settings.get(name, {}))) for name in self.options.critics
+        ]
 
     async def close(self, status: str = "done") -> None:
         if self.client is not None:
             await self.client.close()
             self.client = None
-        self.store.set_status(self.session, status)
+        self.store.set_status(self.id, status)
 
-    # events -------------------------------------------------------------------
-
-    def event(self, kind: str, **data) -> None:
-        self.emit(Event(kind, self.session, data))
-
-    def _requests(self) -> int:
-        return session_usage(self.store, self.session).requests
+    # state -------------------------------------------------------------------
 
     def spent(self) -> int:
         """Requests this session has sent (0 offline)."""
-        return self._requests() if self.client is not None else 0
+        return session_usage(self.store, self.id).requests if self.client is not None else 0
 
-    def _critics(self, phase: str) -> list[Critic]:
-        return [c for c in self.critics if getattr(c, "phase", "each") == phase]
+    def critics_in(self, which: str) -> list[Critic]:
+        return [c for c in self.critics if phase(c) == which]
+
+    def model_critics(self) -> list[ModelCritic]:
+        return self.critics_in("representatives")  # type: ignore[return-value]  # the protocol says so
 
     def need_model(self, action: str) -> ModelClient:
         if self.client is None:
@@ -150,106 +162,19 @@ class Session:
         for c in self.candidates:
             if c.id == number:
                 return c
-        raise InputError(f"no candidate {number} in session {self.session}")
+        raise InputError(f"no candidate {number} in session {self.id}")
 
     def cluster(self, number: int) -> Cluster:
         for c in self.clusters:
             if c.id == number:
                 return c
-        raise InputError(f"no cluster {number} in session {self.session}")
-
-    # scoring and settling ---------------------------------------------------------
-
-    async def _score_and_store(self, candidate: Candidate) -> None:
-        reject_unsafe_paths(candidate, Path(self.problem.target.repo))
-        assessments = await assess(candidate, self.problem, self._critics("each"))
-        dimension_scores = ranking.scores(assessments)
-        overall = ranking.overall(dimension_scores, self.options.weights)
-        number = self.store.add_candidate(self.session, candidate, assessments, overall)
-        self.candidates.append(candidate)
-        self.event(
-            "candidate_scored",
-            number=number,
-            title=candidate.title,
-            explorer=candidate.explorer,
-            valid=candidate.valid,
-            reason=candidate.invalid_reason,
-            scores={**dimension_scores, "overall": overall},
-        )
-
-    def _cluster(self) -> set[int]:
-        """Cluster again; the ids of clusters that hold only candidates new since the last time."""
-        before = {m for c in self.clusters for m in c.members}
-        clusters = self.clusterer.cluster(self.candidates)
-        by_id = {c.id: c for c in self.candidates}
-        for c in clusters:
-            for member in c.members:
-                by_id[member].cluster = c.id
-        self.store.set_clusters(self.session, clusters)
-        self.clusters = clusters
-        fresh = {c.id for c in clusters if not set(c.members) & before}
-        self.event("clustered", clusters=len(clusters), candidates=len(self.candidates), new=len(fresh))
-        return fresh
-
-    async def _representatives(self) -> None:
-        """Model critics on representatives not yet judged; the other members inherit."""
-        critics = self._critics("representatives") if self.client is not None else []
-        if not critics:
-            return
-        todo = self._unjudged(critics)
-        per = sum(c.planned_requests(self.problem) for c in critics)
-        left = self.options.budget.requests_left
-        if left is not None and per:
-            todo = todo[: max(0, left // per)]
-        if todo:
-            self.event("critic_plan", critics=[c.name for c in critics], representatives=len(todo), requests=per * len(todo))
-            await self._judge(todo[0], critics)  # today's code first: the others are measured against it
-            await asyncio.gather(*(self._judge(m, critics) for m in todo[1:]))
-        self._inherit(critics)
-
-    @staticmethod
-    def _own(found: list[Assessment], critics: list[Critic]) -> list[Assessment]:
-        """The assessments these critics made of this very candidate (not inherited)."""
-        names = {c.name for c in critics}
-        return [a for a in found if a.critic in names and not a.raw.get("inherited_from")]
-
-    def _unjudged(self, critics: list[Critic]) -> list[int]:
-        """Valid representatives these critics have not judged yet, today's code first."""
-        by_id = {c.id: c for c in self.candidates}
-        judged = {n for n, found in self.store.assessments(self.session).items() if self._own(found, critics)}
-        medoids = sorted((c.medoid for c in self.clusters), key=lambda m: (not by_id[m].baseline, m))
-        return [m for m in medoids if by_id[m].valid and m not in judged]
-
-    async def _judge(self, number: int, critics: list[Critic]) -> None:
-        try:
-            found = await assess(self.candidate(number), self.problem, critics)
-        except BudgetExhausted:
-            return
-        self.store.replace_assessments(self.session, number, found)
-
-    def _inherit(self, critics: list[Critic]) -> None:
-        """Every member of a cluster takes its representative's verdicts."""
-        own = self.store.assessments(self.session)
-        for cluster in self.clusters:
-            source = self._own(own.get(cluster.medoid, []), critics)
-            for member in cluster.members:
-                if member != cluster.medoid and source:
-                    self.store.replace_assessments(self.session, member, inherited(source, cluster.medoid))
+        raise InputError(f"no cluster {number} in session {self.id}")
 
     def rank(self) -> set[int]:
-        assessments = self.store.assessments(self.session)
-        vectors = {number: ranking.scores(found) for number, found in assessments.items()}
-        overall = {number: ranking.overall(v, self.options.weights) for number, v in vectors.items()}
-        front = ranking.pareto_front({n: v for n, v in vectors.items() if n != 0})
-        self.store.set_rank(self.session, overall, front)
-        self.event("ranked", pareto=sorted(front))
-        return front
+        return settling.rank(self)
 
     async def settle(self, judge: bool = True) -> None:
-        self._cluster()
-        if judge:
-            await self._representatives()
-        self.rank()
+        await settling.settle(self, judge)
 
     # running explorers -------------------------------------------------------------
 
@@ -261,30 +186,30 @@ class Session:
         seen = {self._identity(c) for c in self.candidates}
         for _, request in requests:
             request.seed = detail["seed"]
-        self.store.add_event(self.session, "action_started", {"action": action, **detail})
-        self.event("action_started", action=action, **detail)
+        self.store.add_event(self.id, "action_started", {"action": action, **detail})
+        self.emit(ActionStarted(self.id, action, dict(detail)))
         streams = [(name, EXPLORERS.create(name).propose(request)) for name, request in requests]
         finished = False
         try:
             async for name, candidate in merge(streams):
                 if self._identity(candidate) in seen:  # a reply replayed from the cache after a resume
-                    self.event("duplicate", title=candidate.title, explorer=name)
+                    self.emit(Duplicate(self.id, candidate.title, name))
                     continue
                 seen.add(self._identity(candidate))
-                candidate.id = self.store.next_number(self.session)
-                self.event("candidate_added", number=candidate.id, title=candidate.title, explorer=name)
+                candidate.id = self.store.next_number(self.id)
+                self.emit(CandidateAdded(self.id, candidate.id, candidate.title, name))
                 if self.client is not None:
-                    self.event("usage", **session_usage(self.store, self.session).to_dict(), budget=self.options.budget.max_requests)
-                await self._score_and_store(candidate)
+                    self.emit(UsageChanged.of(self.id, session_usage(self.store, self.id), self.options.budget.max_requests))
+                await settling.score_and_store(self, candidate)
                 made.append(candidate)
             finished = True
         finally:
             # after a stop or a failure: cluster and rank what there is, spend nothing more
             await self.settle(judge=finished)
-            cost = (self._requests() - spent_before) if self.client is not None else 0
+            cost = self.spent() - spent_before
             self._novelty(made, known)
-            self.store.add_event(self.session, action, {**detail, "candidates": [c.id for c in made]}, cost)
-            self.event("action_finished", action=action, candidates=len(made), requests=cost, discovery=self.discovery())
+            self.store.add_event(self.id, action, {**detail, "candidates": [c.id for c in made]}, cost)
+            self.emit(ActionFinished(self.id, action, len(made), cost, self.discovery()))
         return made
 
     @staticmethod
@@ -298,7 +223,7 @@ class Session:
             return
         members = {m: cl for cl in self.clusters for m in cl.members}
         misses = [c.id for c in novel if set(members[c.id].members) & known]
-        self.event("novelty", asked=len(novel), misses=len(misses))
+        self.emit(NoveltyChecked(self.id, len(novel), len(misses)))
 
     def discovery(self) -> dict[str, int]:
         return {"requests": self.spent(), "clusters": len(self.clusters)}
@@ -307,12 +232,12 @@ class Session:
         """A fresh seed offset per action (a resumed action keeps its own): 7919 apart."""
         if resumed is not None:
             return resumed["seed"]
-        return 7919 * self.store.count_events(self.session, "action_started")
+        return 7919 * self.store.count_events(self.id, "action_started")
 
     def _request(self, count: int, **fields) -> ExploreRequest:
         return ExploreRequest(self.problem, count=count, client=self.client, **fields)
 
-    # the commands ----------------------------------------------------------------------
+    # the commands (engine/steering.py names them for the CLI, the palette, the autopilot, resume) ------
 
     async def first_wave(self, count: int | None = None) -> list[Candidate]:
         count = count or self.options.count
@@ -331,7 +256,7 @@ class Session:
     async def refine(self, number: int, count: int = 1) -> list[Candidate]:
         self.need_model("refine")
         parent = self.candidate(number)
-        evidence = {number: self.store.assessments(self.session, number).get(number, [])}
+        evidence = {number: list(self.assessments.get(number, []))}
         return await self.run("refine", [("refine", self._request(count, parents=[parent], evidence=evidence))], candidate=number, seed=self._seed(self.resuming))
 
     async def combine(self, first: int, second: int, count: int = 1) -> list[Candidate]:
@@ -357,7 +282,7 @@ class Session:
     def rescore(self, weights: dict[str, float]) -> set[int]:
         self.options.weights = {**self.options.weights, **weights}
         front = self.rank()
-        self.store.add_event(self.session, "rescore", {"weights": self.options.weights})
+        self.store.add_event(self.id, "rescore", {"weights": self.options.weights})
         return front
 
     async def add_scenario(self, text: str) -> None:
@@ -369,30 +294,27 @@ class Session:
         self.problem.scenarios.append(text)
         if units:
             self.problem.scenario_terms[text] = units
-        self.store.add_scenario(self.session, text, units)
+        self.store.add_scenario(self.id, text, units)
         await self._match_units(text)
-        static = [c for c in self._critics("each") if "change_cost" in c.dimensions]
+        static = [c for c in self.critics_in("each") if "change_cost" in c.dimensions]
         for candidate in self.candidates:
-            found = await assess(candidate, self.problem, static)
-            self.store.replace_assessments(self.session, candidate.id, found)
-        self.store.clear_model_assessments(self.session, [c.name for c in self._critics("representatives")])
-        await self._representatives()
+            settling.put(self, candidate.id, await assess(candidate, self.problem, static))
+        settling.forget(self, [c.name for c in self.model_critics()])
+        await settling.representatives(self)
         self.rank()
-        self.store.add_event(self.session, "add_scenario", {"scenario": text})
-
-    # the autopilot and resuming (engine/autopilot.py, engine/resume.py) -----------------
+        self.store.add_event(self.id, "add_scenario", {"scenario": text})
 
     async def autopilot(self, budget: int | None = None) -> str:
-        """Spend up to ``budget`` more requests where they pay; returns why it stopped."""
+        """Spend up to ``budget`` more requests where they pay (engine/autopilot.py); returns why it stopped."""
         return await drive(self, budget)
 
     async def resume(self) -> int:
-        """Plan again what was in flight when the process died; returns how many designs it added."""
+        """Plan again what was in flight when the process died (engine/resume.py); how many designs it added."""
         return await resume(self)
 
     def mark(self, number: int, value: int) -> None:
         if value not in (-1, 0, 1):
             raise InputError("a mark is +1, -1 or 0")
         self.candidate(number)
-        self.store.set_mark(self.session, number, value)
-        self.store.add_event(self.session, "mark", {"candidate": number, "mark": value})
+        self.store.set_mark(self.id, number, value)
+        self.store.add_event(self.id, "mark", {"candidate": number, "mark": value})

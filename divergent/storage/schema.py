@@ -1,4 +1,7 @@
-"""The database schema, as numbered migrations applied in order and recorded."""
+"""The database schema, as numbered migrations applied in order and recorded.
+
+A new migration names a column holding JSON with a ``_json`` suffix (``target_json``).
+"""
 
 from __future__ import annotations
 
@@ -151,6 +154,12 @@ def _endpoint_dialects(db: Database) -> None:
 def _session_plugins(db: Database) -> None:
     # the explorers and critics a session was started with (JSON lists; '' for older sessions)
     db["sessions"].add_column("plugins", str, not_null_default="")
+
+
+@MIGRATIONS(name="0008_no_symbol_cache")
+def _no_symbol_cache(db: Database) -> None:
+    # never written or read; JSON columns of later migrations end in _json (target_json, problem_json)
+    db["symbol_cache"].drop(ignore=True)
 
 
 def migrate(db: Database) -> None:
