@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Any, NoReturn, Sequence
@@ -47,10 +48,11 @@ def _emit(args, document: dict) -> int:
     return EXIT_OK
 
 
-def _store(args):
+def _store(args, readonly: bool = False):
+    """The sessions database; commands that only read open it read-only (the file never changes)."""
     from divergent.storage.store import Store
 
-    return Store(args.db)
+    return Store(args.db, readonly=readonly)
 
 
 # explore ------------------------------------------------------------------
@@ -116,9 +118,20 @@ def _run_app(args, mode: str = "home", **start) -> int:
     return EXIT_OK
 
 
+def _existing_session(args) -> int:
+    """SESSION resolved without creating or changing the database: a bad one writes nothing."""
+    from divergent.storage.connection import SchemaBehind
+
+    try:
+        with _store(args, readonly=True) as store:
+            return store.resolve_session(args.session)
+    except SchemaBehind:  # this command writes anyway: upgrading the schema is part of it
+        with _store(args) as store:
+            return store.resolve_session(args.session)
+
+
 def cmd_open(args) -> int:
-    with _store(args) as store:
-        session = store.resolve_session(args.session)
+    session = _existing_session(args)
     if args.headless:
         return _continue_headless(args, session)
     return _run_app(args, "open", session=session)
@@ -132,8 +145,7 @@ def _continue_headless(args, session: int) -> int:
     from divergent.engine.summary import session_document
     from divergent.llm.client import EndpointError
 
-    if args.budget is not None and args.budget <= 0:
-        raise InputError("--budget must be positive")
+    _check_budget(args.budget)
     with _store(args) as store:
         options = saved_options(store, session, need_model=True)  # what was in flight finishes within its budget
 
@@ -163,27 +175,36 @@ def _continue_headless(args, session: int) -> int:
 
 def cmd_steer(args) -> int:
     """A steering command on a saved session, headless: the same commands the app's keys send."""
-    from divergent.engine.reporter import ProgressReporter
     from divergent.engine.options import saved_options
+    from divergent.engine.reporter import ProgressReporter
     from divergent.engine.session import Session
     from divergent.engine.steering import command
     from divergent.engine.summary import session_document
     from divergent.llm.client import EndpointError
 
-    steer = command(args.action)
+    steer = command(args.action)  # checked before the database is opened for writing
+    arguments = {**steer.parse(args.args, args.count), "count": args.count, "budget": args.budget}
+    _check_budget(args.budget)
+    session = _existing_session(args)
     with _store(args) as store:
-        session = store.resolve_session(args.session)
         options = saved_options(store, session, args.budget)
-        arguments = {**steer.parse(args.args), "count": args.count, "budget": args.budget}
 
         async def go() -> None:
             live = Session.open(store, session, options, ProgressReporter(sys.stderr))
+            untouched = store.db.conn.total_changes
+            refused = False
             try:
                 done = await steer.run(live, arguments)
                 if steer.name == "autopilot":
                     print(f"autopilot stopped: {done}", file=sys.stderr)
+            except InputError:
+                refused = store.db.conn.total_changes == untouched  # refused before it wrote anything
+                raise
             finally:
-                await live.close()
+                if refused and live.client is not None:  # leave the session exactly as it was
+                    await live.client.close()
+                elif not refused:
+                    await live.close()
 
         try:
             asyncio.run(go())
@@ -191,6 +212,14 @@ def cmd_steer(args) -> int:
             raise _endpoint_failed(error, f"session {session} kept") from None
         document = session_document(store, session)
     return _emit(args, document)
+
+
+MAX_BUDGET = 1_000_000  # requests: anything larger is a typo
+
+
+def _check_budget(budget: int | None) -> None:
+    if budget is not None and not 1 <= budget <= MAX_BUDGET:
+        raise InputError(f"--budget must be between 1 and {MAX_BUDGET}")
 
 
 def cmd_serve(args) -> int:
@@ -205,7 +234,7 @@ def cmd_serve(args) -> int:
 
 
 def cmd_sessions(args) -> int:
-    with _store(args) as store:
+    with _store(args, readonly=True) as store:
         rows = store.sessions()
     if args.json:
         _print_json({"sessions": rows})
@@ -230,7 +259,7 @@ def cmd_show(args) -> int:
     from divergent.engine.reporter import summary_table
     from divergent.engine.summary import candidate_document, session_document
 
-    with _store(args) as store:
+    with _store(args, readonly=True) as store:
         session = store.resolve_session(args.session)
         if args.candidate is None:
             document = session_document(store, session)
@@ -260,7 +289,7 @@ def cmd_show(args) -> int:
 
 
 def cmd_search(args) -> int:
-    with _store(args) as store:
+    with _store(args, readonly=True) as store:
         rows = store.search(args.text)
     if args.json:
         _print_json({"results": rows})
@@ -296,7 +325,7 @@ def cmd_export(args) -> int:
 
     if not (args.patch or args.branch or args.adr):
         raise InputError("say what to export: --patch FILE, --branch NAME or --adr FILE")
-    with _store(args) as store:
+    with _store(args) as store:  # an export is recorded as an event
         session = store.resolve_session(args.session)
         number = _candidate_number(args.candidate)
         candidate = store.candidate(session, number)
@@ -569,6 +598,7 @@ def build_parser() -> Parser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
+    args = None
     try:
         if not [a for a in argv if not a.startswith("-")] and not {"-h", "--help", "--version"} & set(argv):
             common = Parser(prog="divergent")
@@ -580,7 +610,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as error:
         if debug:
             raise
-        print(f"divergent: {error}", file=sys.stderr)
+        print(f"divergent: {_one_line(error)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except RunFailed as error:
         if debug:
@@ -590,11 +620,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("divergent: interrupted; everything scored so far is saved", file=sys.stderr)
         return EXIT_FAILED
+    except sqlite3.Error as error:  # the database failed under a run: which file, and what to do
+        if debug:
+            raise
+        from divergent.storage.connection import explain
+        from divergent.storage.store import default_path
+
+        db = getattr(args, "db", None)
+        problem = explain(error, Path(db) if db else default_path())
+        if isinstance(problem, InputError):  # the file is at fault: damaged, read-only, locked
+            print(f"divergent: {_one_line(problem)}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        print(f"divergent: failed: {_one_line(problem)}", file=sys.stderr)
+        return EXIT_FAILED
     except Exception as error:  # the work failed: one line unless --debug
         if debug:
             raise
-        print(f"divergent: failed: {type(error).__name__}: {error} (rerun with --debug for the traceback)", file=sys.stderr)
+        print(f"divergent: failed: {type(error).__name__}: {_one_line(error)} (rerun with --debug for the traceback)", file=sys.stderr)
         return EXIT_FAILED
+
+
+def _one_line(error: BaseException) -> str:
+    """An error's text on one line, however many lines it came with."""
+    return " ".join(str(error).split())
 
 
 if __name__ == "__main__":

@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from divergent.engine.events import Resumed
+from divergent.engine.scoring import assess
+from divergent.engine.settling import put
 from divergent.engine.steering import COMMANDS
 
 if TYPE_CHECKING:
@@ -31,6 +33,9 @@ def pending(session: Session) -> dict | None:
 
 async def resume(session: Session) -> int:
     """Plan again what was in flight; returns how many designs it added."""
+    if session.baseline_unscored:  # restored on opening: today's code is scored before anything is planned
+        put(session, 0, await assess(session.candidates[0], session.problem, session.critics_in("each")))
+        session.baseline_unscored = False
     action = pending(session)
     if action is None:
         return 0

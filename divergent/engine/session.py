@@ -11,6 +11,7 @@ command is recorded with its cost in requests. Model-only commands raise
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Callable
 
 from divergent.critics.base import Critic, CriticContext, ModelCritic, build, phase
@@ -57,6 +58,7 @@ class Session:
         self.id = session
         self.client: ModelClient | None = None
         self.resuming: dict | None = None  # the interrupted action being planned again (engine/resume.py)
+        self.baseline_unscored = False  # today's code restored on opening, not yet scored (resume scores it)
         self.candidates: list[Candidate] = []
         self.clusters: list[Cluster] = []
         self.assessments: dict[int, list[Assessment]] = {}  # candidate number -> its assessments
@@ -80,15 +82,28 @@ class Session:
         self._connect()
         self.emit(SessionStarted(session, problem.target.spec, problem.target.commit, list(options.explorers)))
         remember(store, session, options.explorers, [c for c in options.critics if c != "verify"])
-        for scenario in problem.scenarios:
-            await self._match_units(scenario)
+        # today's code is stored first: a session killed while the model matches its
+        # scenarios (requests that may take long) can still be reopened
         await settling.score_and_store(self, baseline_of(problem))
+        matched = False
+        for scenario in problem.scenarios:
+            matched = await self._match_units(scenario) or matched
+        if matched:  # the change-cost figures of today's code now count the matched units
+            await self._change_cost_again(self.candidates)
         return self
 
-    async def _match_units(self, scenario: str) -> None:
-        """Ask the model once which of today's units a scenario touches, unless the engineer said."""
+    async def _change_cost_again(self, candidates: list[Candidate]) -> None:
+        """Run the static change-cost critics again (the scenarios changed)."""
+        static = [c for c in self.critics_in("each") if "change_cost" in c.dimensions]
+        for candidate in candidates:
+            settling.put(self, candidate.id, await assess(candidate, self.problem, static))
+
+    async def _match_units(self, scenario: str) -> bool:
+        """Ask the model once which of today's units a scenario touches, unless the engineer said.
+
+        True when the model named some."""
         if self.client is None or self.problem.scenario_terms.get(scenario):
-            return
+            return False
         from divergent.context.parsing import language_for
         from divergent.context.target import unit_names
         from divergent.explorers.model.scenarios import match_units
@@ -99,10 +114,11 @@ class Session:
         try:
             found = await match_units(self.client, self.problem, scenario, names)
         except BudgetExhausted:
-            return
+            return False
         if found:
             self.problem.scenario_terms[scenario] = found
             self.store.set_scenario_units(self.id, scenario, found)
+        return bool(found)
 
     @classmethod
     def open(cls, store: Store, session: int, options: Options, emit: Emit) -> Session:
@@ -113,6 +129,8 @@ class Session:
         self.assessments = store.assessments(session)
         self.overall = store.overall(session)
         self.front = store.pareto(session)
+        if not any(c.baseline for c in self.candidates):
+            self._restore_baseline()
         if not options.offline:
             spent = session_usage(store, session)
             options.budget.spent.requests = spent.requests
@@ -121,6 +139,27 @@ class Session:
             options.budget.spent.cost_usd = spent.cost_usd
         self._connect()
         return self
+
+    def _restore_baseline(self) -> None:
+        """A session killed before today's code was stored: read it again at the session's commit.
+
+        Stored unscored here (opening is synchronous); ``resume`` scores it."""
+        from divergent.context.repo import read_at
+
+        target = self.problem.target
+        repo = Path(target.repo)
+        text = read_at(repo, target.commit, target.path) if repo.is_dir() else None
+        if text is None:
+            raise InputError(
+                f"session {self.id} was stopped before today's code was stored, and {target.path} at "
+                f"{target.commit[:8]} cannot be read from {repo}: start a new session"
+            )
+        self.problem.files = {target.path: text}
+        self.clusterer = clustering.Clusterer(self.problem.files)
+        baseline = baseline_of(self.problem)
+        self.store.add_candidate(self.id, baseline, [], 0.0)
+        self.candidates.insert(0, baseline)
+        self.baseline_unscored = True
 
     def _connect(self) -> None:
         """The model client (online), then the critics, each built with a context holding it."""
@@ -296,9 +335,7 @@ class Session:
             self.problem.scenario_terms[text] = units
         self.store.add_scenario(self.id, text, units)
         await self._match_units(text)
-        static = [c for c in self.critics_in("each") if "change_cost" in c.dimensions]
-        for candidate in self.candidates:
-            settling.put(self, candidate.id, await assess(candidate, self.problem, static))
+        await self._change_cost_again(self.candidates)
         settling.forget(self, [c.name for c in self.model_critics()])
         await settling.representatives(self)
         self.rank()

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
+from divergent.context.problem import split_scenario
 from divergent.engine.ranking import parse_weights
 from divergent.model import InputError
 
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from divergent.engine.session import Session
 
 Arguments = dict[str, Any]
+MAX_COUNT = 64  # designs one steering command may ask for
 
 
 class Unavailable(InputError):
@@ -42,16 +44,27 @@ class Command:
         """As the command line spells it."""
         return self.name.replace("_", "-")
 
-    def parse(self, words: list[str]) -> Arguments:
-        """The CLI's words after the name, as this command's arguments; InputError says the usage."""
+    def parse(self, words: list[str], count: int = 1) -> Arguments:
+        """The CLI's words after the name, as this command's arguments; InputError says the usage.
+
+        Everything is checked here, before the session is opened for writing.
+        """
+        if not 1 <= count <= MAX_COUNT:
+            raise InputError(f"--count must be between 1 and {MAX_COUNT}")
         usage = f"usage: steer SESSION {self.spelled} {self.arguments}".rstrip()
-        kinds = self.arguments.split()
         if self.arguments == "TEXT":
-            return {"text": " ".join(words)}
+            text = " ".join(words)
+            if not split_scenario(text)[0]:
+                raise InputError("a scenario needs some text before '=>' (usage: steer SESSION scenario 'TEXT [=> Unit, Unit]')")
+            return {"text": text}
         if self.arguments == "WEIGHTS":
-            if len(words) != 1:
+            weights = parse_weights(words[0]) if len(words) == 1 else {}
+            if not weights:
                 raise InputError("usage: steer SESSION rescore simplicity=2,extensibility=1")
-            return {"weights": parse_weights(words[0])}
+            return {"weights": weights}
+        kinds = self.arguments.split()
+        if not kinds and words:
+            raise InputError(f"steer SESSION {self.spelled} takes no arguments")
         if len(words) != len(kinds):
             raise InputError(usage)
         out: Arguments = {}
@@ -66,6 +79,8 @@ class Command:
                 out.setdefault("candidates", []).append(int(word))
             else:
                 out[kind.lower()] = int(word)
+        if len(set(out.get("candidates", []))) == 1:
+            raise InputError("combine needs two different candidates")
         return out
 
 

@@ -156,7 +156,15 @@ def _session_plugins(db: Database) -> None:
     db["sessions"].add_column("plugins", str, not_null_default="")
 
 
-@MIGRATIONS(name="0008_no_symbol_cache")
+@MIGRATIONS(name="0008_call_holds")
+def _call_holds(db: Database) -> None:
+    # a request is recorded before it is sent (holder: the process holding it); its
+    # reply fills that row in. A row still held after a crash counts against the budget.
+    db["llm_calls"].add_column("holder", str, not_null_default="")
+    db["llm_calls"].create_index(["holder"])
+
+
+@MIGRATIONS(name="0009_no_symbol_cache")
 def _no_symbol_cache(db: Database) -> None:
     # never written or read; JSON columns of later migrations end in _json (target_json, problem_json)
     db["symbol_cache"].drop(ignore=True)
