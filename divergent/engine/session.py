@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from divergent.critics.base import Critic, CriticContext, ModelCritic, build, phase
+from divergent.critics.base import Critic, CriticContext, ModelCritic, base_text, build, phase
 from divergent.engine import clustering, settling
 from divergent.engine.autopilot import drive
 from divergent.engine.choices import remember
@@ -64,7 +64,7 @@ class Session:
         self.assessments: dict[int, list[Assessment]] = {}  # candidate number -> its assessments
         self.overall: dict[int, float] = {}
         self.front: set[int] = set()  # the Pareto front's candidate numbers
-        self.clusterer = clustering.Clusterer(problem.files)
+        self.clusterer = clustering.Clusterer(problem.files, read=lambda path: base_text(problem, path))
         self.critics: list[Critic] = []
 
     @property

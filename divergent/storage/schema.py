@@ -164,11 +164,5 @@ def _call_holds(db: Database) -> None:
     db["llm_calls"].create_index(["holder"])
 
 
-@MIGRATIONS(name="0009_no_symbol_cache")
-def _no_symbol_cache(db: Database) -> None:
-    # never written or read; JSON columns of later migrations end in _json (target_json, problem_json)
-    db["symbol_cache"].drop(ignore=True)
-
-
 def migrate(db: Database) -> None:
     MIGRATIONS.apply(db)
