@@ -10,7 +10,9 @@ an arm through the same call the engineer makes.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 from divergent.context.problem import split_scenario
@@ -69,7 +71,9 @@ class Command:
             raise InputError(usage)
         out: Arguments = {}
         for kind, word in zip(kinds, words):
-            if kind == "up|down|clear":
+            if kind == "REF|DIR":
+                out["ref"] = word
+            elif kind == "up|down|clear":
                 if word not in MARKS:
                     raise InputError(usage)
                 out["mark"] = MARKS[word]
@@ -117,6 +121,12 @@ async def _mark(s: Session, a: Arguments):
     return s.mark(a["candidate"], a["mark"])
 
 
+async def _add_design(s: Session, a: Arguments):
+    made = await s.add_design_from(a["ref"], a.get("title"), Path.cwd())
+    print(f"added #{made.id} {made.title}", file=sys.stderr)
+    return made
+
+
 async def _autopilot(s: Session, a: Arguments):
     return await s.autopilot(budget=a.get("budget"))
 
@@ -132,6 +142,7 @@ COMMANDS: dict[str, Command] = {
         Command("rescore", "WEIGHTS", "Re-weight the critics and rank again, e.g. simplicity=2", False, _rescore),
         Command("scenario", "TEXT", "Add a likely future change ('TEXT => Unit, Unit' names its units)", False, _scenario),
         Command("mark", "CANDIDATE up|down|clear", "Mark a candidate: your own verdict", False, _mark),
+        Command("add_design", "REF|DIR", "Add your own design: a branch, a commit or a folder", False, _add_design),
         Command("autopilot", "", "Autopilot: spend requests where they pay, stop when discovery flattens", True, _autopilot),
     )
 }

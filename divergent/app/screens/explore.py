@@ -131,6 +131,7 @@ class ExploreScreen(Screen):
         Binding("m", "materialize", "Materialize", id="explore.materialize"),
         Binding("w", "weights", "Weights", id="explore.weights"),
         Binding("s", "scenario", "Scenario", id="explore.scenario"),
+        Binding("d", "add_design", "My design", show=False, id="explore.add_design"),
         Binding("plus,equals_sign", "mark(1)", "👍", id="explore.up"),
         Binding("minus", "mark(-1)", "👎", id="explore.down"),
         Binding("a", "autopilot", "Autopilot", id="explore.autopilot"),
@@ -592,6 +593,13 @@ class ExploreScreen(Screen):
                 self.command("add scenario", lambda: self.session.add_scenario(text))
 
         self.app.push_screen(PromptScreen("A likely future change", "add a YAML output format"), add)
+
+    def action_add_design(self) -> None:
+        def add(spec: str | None) -> None:
+            if spec:
+                self.command("add design", lambda: self.session.add_design_from(spec.strip()))
+
+        self.app.push_screen(PromptScreen("Your own design: a branch, a commit or a folder", "colleague/refactor"), add)
 
     def action_mark(self, value: int) -> None:
         if self.selected is None or self.session is None:
