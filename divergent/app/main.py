@@ -23,7 +23,7 @@ class Start:
 
     mode: str = "home"  # home | explore | open
     problem: Problem | None = None
-    options: object | None = None  # engine.session.Options
+    options: object | None = None  # engine.options.Options
     session: int | None = None
     extra: dict = field(default_factory=dict)
 
@@ -74,14 +74,11 @@ class DivergentApp(App):
 
     def open_session(self, session: int, options=None) -> None:
         from divergent.app.screens.explore import ExploreScreen
-        from divergent.engine.session import Session, make_options
+        from divergent.engine.options import saved_options
+        from divergent.engine.session import Session
 
-        row = self.store.session(session)
         if options is None:
-            online = not row["offline"] and config.configured()
-            options = make_options(offline=not online, model=row["model"] or None)
-            if online and row["budget_requests"]:
-                options.budget.max_requests = row["budget_requests"]
+            options = saved_options(self.store, session)
 
         async def opener(emit):
             return Session.open(self.store, session, options, emit)
@@ -91,7 +88,7 @@ class DivergentApp(App):
     def start_exploration(self, form: dict) -> None:
         """From the new-exploration form; InputError says what to fix."""
         from divergent.context.problem import frame
-        from divergent.engine.session import make_options
+        from divergent.engine.options import make_options
 
         if not form["target"]:
             raise InputError("name a target: PATH or PATH::Symbol")

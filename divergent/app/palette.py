@@ -6,16 +6,10 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-ACTIONS = (
-    ("expand", "Expand the selected candidate's cluster"),
-    ("refine", "Refine the selected candidate with its critics' evidence"),
-    ("combine", "Combine the two picked candidates"),
-    ("new_direction", "Ask for a direction unlike every cluster"),
-    ("materialize", "Materialize the selected sketch"),
-    ("weights", "Re-weight the critics"),
-    ("scenario", "Add a likely future change"),
-    ("add_design", "Add your own design: a branch, a commit or a folder"),
-    ("autopilot", "Autopilot on/off"),
+from divergent.engine.steering import COMMANDS
+
+SCREEN_ACTION = {"rescore": "weights"}  # the steering command's name -> the explore screen's action
+ACTIONS = tuple((SCREEN_ACTION.get(c.name, c.name), c.help) for c in COMMANDS.values() if c.name != "mark") + (
     ("stop", "Stop what is running"),
     ("compare", "Compare two candidates"),
     ("pareto", "Pareto plot"),

@@ -20,7 +20,7 @@ from divergent.app.screens.pareto import ParetoScreen
 from divergent.app.widgets.code import CodeView
 from divergent.context.problem import frame
 from divergent.engine import summary
-from divergent.engine.session import make_options
+from divergent.engine.options import make_options
 from divergent.storage.calls import session_usage
 from divergent.storage.store import Store
 

@@ -163,7 +163,7 @@ async def test_new_exploration_against_the_model(sample_repo, db_path, endpoint_
         problem = store.problem(session)
         assert problem.goal == "new output formats without editing the service"
         assert problem.scenarios == ["add a YAML output format", "make storage async", "support multiple currencies"]
-        assert store.session(session)["budget_requests"] == 12
+        assert store.session(session).budget_requests == 12
         made = model_candidates(store, session)
         assert len(made) == 4
         # every model candidate came from a request to the fake server, within the budget typed
@@ -552,7 +552,7 @@ async def test_palette_jumps_to_candidates_and_runs_actions(online_session, db_p
         # a steering action from the palette spends a request on the fake server
         await pilot.press("ctrl+p")
         await pilot.pause(0.2)
-        await pilot.press(*"refine the selected")
+        await pilot.press(*"refine a candidate")
         await pilot.pause(0.5)
         await pilot.press("enter")
         await wait_until(pilot, lambda: any(c.explorer == "refine" for c in store.candidates(online_session)))
