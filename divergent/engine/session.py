@@ -32,9 +32,9 @@ from divergent.engine.resume import resume
 from divergent.engine.scoring import assess, baseline_of
 from divergent.engine.steering import Unavailable
 from divergent.engine.streams import merge
-from divergent.explorers.base import EXPLORERS, ExploreRequest
+from divergent.explorers.base import EXPLORERS, ExploreRequest, Tally
 from divergent.llm.budget import BudgetExhausted
-from divergent.llm.client import ModelClient
+from divergent.llm.client import EndpointError, ModelClient
 from divergent.model import Assessment, Candidate, Cluster, Event, InputError, Problem
 from divergent.storage.calls import SqliteCallLog, session_usage
 from divergent.storage.dialects import SqliteDialects
@@ -223,12 +223,14 @@ class Session:
         known = {m for c in self.clusters for m in c.members}
         made: list[Candidate] = []
         seen = {self._identity(c) for c in self.candidates}
+        tally = Tally()
         for _, request in requests:
             request.seed = detail["seed"]
+            request.tally = tally
         self.store.add_event(self.id, "action_started", {"action": action, **detail})
         self.emit(ActionStarted(self.id, action, dict(detail)))
         streams = [(name, EXPLORERS.create(name).propose(request)) for name, request in requests]
-        finished = False
+        finished = lost = False
         try:
             async for name, candidate in merge(streams):
                 if self._identity(candidate) in seen:  # a reply replayed from the cache after a resume
@@ -242,13 +244,18 @@ class Session:
                 await settling.score_and_store(self, candidate)
                 made.append(candidate)
             finished = True
+        except EndpointError:
+            lost = True  # asks never answered stay open: the action is not recorded as done, and resumes
+            raise
         finally:
             # after a stop or a failure: cluster and rank what there is, spend nothing more
             await self.settle(judge=finished)
             cost = self.spent() - spent_before
             self._novelty(made, known)
-            self.store.add_event(self.id, action, {**detail, "candidates": [c.id for c in made]}, cost)
-            self.emit(ActionFinished(self.id, action, len(made), cost, self.discovery()))
+            outcome = {"asked": tally.asked, "failed": dict(tally.failed), "notes": list(tally.notes)}
+            if not lost:  # asks never answered stay open, so that `open` resumes them
+                self.store.add_event(self.id, action, {**detail, "candidates": [c.id for c in made], **outcome}, cost)
+            self.emit(ActionFinished(self.id, action, len(made), cost, self.discovery(), **outcome))
         return made
 
     @staticmethod
@@ -334,14 +341,14 @@ class Session:
         candidate = Candidate(
             title=title, files=dict(files), summary="The engineer's own design.", explorer="engineer", deleted=list(deleted or [])
         )
-        candidate.id = self.store.next_number(self.session)
-        self.store.add_event(self.session, "action_started", {"action": "add-design", "title": title})
-        self._event("action_started", action="add-design", title=title)
-        self._event("candidate_added", number=candidate.id, title=title, explorer="engineer")
-        await self._score_and_store(candidate)
+        candidate.id = self.store.next_number(self.id)
+        self.store.add_event(self.id, "action_started", {"action": "add-design", "title": title})
+        self.emit(ActionStarted(self.id, "add-design", {"title": title}))
+        self.emit(CandidateAdded(self.id, candidate.id, title, "engineer"))
+        await settling.score_and_store(self, candidate)
         await self.settle()
-        self.store.add_event(self.session, "add-design", {"title": title, "candidates": [candidate.id]}, 0)
-        self._event("action_finished", action="add-design", candidates=1, requests=0, discovery=self.discovery())
+        self.store.add_event(self.id, "add-design", {"title": title, "candidates": [candidate.id]}, 0)
+        self.emit(ActionFinished(self.id, "add-design", 1, 0, self.discovery()))
         return candidate
 
     def rescore(self, weights: dict[str, float]) -> set[int]:
