@@ -6,7 +6,7 @@
     [endpoint]
     base_url = "http://localhost:11434/v1"
     model = "qwen2.5-coder"
-    concurrency = 16              # or "auto": 1-2 in flight for a server that queues
+    concurrency = 16              # requests in flight at once
     timeout = 120
     structured = "auto"           # or "json_schema", "json_object", "text"
     max_output_tokens = 4096      # the cap on each reply
