@@ -325,32 +325,6 @@ class Session:
             raise InputError(f"candidate {number} is already a full design")
         return await self.run("materialize", [("materialize", self._request(1, parents=[sketch]))], candidate=number, seed=self._seed(self.resuming))
 
-    async def add_design_from(self, spec: str, title: str | None = None, cwd: Path | None = None) -> Candidate:
-        """``add_design`` of a git branch or commit, or a folder (relative to ``cwd``)."""
-        from divergent.context.designs import read_design
-
-        target = self.problem.target
-        files, deleted = read_design(Path(target.repo), target.commit, spec, cwd or Path.cwd())
-        return await self.add_design(files, title or f"Engineer's design: {spec}", deleted)
-
-    async def add_design(self, files: dict[str, str], title: str, deleted: list[str] | None = None) -> Candidate:
-        """The engineer's own design (a branch's or a folder's files) as a candidate: scored,
-        clustered, ranked and exported like any other."""
-        if not files and not deleted:
-            raise InputError("a design needs at least one changed file")
-        candidate = Candidate(
-            title=title, files=dict(files), summary="The engineer's own design.", explorer="engineer", deleted=list(deleted or [])
-        )
-        candidate.id = self.store.next_number(self.id)
-        self.store.add_event(self.id, "action_started", {"action": "add-design", "title": title})
-        self.emit(ActionStarted(self.id, "add-design", {"title": title}))
-        self.emit(CandidateAdded(self.id, candidate.id, title, "engineer"))
-        await settling.score_and_store(self, candidate)
-        await self.settle()
-        self.store.add_event(self.id, "add-design", {"title": title, "candidates": [candidate.id]}, 0)
-        self.emit(ActionFinished(self.id, "add-design", 1, 0, self.discovery()))
-        return candidate
-
     def rescore(self, weights: dict[str, float]) -> set[int]:
         self.options.weights = {**self.options.weights, **weights}
         front = self.rank()
