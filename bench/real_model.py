@@ -89,7 +89,7 @@ def main() -> None:
             config = scratch_dir / "config" / "divergent" / "config.toml"
             config.parent.mkdir(parents=True)
             config.write_text(
-                f"[endpoint]\nmax_output_tokens = {args.max_output_tokens}\ntemperature = 0\ntimeout = 1800\nconcurrency = 1\n"
+                f"[endpoint]\nmax_output_tokens = {args.max_output_tokens}\ntemperature = 0\ntimeout = 1800\nconcurrency = \"auto\"\n"
             )
             env = {
                 **os.environ,

@@ -1,5 +1,11 @@
 """Sending chat requests: cache, budget, concurrency, retries, dialect, and a record of every call.
 
+Replies are streamed: a request is timed from when the server starts answering it
+(see ``pacing``), the requests in flight follow what the server does (``--concurrency
+auto``), and a request given up (a timeout, Ctrl-C, the process ending) closes its
+connection, so that a server that streams stops generating. What a cut reply
+brought is recorded, its tokens counted, never fewer than were seen.
+
 Retries are ours (the openai client's are off) so that every attempt passes the
 budget before it is sent. 429, 5xx, timeouts, dropped connections and unreadable
 replies are retried with exponential backoff that honours ``Retry-After``; a
@@ -22,11 +28,13 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Any, Awaitable, Callable, Protocol
 
+import httpx2
 import openai
 
 from divergent.llm.budget import Budget, BudgetExhausted
 from divergent.llm.config import Endpoint
 from divergent.llm.dialect import Dialect, DialectMemory, MemoryDialects, after_refusal, refusal
+from divergent.llm.pacing import Pace, Ticket
 from divergent.llm.pricing import cost, estimate_tokens
 from divergent.model import Usage
 
@@ -211,6 +219,44 @@ class Attempt:
     prompt_tokens: int = 0  # as the server counted them, when it said
 
 
+@dataclass
+class Reply:
+    """What a streamed reply brought, so far: kept when the stream is cut or given up."""
+
+    parts: list[str] = field(default_factory=list)
+    finish: str = ""
+    chunks: int = 0  # chunks that carried text: a token or more each
+    prompt_tokens: int = 0  # as the server counted them (0: it did not say)
+    completion_tokens: int | None = None  # as the server counted them (None: it did not say)
+    ended: bool = False  # the stream ended as the server meant it to ([DONE])
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+    def take(self, chunk: Any) -> None:
+        usage = getattr(chunk, "usage", None)
+        if usage is not None:
+            self.prompt_tokens = usage.prompt_tokens or self.prompt_tokens
+            self.completion_tokens = usage.completion_tokens
+        for choice in (getattr(chunk, "choices", None) or [])[:1]:
+            delta = getattr(choice, "delta", None)
+            content = getattr(delta, "content", None) if delta is not None else None
+            if content:
+                self.parts.append(content)
+                self.chunks += 1
+            if choice.finish_reason:
+                self.finish = choice.finish_reason
+
+    def output_tokens(self, cap: int) -> int:
+        """The server's count; else the cap for a reply cut there; else the most the text can be."""
+        if self.completion_tokens is not None:
+            return self.completion_tokens
+        if self.finish == "length":
+            return cap
+        return max(self.chunks, estimate_tokens(self.text))
+
+
 class ModelClient:
     def __init__(
         self,
@@ -228,7 +274,8 @@ class ModelClient:
         self.base_url = (endpoint.base_url or OPENAI_URL).rstrip("/")
         self.dialect = self._remembered()
         self.refused = 0  # requests the endpoint refused for their dialect, in this run
-        self.semaphore = asyncio.Semaphore(endpoint.concurrency)
+        self.pace = Pace(endpoint.timeout, endpoint.concurrency, auto=endpoint.auto_concurrency)
+        self.usage_in_stream = True  # ask for usage in the stream (dropped if the server refuses the field)
         self._learning = asyncio.Lock()  # one request at a time while the dialect is a guess
         self.answered = 0  # replies received from the server in this run
         self.in_flight = 0  # requests sent and not yet answered
@@ -237,7 +284,7 @@ class ModelClient:
             base_url=endpoint.base_url,
             api_key=endpoint.api_key,
             max_retries=0,
-            timeout=endpoint.timeout,
+            timeout=httpx2.Timeout(endpoint.timeout, read=None),  # reads are timed by the pace
         )
 
     async def close(self) -> None:
@@ -267,6 +314,8 @@ class ModelClient:
         params.update(self.dialect.cap_fields(cap or self.endpoint.max_output_tokens))
         if request.seed is not None:
             params["seed"] = request.seed
+        if self.usage_in_stream:
+            params["stream_options"] = {"include_usage": True}
         response_format = self.dialect.response_format(request.schema_name, request.schema)
         if response_format is not None:
             params["response_format"] = response_format
@@ -371,11 +420,23 @@ class ModelClient:
     async def _attempt(self, request: ChatRequest, cap: int, key: str) -> Attempt:
         params = self.params(request, cap)
         started = time.perf_counter()
-        async with self.semaphore:
+        reply = Reply()
+        ticket: Ticket | None = None
+        async with self.pace.gate:
             self.log.hold(request.purpose, self.endpoint.model, key)  # recorded before it is sent
             self.in_flight += 1
             try:
-                outcome = await self._send(request, params)
+                async with asyncio.timeout(None) as clock:
+                    ticket = self.pace.sent(clock)
+                    outcome = await self._send(request, params, ticket, reply, cap)
+            except TimeoutError:  # the pace's clock ran out: the connection is closed with it
+                waited = "the rest of the reply" if reply.chunks else "the first byte of a reply"
+                error = f"timed out: no answer for {self.endpoint.timeout:g} s while waiting for {waited}"
+                outcome = Attempt(self._partial(request, reply, cap, error), "later")
+            except asyncio.CancelledError:  # divergent gave up (Ctrl-C, exit): the connection is closed
+                partial = self._partial(request, reply, cap, "cancelled: divergent stopped waiting and closed the connection")
+                self._record(request, params, key, partial.text, partial.usage.input_tokens, partial.usage.output_tokens, started, partial.error)
+                raise
             except FATAL as failure:
                 self._record(request, params, key, "", 0, 0, started, describe(failure))
                 raise EndpointError(self._explain(failure)) from None
@@ -388,9 +449,13 @@ class ModelClient:
                 if unreachable(failure):
                     self._record(request, params, key, "", 0, 0, started, describe(failure))
                     raise EndpointError(self._unreachable(), bad_input=self.answered == 0) from None
-                outcome = Attempt(ChatResult("", error=describe(failure)), "later", retry_after(failure) or 0.0)
+                outcome = Attempt(self._partial(request, reply, cap, describe(failure)), "later", retry_after(failure) or 0.0)
+            except openai.APIError as failure:  # an error event inside the stream
+                outcome = Attempt(self._partial(request, reply, cap, describe(failure)), "later")
             finally:
                 self.in_flight -= 1
+                if ticket is not None:
+                    self.pace.done(ticket, reply.ended, reply.finish)
         result = outcome.result
         recorded = self._record(
             request, params, key, result.text, result.usage.input_tokens, result.usage.output_tokens,
@@ -399,32 +464,70 @@ class ModelClient:
         outcome.result = replace(recorded, finish_reason=result.finish_reason)
         return outcome
 
-    async def _send(self, request: ChatRequest, params: dict[str, Any]) -> Attempt:
+    def _partial(self, request: ChatRequest, reply: Reply, cap: int, error: str) -> ChatResult:
+        """A failed result that keeps what the reply brought and counts the tokens it cost."""
+        output = reply.output_tokens(cap) if reply.chunks or reply.completion_tokens else 0
+        prompt = reply.prompt_tokens or (self._estimate(request) if reply.chunks else 0)
+        return ChatResult(reply.text, Usage(1, prompt, output), error=error, finish_reason=reply.finish)
+
+    @staticmethod
+    def _estimate(request: ChatRequest) -> int:
+        return sum(estimate_tokens(m["content"]) for m in request.messages)
+
+    async def _send(self, request: ChatRequest, params: dict[str, Any], ticket: Ticket, reply: Reply, cap: int) -> Attempt:
         # The body goes as extra_body, which the client merges over the typed
         # fields untouched: its recursive transform of typed params (message
         # unions, the nested JSON schema) cost ~3 ms of CPU a request, which
         # serialised every wave of replies. We send plain JSON already.
-        response = await self.openai.chat.completions.create(
-            model=self.endpoint.model, messages=[], extra_body={"messages": request.messages, **params}
+        stream = await self.openai.chat.completions.create(
+            model=self.endpoint.model, messages=[], stream=True, extra_body={"messages": request.messages, **params}
         )
-        if not hasattr(response, "choices"):
-            what = "HTML" if "<html" in str(response)[:2000].lower() else "something other than a chat completion"
+        async with stream:  # closes the connection if we leave before the end
+            kind = stream.response.headers.get("content-type", "")
+            if "text/event-stream" not in kind:
+                self._whole(await stream.response.aread(), kind, reply)
+                self.pace.chunk(ticket)
+            else:
+                async for chunk in stream:
+                    self.pace.chunk(ticket)
+                    reply.take(chunk)
+                reply.ended = True
+        if reply.ended and not reply.finish and self.pace.waiting:
+            error = "the server cut the reply short when another request arrived (it answers one at a time)"
+            return Attempt(self._partial(request, reply, cap, error), "now")
+        estimate = self._estimate(request)
+        input_tokens = reply.prompt_tokens or estimate
+        output_tokens = reply.output_tokens(cap)
+        if reply.prompt_tokens:
+            self.prompt_ratio = max(self.prompt_ratio, input_tokens / max(1, estimate))
+        self.answered += 1
+        self._answered_in(params, output_tokens)
+        usage_now = Usage(1, input_tokens, output_tokens, cost(self.endpoint.model, input_tokens, output_tokens, self.endpoint.prices))
+        return Attempt(ChatResult(reply.text, usage_now, finish_reason=reply.finish))
+
+    def _whole(self, body: bytes, kind: str, reply: Reply) -> None:
+        """A server that answered a streamed request all at once (or with something else)."""
+        try:
+            found = json.loads(body)
+        except ValueError:
+            found = None
+        choices = found.get("choices") if isinstance(found, dict) else None
+        if not isinstance(choices, list):
+            what = "HTML" if "html" in kind or "<html" in body[:2000].decode(errors="replace").lower() else "something other than a chat completion"
             raise EndpointError(
                 f"the model endpoint {self.base_url} answered with {what}: check OPENAI_BASE_URL (it usually ends in /v1)",
                 bad_input=False,
             )
-        choice = response.choices[0] if response.choices else None
-        text = (choice.message.content or "") if choice is not None and choice.message else ""
-        finish = (choice.finish_reason or "") if choice is not None else ""
-        usage = response.usage
-        estimate = sum(estimate_tokens(m["content"]) for m in request.messages)
-        input_tokens = usage.prompt_tokens if usage and usage.prompt_tokens else estimate
-        output_tokens = usage.completion_tokens if usage and usage.completion_tokens is not None else estimate_tokens(text)
-        self.prompt_ratio = max(self.prompt_ratio, input_tokens / max(1, estimate))
-        self.answered += 1
-        self._answered_in(params, output_tokens)
-        usage_now = Usage(1, input_tokens, output_tokens, cost(self.endpoint.model, input_tokens, output_tokens, self.endpoint.prices))
-        return Attempt(ChatResult(text, usage_now, finish_reason=finish))
+        choice = choices[0] if choices and isinstance(choices[0], dict) else {}
+        message = choice.get("message") if isinstance(choice.get("message"), dict) else {}
+        reply.parts.append(str(message.get("content") or ""))
+        reply.chunks = 1 if reply.parts[0] else 0
+        reply.finish = str(choice.get("finish_reason") or "")
+        usage = found.get("usage") if isinstance(found.get("usage"), dict) else {}
+        reply.prompt_tokens = int(usage.get("prompt_tokens") or 0)
+        if isinstance(usage.get("completion_tokens"), int):
+            reply.completion_tokens = usage["completion_tokens"]
+        reply.ended = True
 
     def _answered_in(self, params: dict[str, Any], output_tokens: int) -> None:
         """A reply in this dialect: it is confirmed (and remembered); a cap it ignored is not."""
@@ -442,6 +545,10 @@ class ModelClient:
         status = getattr(failure, "status_code", None)
         message, code = server_message(failure)
         error = describe(failure)
+        if "stream_options" in params and status in (400, 422) and "stream_options" in message:
+            self.usage_in_stream = False  # it takes streams but not this field: count the reply ourselves
+            self.refused += 1
+            return Attempt(ChatResult("", error=error), "now")
         found = refusal(status, message, code, params)
         if found is not None and found.refused == "context":
             self.refused += 1

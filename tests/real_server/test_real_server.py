@@ -4,11 +4,16 @@ model (issue 10 item 5). The model is far too small to design well: these assert
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
+import time
 
 import pytest
 
+from divergent.llm.budget import Budget
+from divergent.llm.client import ChatRequest, MemoryCallLog, ModelClient
+from divergent.llm.config import Endpoint
 from llama_server import llama_server, real_endpoint  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.real_server, pytest.mark.slow]
@@ -84,3 +89,33 @@ def test_explore_steer_open_and_export_through_a_real_server(sample_repo, cli, r
     honest(code, err, json.loads(out))
     later = calls(db_path)[before:]
     assert later and not [c for c in later if (c["params"].get("response_format") or {}).get("type") == "json_schema"]
+
+
+def test_a_request_given_up_closes_its_connection_and_the_server_stops_generating(llama_server):
+    base_url, model, log_file = llama_server
+    log = MemoryCallLog()
+    client = ModelClient(
+        Endpoint(base_url=base_url, api_key="not-needed", model=model, timeout=1800, max_output_tokens=2000,
+                 structured="text", temperature=0),
+        Budget(max_requests=2), log,
+    )
+    story = ChatRequest(messages=[{"role": "user", "content": "Write a very long story about a dragon, in many chapters."}], seed=1)
+
+    async def give_up() -> None:
+        task = asyncio.ensure_future(client.complete(story))
+        while not client.pace.streaming:  # the server is generating the reply
+            await asyncio.sleep(0.1)
+        await asyncio.sleep(2)
+        task.cancel()  # what Ctrl-C and the end of a run do
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        await client.close()
+
+    asyncio.run(give_up())
+    deadline = time.monotonic() + 120
+    while "Disconnected from client" not in log_file.read_text() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert "Disconnected from client" in log_file.read_text(), "the server noticed the closed connection and stopped"
+    call = log.calls[0]
+    assert call.error.startswith("cancelled") and call.response
+    assert call.output_tokens >= 1 and call.output_tokens < 2000, "what it generated is counted, not the cap, not nothing"
