@@ -627,6 +627,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._chat(body)
         elif method == "GET" and path == "/v1/models":
             self._send_json(200, {"object": "list", "data": [self.fake._model_object(m) for m in self.fake.models]})
+        elif method == "GET" and path == "/props" and self.fake.props is not None:
+            self._send_json(200, self.fake.props)
         elif method == "GET" and path.startswith("/v1/models/"):
             self._model(path.removeprefix("/v1/models/"))
         else:
@@ -800,6 +802,9 @@ class FakeOpenAI:
         dialect: "openai" (takes every response_format, ignores caps) or "llama" (see above).
         n_ctx: the context length in the llama dialect, in the fake's tokens.
         serial, interrupts, chunk_delay: pacing (see above); settable later.
+        model_fields: more fields on each listed model, as servers add them (vLLM:
+            ``{"max_model_len": 4096}``; llama.cpp's llama-server: ``{"meta": {"n_ctx_train": ...}}``).
+        props: served at ``GET /props`` (llama.cpp's llama-server) when given.
     """
 
     def __init__(
@@ -817,6 +822,8 @@ class FakeOpenAI:
         serial: bool = False,
         interrupts: bool = False,
         chunk_delay: float = 0.0,
+        model_fields: dict | None = None,
+        props: dict | None = None,
     ):
         if dialect not in DIALECTS:
             raise ValueError(f"dialect must be one of {DIALECTS}, not {dialect!r}")
@@ -826,6 +833,8 @@ class FakeOpenAI:
         self.serial = serial or interrupts or dialect == "llama"
         self.interrupts = interrupts
         self.chunk_delay = chunk_delay
+        self.model_fields = dict(model_fields or {})
+        self.props = props
         self._queued = 0
         self._abandoned = 0
         self.mode = mode
@@ -950,15 +959,21 @@ class FakeOpenAI:
 
     @property
     def requests(self) -> list[dict]:
-        """A snapshot of the log: dicts with "path", "headers" (lowercased), "body" (JSON), "time"."""
+        """The chat completion requests (rejected ones too): dicts with "path", "headers"
+        (lowercased), "body" (JSON), "time". Other paths are in ``others``."""
         with self._lock:
-            return list(self._requests)
+            return [r for r in self._requests if r["path"] == "/v1/chat/completions"]
+
+    @property
+    def others(self) -> list[dict]:
+        """The requests to any other path (a client listing the models, ...), in the same form."""
+        with self._lock:
+            return [r for r in self._requests if r["path"] != "/v1/chat/completions"]
 
     @property
     def count(self) -> int:
-        """How many requests arrived (all paths, including rejected ones)."""
-        with self._lock:
-            return len(self._requests)
+        """How many chat completion requests arrived (rejected ones too): what a budget spends."""
+        return len(self.requests)
 
     @property
     def max_in_flight(self) -> int:
@@ -1019,9 +1034,8 @@ class FakeOpenAI:
             return self.responder(body)
         return default_content(body, self.mode)
 
-    @staticmethod
-    def _model_object(model_id: str) -> dict:
-        return {"id": model_id, "object": "model", "created": 0, "owned_by": "fake-openai"}
+    def _model_object(self, model_id: str) -> dict:
+        return {"id": model_id, "object": "model", "created": 0, "owned_by": "fake-openai", **self.model_fields}
 
 
 class _Queued:

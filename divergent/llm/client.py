@@ -33,7 +33,9 @@ import openai
 
 from divergent.llm.budget import Budget, BudgetExhausted
 from divergent.llm.config import Endpoint
-from divergent.llm.dialect import Dialect, DialectMemory, MemoryDialects, after_refusal, refusal
+from divergent.llm.dialect import (
+    Dialect, DialectMemory, MemoryDialects, after_refusal, context_from_models, context_from_props, refusal, trained_only,
+)
 from divergent.llm.pacing import Pace, Ticket
 from divergent.llm.pricing import cost, estimate_tokens
 from divergent.model import Usage
@@ -44,6 +46,7 @@ MAX_DELAY = 30.0
 MESSAGE_CHARS = 500  # of a server's error message kept in the call log
 MIN_REPLY_TOKENS = 256  # a cap shrunk to fit the context goes no lower
 OPENAI_URL = "https://api.openai.com/v1"
+LISTING_TIMEOUT = 10.0  # seconds for the server's model list, asked once per client
 
 
 class EndpointError(Exception):
@@ -277,6 +280,8 @@ class ModelClient:
         self.pace = Pace(endpoint.timeout, endpoint.concurrency, auto=endpoint.auto_concurrency)
         self.usage_in_stream = True  # ask for usage in the stream (dropped if the server refuses the field)
         self._learning = asyncio.Lock()  # one request at a time while the dialect is a guess
+        self._listing = asyncio.Lock()
+        self.listed = False  # the server's model list was read for the context length
         self.answered = 0  # replies received from the server in this run
         self.in_flight = 0  # requests sent and not yet answered
         self.prompt_ratio = 1.0  # the server's prompt tokens per token of our estimate (largest seen)
@@ -302,6 +307,36 @@ class ModelClient:
     def context_tokens(self) -> int:
         """The model's context length: the config's, else what the server said (0: unknown)."""
         return self.endpoint.context_tokens or self.dialect.context_tokens
+
+    async def list_context(self) -> None:
+        """The context length as the server lists it, read once (config's ``context_tokens`` wins)."""
+        if self.listed or self.endpoint.context_tokens:
+            return
+        async with self._listing:  # the others wait for the answer: it decides what they may send
+            if self.listed:
+                return
+            context = await self._listed_context()
+            if context:
+                self._learn(replace(self.dialect, context_tokens=context))
+            self.listed = True
+
+    async def _listed_context(self) -> int:
+        model = self.endpoint.model
+        try:
+            raw = await self.openai.models.with_raw_response.list(timeout=LISTING_TIMEOUT)
+            listing = raw.http_response.json()
+        except (openai.APIError, ValueError):
+            return 0  # no list: the context is learned from a refusal, if ever
+        context = context_from_models(listing, model)
+        if context or not trained_only(listing, model):
+            return context
+        root = self.base_url.removesuffix("/v1")
+        try:
+            async with httpx2.AsyncClient(timeout=LISTING_TIMEOUT) as http:
+                answer = await http.get(f"{root}/props")
+                return context_from_props(answer.json())
+        except (httpx2.HTTPError, ValueError):
+            return 0
 
     def _learn(self, dialect: Dialect) -> None:
         if dialect != self.dialect:
@@ -370,6 +405,7 @@ class ModelClient:
         hit = self.log.lookup(key)
         if hit is not None:
             return ChatResult(hit[0], Usage(0, 0, 0, 0.0), cached=True, key=key)
+        await self.list_context()
         wanted = self.endpoint.max_output_tokens
         failures = moves = 0
         longer = False

@@ -451,10 +451,11 @@ def test_request_log_records_path_headers_body_and_time(server, client):
     assert all(name == name.lower() for name in entry["headers"])
     assert entry["body"]["model"] == "m" and entry["body"]["messages"] == prompt()
     assert before <= entry["time"] <= time.time()
-    assert [r["path"] for r in server.requests] == ["/v1/chat/completions", "/v1/models"]
-    assert server.count == 2
+    assert [r["path"] for r in server.requests] == ["/v1/chat/completions"]
+    assert [r["path"] for r in server.others] == ["/v1/models"]
+    assert server.count == 1
     server.reset()
-    assert server.count == 0 and server.requests == []
+    assert server.count == 0 and server.requests == [] and server.others == []
 
 
 def test_models_are_listed_and_retrievable():
