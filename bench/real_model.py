@@ -55,7 +55,7 @@ def session_figures(db: Path, session: int, seconds: float) -> dict[str, float]:
     }
 
 
-def run_session(env: dict, repo: Path, candidates: int, goal: str) -> tuple[int, float, int]:
+def run_session(env: dict, repo: Path, candidates: int, goal: str) -> tuple[int, float, int, dict]:
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "divergent", "explore", str(repo / TARGET), "--repo", str(repo), "--headless", "--json",
@@ -65,7 +65,8 @@ def run_session(env: dict, repo: Path, candidates: int, goal: str) -> tuple[int,
     seconds = time.perf_counter() - started
     if done.returncode not in (0, 1) or not done.stdout.strip():
         raise SystemExit(f"explore failed ({done.returncode}): {done.stderr.strip()[-400:]}")
-    return json.loads(done.stdout)["session"], seconds, done.returncode
+    doc = json.loads(done.stdout)
+    return doc["session"], seconds, done.returncode, doc.get("asks") or {}
 
 
 def main() -> None:
@@ -101,7 +102,7 @@ def main() -> None:
             }
             rows = []
             for label, goal in (("first session", "simpler"), ("second session", "more extensible")):
-                session, seconds, code = run_session(env, repo, args.candidates, goal)
+                session, seconds, code, asks = run_session(env, repo, args.candidates, goal)
                 figures = session_figures(scratch_dir / "bench.db", session, seconds)
                 rows.append(figures)
                 print(
@@ -109,6 +110,8 @@ def main() -> None:
                     f"candidates/min {figures['candidates_per_minute']:.2f}, tokens/candidate {figures['tokens_per_candidate']:.0f}, "
                     f"dialect share {figures['dialect_share']:.2f}, truncated share {figures['truncated_share']:.2f}"
                 )
+                if asks.get("reasons"):
+                    print(f"  asks: {asks.get('asked')} asked, {asks.get('made')} made, {asks.get('failed')} failed: {asks['reasons']}")
             first, second = rows
             if first["candidates_per_minute"]:
                 print(f"second/first candidates per minute: {second['candidates_per_minute'] / first['candidates_per_minute']:.2f}")
