@@ -282,6 +282,7 @@ class ModelClient:
         self._learning = asyncio.Lock()  # one request at a time while the dialect is a guess
         self._listing = asyncio.Lock()
         self.listed = False  # the server's model list was read for the context length
+        self._given_up: dict[str, Usage] = {}  # what requests cancelled mid-reply cost, for the budget
         self.answered = 0  # replies received from the server in this run
         self.in_flight = 0  # requests sent and not yet answered
         self.prompt_ratio = 1.0  # the server's prompt tokens per token of our estimate (largest seen)
@@ -423,7 +424,11 @@ class ModelClient:
                     raise
                 return result if result.truncated else ChatResult("", Usage(), error=result.error or "budget spent before a retry")
             sent += 1
-            attempt = await self._turn(request, cap, key)
+            try:
+                attempt = await self._turn(request, cap, key)
+            except asyncio.CancelledError:  # given up: the budget keeps what the cut reply cost
+                self.budget.settle(reservation, self._given_up.pop(key, Usage()))
+                raise
             self.budget.settle(reservation, attempt.result.usage)
             result = attempt.result
             if result.ok and result.truncated and not longer and cap == wanted:
@@ -471,6 +476,7 @@ class ModelClient:
                 outcome = Attempt(self._partial(request, reply, cap, error), "later")
             except asyncio.CancelledError:  # divergent gave up (Ctrl-C, exit): the connection is closed
                 partial = self._partial(request, reply, cap, "cancelled: divergent stopped waiting and closed the connection")
+                self._given_up[key] = partial.usage
                 self._record(request, params, key, partial.text, partial.usage.input_tokens, partial.usage.output_tokens, started, partial.error)
                 raise
             except FATAL as failure:

@@ -98,6 +98,7 @@ def test_a_reply_given_up_mid_stream_closes_the_connection_and_counts_what_came(
         assert 0 < len(call.response) < len(LONG), "what came before the cut is kept"
         assert call.output_tokens >= len(call.response) // 64, "never fewer tokens than chunks seen"
         assert call.input_tokens > 0
+        assert client.budget.spent.output_tokens == call.output_tokens, "the budget is charged what came"
 
 
 def test_auto_concurrency_keeps_two_in_flight_for_a_server_that_queues():
