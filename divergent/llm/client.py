@@ -534,7 +534,7 @@ class ModelClient:
                     self.pace.chunk(ticket)
                     reply.take(chunk)
                 reply.ended = True
-        if reply.ended and not reply.finish and self.pace.waiting:
+        if reply.ended and self.pace.cut_short(ticket, reply.finish):
             error = "the server cut the reply short when another request arrived (it answers one at a time)"
             return Attempt(self._partial(request, reply, cap, error), "now")
         estimate = self._estimate(request)

@@ -5,7 +5,9 @@ with one slot, Ollama by default) answers one at a time and queues the rest, and
 llama-cpp-python even cuts the reply it is streaming short when another request
 arrives. Replies are streamed, so ``Pace`` sees what the server does:
 
-* two replies streaming at the same moment: it answers in parallel;
+* two replies streaming at the same time, their chunks alternating: it answers in
+  parallel (one alternation is not enough: a client busy elsewhere may read the next
+  reply's first chunk before the end of the last one, already waiting in its buffer);
 * a request that waited, silent, while another of ours streamed to its end: it queues;
 * a stream that ends without a finish_reason while another request waited: it interrupts.
 
@@ -27,6 +29,7 @@ import collections
 from dataclasses import dataclass, field
 
 QUEUE_SIGNS = 2  # observations of a request waiting out another's whole reply before "queues"
+PARALLEL_SIGNS = 4  # alternations between two live streams before "parallel"
 
 
 class Gate:
@@ -84,6 +87,8 @@ class Pace:
     verdict: str = ""  # "" not known yet, "parallel", "queues" or "interrupts"
     replies: int = 0
     queue_signs: int = 0
+    alternations: int = 0  # chunks that came for another live stream than the chunk before
+    previous: Ticket | None = None  # the ticket the last chunk came for
     waiting: set[Ticket] = field(default_factory=set)
     streaming: set[Ticket] = field(default_factory=set)
 
@@ -108,11 +113,15 @@ class Pace:
             self.verdict = verdict
             self.gate.resize(self.limit())
 
+    def cut_short(self, ticket: Ticket, finish: str) -> bool:
+        """A stream that ended with no finish_reason while another request was in flight: cut for it."""
+        return not finish and bool(self.waiting or self.streaming - {ticket})
+
     # a request's life ------------------------------------------------------------------
 
     def sent(self, clock: asyncio.Timeout) -> Ticket:
         ticket = Ticket(self.now(), clock=clock)
-        clock.reschedule(ticket.sent + self.timeout)
+        _move(clock, ticket.sent + self.timeout)
         self.waiting.add(ticket)
         return ticket
 
@@ -123,11 +132,13 @@ class Pace:
             ticket.first = now
             self.waiting.discard(ticket)
             self.streaming.add(ticket)
-            if len(self.streaming) > 1:
+        if self.previous is not None and self.previous is not ticket and self.previous in self.streaming:
+            self.alternations += 1
+            if self.alternations >= PARALLEL_SIGNS:
                 self._judge("parallel")
+        self.previous = ticket
         ticket.last = now
-        if ticket.clock is not None:
-            ticket.clock.reschedule(now + self.timeout)
+        _move(ticket.clock, now + self.timeout)
         self._worked(now)
 
     def done(self, ticket: Ticket, ended: bool, finish: str) -> None:
@@ -136,9 +147,10 @@ class Pace:
         self.waiting.discard(ticket)
         self.streaming.discard(ticket)
         ticket.clock = None
+        self.alternations = 0
         if ticket.first is None or not ended:
             return  # refused, failed or given up: nothing learned of the pace
-        if not finish and self.waiting:
+        if self.cut_short(ticket, finish):
             self._judge("interrupts")
         else:
             self.replies += 1
@@ -152,5 +164,10 @@ class Pace:
     def _worked(self, now: float) -> None:
         """The server works for us: the requests still waiting for their first chunk wait on."""
         for waiting in self.waiting:
-            if waiting.clock is not None:
-                waiting.clock.reschedule(now + self.timeout)
+            _move(waiting.clock, now + self.timeout)
+
+
+def _move(clock: asyncio.Timeout | None, when: float) -> None:
+    """A request's new deadline, unless its time is already up (it is being given up)."""
+    if clock is not None and not clock.expired():
+        clock.reschedule(when)
