@@ -60,6 +60,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import hashlib
 import json
 import math
@@ -71,7 +72,7 @@ import threading
 import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 __all__ = ["FakeOpenAI", "default_content", "estimate_tokens", "MODES", "DIALECTS", "GARBAGE_CONTENT"]
 
@@ -997,8 +998,9 @@ class FakeOpenAI:
         with self._lock:
             self._abandoned += 1
 
-    def _waiting(self) -> _Queued:
-        return _Queued(self)
+    def _waiting(self) -> contextlib.AbstractContextManager[None]:
+        """Counts a chat request as waiting for its turn while in the block."""
+        return self._counted("_queued")
 
     def reset(self) -> None:
         """Forget the request log, the in-flight high-water mark and any queued faults."""
@@ -1017,8 +1019,20 @@ class FakeOpenAI:
         with self._lock:
             self._requests.append(entry)
 
-    def _in_flight(self) -> _InFlight:
-        return _InFlight(self)
+    def _in_flight(self) -> contextlib.AbstractContextManager[None]:
+        """Counts a request as in flight while in the block (and its high-water mark)."""
+        return self._counted("_current")
+
+    @contextlib.contextmanager
+    def _counted(self, counter: str) -> Iterator[None]:
+        with self._lock:
+            setattr(self, counter, getattr(self, counter) + 1)
+            self._max_in_flight = max(self._max_in_flight, self._current)
+        try:
+            yield
+        finally:
+            with self._lock:
+                setattr(self, counter, getattr(self, counter) - 1)
 
     # -- answering ---------------------------------------------------------------------
 
@@ -1036,37 +1050,6 @@ class FakeOpenAI:
 
     def _model_object(self, model_id: str) -> dict:
         return {"id": model_id, "object": "model", "created": 0, "owned_by": "fake-openai", **self.model_fields}
-
-
-class _Queued:
-    """Counts a chat request as waiting for its turn for the duration of a ``with`` block."""
-
-    def __init__(self, fake: FakeOpenAI):
-        self.fake = fake
-
-    def __enter__(self) -> None:
-        with self.fake._lock:
-            self.fake._queued += 1
-
-    def __exit__(self, *exc_info: object) -> None:
-        with self.fake._lock:
-            self.fake._queued -= 1
-
-
-class _InFlight:
-    """Counts a chat request as in flight for the duration of a ``with`` block."""
-
-    def __init__(self, fake: FakeOpenAI):
-        self.fake = fake
-
-    def __enter__(self) -> None:
-        with self.fake._lock:
-            self.fake._current += 1
-            self.fake._max_in_flight = max(self.fake._max_in_flight, self.fake._current)
-
-    def __exit__(self, *exc_info: object) -> None:
-        with self.fake._lock:
-            self.fake._current -= 1
 
 
 # --------------------------------------------------------------------------------------

@@ -4,16 +4,15 @@ model (issue 10 item 5). The model is far too small to design well: these assert
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sqlite3
-import time
 
 import pytest
 
 from divergent.llm.budget import Budget
 from divergent.llm.client import ChatRequest, MemoryCallLog, ModelClient
 from divergent.llm.config import Endpoint
+from giving_up import eventually, give_up_midway
 from llama_server import llama_server, real_endpoint  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.real_server, pytest.mark.slow]
@@ -100,22 +99,9 @@ def test_a_request_given_up_closes_its_connection_and_the_server_stops_generatin
         Budget(max_requests=2), log,
     )
     story = ChatRequest(messages=[{"role": "user", "content": "Write a very long story about a dragon, in many chapters."}], seed=1)
-
-    async def give_up() -> None:
-        task = asyncio.ensure_future(client.complete(story))
-        while not client.pace.streaming:  # the server is generating the reply
-            await asyncio.sleep(0.1)
-        await asyncio.sleep(2)
-        task.cancel()  # what Ctrl-C and the end of a run do
-        with pytest.raises(asyncio.CancelledError):
-            await task
-        await client.close()
-
-    asyncio.run(give_up())
-    deadline = time.monotonic() + 120
-    while "Disconnected from client" not in log_file.read_text() and time.monotonic() < deadline:
-        time.sleep(0.5)
-    assert "Disconnected from client" in log_file.read_text(), "the server noticed the closed connection and stopped"
+    give_up_midway(client, story, streamed_for=2.0)
+    noticed = eventually(lambda: "Disconnected from client" in log_file.read_text(), seconds=120)
+    assert noticed, "the server noticed the closed connection and stopped generating"
     call = log.calls[0]
     assert call.error.startswith("cancelled") and call.response
     assert call.output_tokens >= 1 and call.output_tokens < 2000, "what it generated is counted, not the cap, not nothing"

@@ -8,14 +8,12 @@ closed), and wait for the fake server's state with a generous deadline.
 from __future__ import annotations
 
 import asyncio
-import time
-
-import pytest
 
 from divergent.llm.budget import Budget
 from divergent.llm.client import ChatRequest, MemoryCallLog, ModelClient
 from divergent.llm.config import Endpoint
 from fake_openai import FakeOpenAI
+from giving_up import eventually, give_up_midway
 
 LONG = "word " * 400  # 2000 characters: 32 streamed chunks of the fake's 64
 
@@ -45,16 +43,6 @@ async def all_of(client: ModelClient, n: int) -> list:
         await client.close()
 
 
-def eventually(condition, seconds: float = 30.0) -> bool:
-    """Wait for the fake server to reach a state (a deadline against hangs, not a measurement)."""
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.02)
-    return True
-
-
 def test_a_request_queued_behind_others_is_not_timed_out_while_the_server_answers_them():
     # requests of 0.3 s each on a server that answers one at a time: with six or more
     # queued at once the last waits 1.5 s or more, past the 1.0 s timeout, yet the
@@ -80,18 +68,7 @@ def test_a_server_silent_past_the_timeout_times_out_and_sees_the_connection_clos
 def test_a_reply_given_up_mid_stream_closes_the_connection_and_counts_what_came():
     with FakeOpenAI(chunk_delay=0.05, responder=lambda body: LONG) as server:
         client, log = client_for(server)
-
-        async def give_up() -> None:
-            task = asyncio.ensure_future(client.complete(request(1)))
-            while not client.pace.streaming:  # the server is answering
-                await asyncio.sleep(0.01)
-            await asyncio.sleep(0.2)
-            task.cancel()  # what Ctrl-C or the end of the run does
-            with pytest.raises(asyncio.CancelledError):
-                await task
-            await client.close()
-
-        asyncio.run(give_up())
+        give_up_midway(client, request(1), streamed_for=0.2)
         assert eventually(lambda: server.abandoned == 1), "the server stopped writing the reply"
         call = log.calls[0]
         assert call.error.startswith("cancelled")
