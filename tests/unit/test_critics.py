@@ -850,6 +850,39 @@ def test_a_candidate_of_junk_files_is_invalid():
     assert result.evidence == "writes empty files: report.json; does not change the target"
 
 
+def test_an_empty_package_marker_is_no_junk():
+    # a design that moves code into a package writes empty __init__.py files, as people do
+    moved = REPORT.replace("return sum(self.rows)", "return sum(row for row in self.rows)")
+    files = {"shop/report.py": moved, "shop/parts/__init__.py": "", "shop/parts/py.typed": ""}
+    result = assess(Validity(), files, report_problem())
+    assert result.score == 1.0, result.evidence
+
+
+def test_syntax_of_a_newer_python_is_not_a_compile_error():
+    # PEP 701 (Python 3.12) lets an f-string reuse its quotes; an older interpreter calls it an
+    # f-string error, tree-sitter reads it cleanly: the file is right for the Python it targets
+    newer = REPORT.replace("return str(self.total())", 'return f"{", ".join(str(r) for r in self.rows)}"')
+    assert not parse(newer).root_node.has_error
+    result = assess(Validity(), {"shop/report.py": newer}, report_problem())
+    assert result.score == 1.0, result.evidence
+
+
+def test_a_function_replaced_by_a_module_of_its_name_is_still_there(tmp_path):
+    files = {
+        "shop/statement.py": "def statement(invoice):\n    return str(invoice)\n",
+        "shop/app.py": "from shop.pieces import statement\n\n\ndef run(i):\n    return statement.render(i)\n",
+    }
+    problem = framed(tmp_path, files, "shop/statement.py::statement")
+    module = "def render(invoice):\n    return repr(invoice)\n"
+    design = Candidate(
+        "a module instead of the function",
+        {"shop/pieces/statement.py": module, "shop/pieces/__init__.py": "", "shop/app.py": files["shop/app.py"] + "\n"},
+        deleted=["shop/statement.py"],
+    )
+    (verdict,) = asyncio.run(Validity().assess(design, problem))
+    assert "callers use names that are gone" not in verdict.evidence, verdict.evidence
+
+
 def test_a_candidate_that_leaves_the_target_as_it_was_is_invalid():
     result = assess(Validity(), {"shop/report.py": REPORT, "shop/other.py": "X = 1\n"}, report_problem())
     assert result.evidence == "does not change the target"
