@@ -42,8 +42,10 @@ Coupling and cohesion
     name that is a member when the class declares it (``@field``) and it is not
     ``@member.dotted``.  LCOM4 of a class with instance state: the connected
     groups of its methods that touch a member (constructors aside), two methods
-    joined when they share a field or one calls the other.  A class whose methods
-    touch no field (stateless, static helpers) has no LCOM4.
+    joined when they share a field or one calls the other; accessors (at most
+    ``ACCESSOR_LINES`` code lines, one decision and no call) are left out, as SonarQube's LCOM4
+    leaves getters and setters out.  A class whose methods touch no field (stateless,
+    static helpers) has no LCOM4.
 Names
     ``@name``: every name a declaration introduces (what callers can reach).
 """
@@ -65,6 +67,7 @@ from divergent.context.syntax import name_leaves
 CONSTRUCTORS = frozenset({"__init__", "constructor", "new"})
 RECEIVERS = frozenset({"self", "this"})
 MIN_TYPE_CODE_CASES = 3
+ACCESSOR_LINES = 5  # a method this short, with at most one decision, that calls nothing is an accessor
 STRUCTURAL = frozenset({"python", "go"})  # a type with an interface's members implements it
 WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -151,13 +154,18 @@ def read(source: str, lang: str, label: str = "") -> FileStructure:
     found.structural = lang in STRUCTURAL
     found.members = _members(units)
     found.mentions = Counter(text(n) for n in name_leaves(tree.root_node))
-    found.sloc = sum(u.sloc for u in _outermost_functions(units_from_scan(scanned_file)))
+    figures = units_from_scan(scanned_file)
+    found.sloc = sum(u.sloc for u in _outermost_functions(figures))
     found.callees = {text(n) for n in one.all("call") if located.innermost(n) is not None}
     found.defined = {u.own_name for u in units}
     found.branches = [f"{label}line {line}" for line in _type_codes(one, located)]
-    found.fan_out = _fan_out(one, located)
     # an interface's methods have no state to share: cohesion is a question for its implementations
-    found.lcom4 = {k: v for k, v in _lcom4(one, located).items() if k.rsplit(".", 1)[-1] not in found.interfaces}
+    found.fan_out = _fan_out(one, located)
+    accessors = {
+        id(u) for u, f in zip(units, figures)
+        if not u.is_class and f.cyclomatic <= 2 and f.sloc <= ACCESSOR_LINES and not found.fan_out.get(u.name)
+    }
+    found.lcom4 = {k: v for k, v in _lcom4(one, located, accessors).items() if k.rsplit(".", 1)[-1] not in found.interfaces}
     return found
 
 
@@ -378,7 +386,7 @@ def _fan_out(one: _Matches, located: _Units) -> dict[str, int]:
     return {name: len(names) for name, names in callees.items()}
 
 
-def _lcom4(one: _Matches, located: _Units) -> dict[str, int]:
+def _lcom4(one: _Matches, located: _Units, accessors: set[int] = frozenset()) -> dict[str, int]:
     units = located.units
     methods = [u for u in units if _is_method(u, units)]
     by_class: dict[str, list[Unit]] = defaultdict(list)
@@ -411,6 +419,12 @@ def _lcom4(one: _Matches, located: _Units) -> dict[str, int]:
             continue
         # a bare name is a member only when the class declares it (a field or a method)
         touched = [uses[id(u)] | (bare[id(u)] & (fields | own_names)) for u in kept]
+        # accessors (getters, setters, fluent setters, predicates: a few lines, at most one
+        # decision, no call) are left out, as SonarQube's LCOM4 leaves them: a data holder does not split
+        plain = [i for i, (u, t) in enumerate(zip(kept, touched)) if not (id(u) in accessors and not t & own_names)]
+        kept, touched = [kept[i] for i in plain], [touched[i] for i in plain]
+        if not kept:
+            continue
         # no instance state, no cohesion to lose; a method that touches no member and that
         # no sibling calls (a static or pure helper) holds no state apart
         reached = set().union(*touched)

@@ -580,10 +580,10 @@ def test_lcom4_only_for_classes_with_instance_state():
                 self.b = 2
 
             def use_a(self):
-                return self.a
+                return sorted(self.a)
 
             def use_b(self):
-                return self.b
+                return sorted(self.b)
 
             def pure(self, x):
                 return x
@@ -594,10 +594,34 @@ def test_lcom4_only_for_classes_with_instance_state():
 
 def test_a_class_that_falls_apart_counts_once_however_many_pieces():
     source = "class Bag:\n" + "".join(
-        f"    def get_{n}(self):\n        return self.{n}\n\n" for n in ("a", "b", "c", "d")
+        f"    def take_{n}(self):\n        return self.{n}.pop()\n\n" for n in ("a", "b", "c", "d")
     )
     found = structure([("m.py", source)])
     assert found.lcom4 == {"Bag": 4} and found.split_classes == 1
+
+
+def test_getters_and_setters_do_not_split_a_class():
+    # LCOM4 as SonarQube measured it leaves accessors out: a data holder is not two classes
+    source = src(
+        """
+        class Option {
+          constructor(flags) { this.flags = flags; this.hidden = false; }
+          default(value, description) {
+            this.defaultValue = value;
+            this.defaultValueDescription = description;
+            return this;
+          }
+          hideHelp(hide = true) { this.hidden = !!hide; return this; }
+          name() { return this.flags; }
+          is(arg) { return this.short === arg || this.long === arg; }
+          describe() {
+            if (this.hidden) { return ''; }
+            return this.flags.trim();
+          }
+        }
+        """
+    )
+    assert structure([("option.js", source)]).lcom4 == {"Option": 1}
 
 
 # --- extensibility ------------------------------------------------------------------
