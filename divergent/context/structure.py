@@ -33,7 +33,8 @@ Type-code branching
     subject, three or more distinct constants make one type-code branch.
 Built collaborators
     ``@built.type`` (+ ``@built.field``, ``@built.owner``): a constructor building a
-    concrete object and keeping it; with ``@built.module`` the call goes through
+    concrete object and keeping it (not one built from literals only, ``Money(0)``: a
+    value given its first state); with ``@built.module`` the call goes through
     that module, which must be one of the file's ``@import`` names.
 Coupling and cohesion
     ``@call``: a callee's name; a function's fan-out is its distinct callees.
@@ -138,6 +139,8 @@ def read(source: str, lang: str, label: str = "") -> FileStructure:
     for m in one.having("built.type"):
         module = m.get("built.module")
         if module and text(module[0]) not in imports:
+            continue
+        if _literal_value(m["built.type"][0]):
             continue
         owner = _first(m, "built.owner") or _owner(located.innermost(m["built.type"][0]))
         part = _first(m, "built.field") or text(m["built.type"][0])
@@ -350,6 +353,35 @@ def _params(one: _Matches, unit: Unit | None) -> set[str]:
     if unit is None:
         return set()
     return {text(n) for n in one.all("param.name") if _contains(unit, n)}
+
+
+CONSTRUCTIONS = frozenset({"call", "call_expression", "new_expression", "object_creation_expression", "composite_literal"})
+LITERAL_WORDS = ("literal", "string", "integer", "float", "number", "true", "false", "none", "null", "escape", "char")
+
+
+def _literal_value(type_node: Node) -> bool:
+    """A construction whose arguments are all literals (``Money(0)``, ``new Point(0, 0)``):
+    state given its first value, not a collaborator wired in. A construction with no
+    argument, or with one taken from elsewhere, is a collaborator."""
+    node = type_node
+    while node is not None and node.type not in CONSTRUCTIONS:
+        node = node.parent
+    if node is None:
+        return False
+    arguments = node.child_by_field_name("arguments") or node.child_by_field_name("body")
+    leaves = [n for n in _named_leaves(arguments)] if arguments is not None else []
+    keywords = {k.id for n in (arguments.named_children if arguments is not None else ()) if n.type == "keyword_argument"
+                for k in [n.child_by_field_name("name")] if k is not None}
+    values = [n for n in leaves if n.id not in keywords]
+    return bool(values) and all(any(word in n.type for word in LITERAL_WORDS) for n in values)
+
+
+def _named_leaves(node: Node):
+    for child in node.named_children:
+        if child.named_child_count == 0 or child.type in ("string", "string_literal", "interpreted_string_literal", "raw_string_literal"):
+            yield child
+        else:
+            yield from _named_leaves(child)
 
 
 def _registries(one: _Matches) -> list[str]:
