@@ -393,6 +393,29 @@ def test_constructor_built_collaborators_need_a_constructor_call():
     assert found.extension_points == []
 
 
+@pytest.mark.parametrize(
+    "path, source, built",
+    [
+        (
+            "invoice.py",
+            "class Invoice:\n    def __init__(self, path):\n        self.cost = Money(initial_amount=0)\n"
+            "        self.credits = Credits(0)\n        self.dao = TripDAO()\n        self.store = Store(path)\n",
+            ["Invoice.dao", "Invoice.store"],
+        ),
+        (
+            "invoice.js",
+            "class Invoice { constructor(path) { this.cost = new Money(0); this.origin = new Point(0, 0);"
+            " this.dao = new TripDAO(); this.store = new Store(path); } }\n",
+            ["Invoice.dao", "Invoice.store"],
+        ),
+    ],
+)
+def test_a_value_built_from_literals_is_no_collaborator(path, source, built):
+    # the first state of an accumulator (a kata's Money(0) total) is not a hard-wired service;
+    # one built with no argument, or from what the constructor was given, is
+    assert structure([(path, source)]).built_collaborators == built
+
+
 def test_an_interface_has_no_cohesion_to_lose():
     # a Protocol of three stubs shares no state, but is no class split in three
     source = src(
