@@ -14,8 +14,9 @@ counted only when it is used
     names it elsewhere (a parameter, field or variable typed with it).
     ``@extends.child`` + ``@extends.base``: a class extending or implementing a
     base (a Rust ``impl Trait for Type``); a base that two or more children
-    override (a method of the base's, or for a base outside the files a method the
-    children share) is a point.  ``@callable.name``: a named function type (Go's ``type F
+    override (a method of the base's or a hook its body reads that the children
+    define, Python class attributes included; for a base outside the files a method
+    the children share) is a point.  ``@callable.name``: a named function type (Go's ``type F
     func(...)``): not a point itself, but a type an injected collaborator may have.
     ``@registry.name`` + ``@registry.table``: a module-level table; it is a
     registry when it holds at least two ``@registry.entry`` (direct children of the
@@ -88,6 +89,8 @@ class FileStructure:
     names: set[str] = field(default_factory=set)
     extends: list[tuple[str, str]] = field(default_factory=list)  # (child, base)
     members: dict[str, set[str]] = field(default_factory=dict)  # type -> its methods and fields
+    overridable: dict[str, set[str]] = field(default_factory=dict)  # members, and Python's _private attributes
+    reads: dict[str, set[str]] = field(default_factory=dict)  # type -> the words its body reads
     mentions: Counter = field(default_factory=Counter)  # identifier-like leaf -> occurrences
     structural: bool = False  # interfaces are met by shape (Python protocols, Go interfaces)
     sloc: int = 0  # lines of the file's functions, for coupling relative to size
@@ -156,6 +159,13 @@ def read(source: str, lang: str, label: str = "") -> FileStructure:
     found.extends = [(text(m["extends.child"][0]), text(m["extends.base"][0])) for m in one.having("extends.base")]
     found.structural = lang in STRUCTURAL
     found.members = _members(units)
+    found.overridable = {name: set(found) for name, found in found.members.items()}
+    for unit in units:
+        if unit.is_class:
+            owner = unit.qualifier or unit.own_name
+            found.reads[owner] = set(WORD.findall(text(unit.node)))
+            if lang == "python":  # class attributes, _private ones too: subclasses set such hooks
+                found.overridable.setdefault(owner, set()).update(_class_attributes(unit.node))
     found.mentions = Counter(text(n) for n in name_leaves(tree.root_node))
     figures = units_from_scan(scanned_file)
     found.sloc = sum(u.sloc for u in _outermost_functions(figures))
@@ -182,6 +192,13 @@ def combine(files: list[FileStructure]) -> Structure:
     for f in files:
         for name, found in f.members.items():
             members[name] |= found
+    overridable: dict[str, set[str]] = defaultdict(set)
+    reads: dict[str, set[str]] = defaultdict(set)
+    for f in files:
+        for name, found in f.overridable.items():
+            overridable[name] |= found
+        for name, found in f.reads.items():
+            reads[name] |= found
     extends = _unique(pair for f in files for pair in f.extends)
     points, unused = [], []
     for name in declared:
@@ -200,7 +217,7 @@ def combine(files: list[FileStructure]) -> Structure:
             points.append(f"{name} (used as a type)")
         else:
             unused.append(name)
-    points += _overridden_bases(extends, members, interfaces)
+    points += _overridden_bases(extends, members, interfaces, overridable, reads)
     for f in files:
         for table in f.registries:
             (points if mentions[table] >= 2 else unused).append(table if mentions[table] >= 2 else f"{table} (never read)")
@@ -217,9 +234,19 @@ def combine(files: list[FileStructure]) -> Structure:
     )
 
 
-def _overridden_bases(extends: list[tuple[str, str]], members: dict[str, set[str]], interfaces: set[str]) -> list[str]:
-    """Bases that two or more children override: a method the base declares (a base in the
-    files), or a method the children share (a base declared elsewhere)."""
+def _overridden_bases(
+    extends: list[tuple[str, str]],
+    members: dict[str, set[str]],
+    interfaces: set[str],
+    overridable: dict[str, set[str]] | None = None,
+    reads: dict[str, set[str]] | None = None,
+) -> list[str]:
+    """Bases that two or more children override: a method the base declares or a hook it
+    reads that the children define (a base in the files: ``self._number_class(value)``
+    with ``_number_class = int`` in one child and ``float`` in another), or a method the
+    children share (a base declared elsewhere)."""
+    overridable = overridable if overridable is not None else members
+    reads = reads or {}
     children: dict[str, list[str]] = defaultdict(list)
     for child, base in extends:
         if base not in interfaces and child not in children[base]:
@@ -228,13 +255,28 @@ def _overridden_bases(extends: list[tuple[str, str]], members: dict[str, set[str
     for base, kids in children.items():
         own = {m for m in members.get(base, set()) if m not in CONSTRUCTORS and m != "__init__"}
         if base in members:
-            overriding = [k for k in kids if members.get(k, set()) & own]
+            defined = Counter(m for k in kids for m in overridable.get(k, members.get(k, set())) - CONSTRUCTORS - {"__init__"})
+            hooks = {m for m, n in defined.items() if n >= 2} & reads.get(base, set())
+            overriding = [k for k in kids if overridable.get(k, members.get(k, set())) & (own | hooks)]
         else:
             counts = Counter(m for k in kids for m in members.get(k, set()) - CONSTRUCTORS - {"__init__"})
             shared = {m for m, n in counts.items() if n >= 2}
             overriding = [k for k in kids if members.get(k, set()) & shared]
         if len(overriding) >= 2:
             found.append(f"{base} (overridden in {', '.join(overriding)})")
+    return found
+
+
+def _class_attributes(node: Node) -> set[str]:
+    """Names a Python class body assigns at its top level (``_number_class = int``)."""
+    body = node.child_by_field_name("body")
+    found = set()
+    for statement in body.named_children if body is not None else ():
+        if statement.type == "expression_statement" and statement.named_children:
+            assignment = statement.named_children[0]
+            left = assignment.child_by_field_name("left") if assignment.type == "assignment" else None
+            if left is not None and left.type == "identifier":
+                found.add(text(left))
     return found
 
 

@@ -554,6 +554,18 @@ def test_subclasses_in_new_files_override_a_base_together():
     assert found.extension_points == ["Shape (overridden in Square, Circle)"]
 
 
+def test_a_hook_the_base_reads_and_the_subclasses_set_is_an_override():
+    # a template method: the base reads self._kind, each subclass sets it (no method overridden)
+    base = "class Number:\n    def convert(self, value):\n        return self._kind(value)\n"
+    whole = "from number import Number\n\n\nclass Whole(Number):\n    name = 'whole'\n    _kind = int\n"
+    real = "from number import Number\n\n\nclass Real(Number):\n    name = 'real'\n    _kind = float\n"
+    found = structure([("number.py", base), ("whole.py", whole), ("real.py", real)])
+    assert found.extension_points == ["Number (overridden in Whole, Real)"]
+    # an attribute the children share but the base never reads is no hook
+    labels = structure([("number.py", base.replace("_kind", "kind")), ("whole.py", whole), ("real.py", real)])
+    assert labels.extension_points == []
+
+
 def test_equality_chains_on_strings_and_enum_members_are_type_codes():
     source = src(
         """
