@@ -6,6 +6,7 @@ import asyncio
 import textwrap
 
 import pytest
+from designs import RENDERERS
 
 from divergent.context.design import built_collaborators, constructor, if_chain, imported_modules
 from divergent.context.parsing import parse
@@ -674,23 +675,8 @@ CHAIN = src(
     """
 )
 
-REGISTRY = src(
+REGISTRY = RENDERERS + "\n\n" + src(
     """
-    def _csv(rows):
-        return ",".join(rows)
-
-
-    def _ssv(rows):
-        return ";".join(rows)
-
-
-    def _lines(rows):
-        return "|".join(rows)
-
-
-    RENDERERS = {"csv": _csv, "ssv": _ssv, "lines": _lines}
-
-
     def render(kind, rows):
         if kind not in RENDERERS:
             raise ValueError(kind)
