@@ -62,6 +62,10 @@ class Store:
             raise RuntimeError(f"{self.path} was opened read-only")
         return transaction(self.db, self.path)
 
+    def changes(self) -> int:
+        """Rows this connection has changed since it opened (to tell whether a command wrote)."""
+        return self.db.conn.total_changes
+
     def close(self) -> None:
         self.db.close()
 
