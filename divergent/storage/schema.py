@@ -182,5 +182,13 @@ def _symbol_index(db: Database) -> None:
         db.execute(statement)
 
 
+@MIGRATIONS(name="0010_json_suffixes")
+def _json_suffixes(db: Database) -> None:
+    # columns that hold JSON say so in their names, like target_json
+    db.execute("alter table sessions rename column plugins to plugins_json")
+    db.execute("alter table clusters rename column members to members_json")
+    db.execute("alter table cluster_history rename column members to members_json")
+
+
 def migrate(db: Database) -> None:
     MIGRATIONS.apply(db)
