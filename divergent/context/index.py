@@ -156,6 +156,9 @@ class SymbolStore(Protocol):
     def refs_in(self, blobs: Iterable[str]) -> Iterator[tuple[str, str, list[int]]]:
         """(blob, name, lines) of every reference the blobs make."""
 
+    def ref_counts(self, blobs: Iterable[str]) -> Iterator[tuple[str, str, int]]:
+        """(blob, name, how many lines use it) of every reference the blobs make."""
+
     def defs_in(self, blobs: Iterable[str]) -> Iterator[tuple[str, Definition]]:
         """(blob, definition) of every definition in the blobs."""
 
@@ -188,6 +191,10 @@ class MemorySymbols:
         for blob in set(blobs) & self.files.keys():
             for name, lines in self.files[blob].refs.items():
                 yield blob, name, lines
+
+    def ref_counts(self, blobs: Iterable[str]) -> Iterator[tuple[str, str, int]]:
+        for blob, name, lines in self.refs_in(blobs):
+            yield blob, name, len(lines)
 
     def defs_in(self, blobs: Iterable[str]) -> Iterator[tuple[str, Definition]]:
         for blob in set(blobs) & self.files.keys():
@@ -239,9 +246,9 @@ class SymbolIndex:
 
     def ref_counts(self, blobs: Iterable[str], defined: set[str]) -> Iterator[tuple[str, str, int]]:
         """(blob, name, how many lines use it) for every name in ``defined`` the blobs reference."""
-        for blob, name, lines in self.store.refs_in(blobs):
+        for blob, name, uses in self.store.ref_counts(blobs):
             if name in defined:
-                yield blob, name, len(lines)
+                yield blob, name, uses
 
     def defs_in(self, blobs: Iterable[str]) -> Iterator[tuple[str, Definition]]:
         return self.store.defs_in(blobs)

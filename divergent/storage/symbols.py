@@ -76,6 +76,10 @@ class SqliteSymbols:
         for blob, name, lines in self._rows("select blob_sha, name, lines from symbol_refs where blob_sha in ({marks})", blobs):
             yield blob, name, _decode(lines)
 
+    def ref_counts(self, blobs: Iterable[str]) -> Iterator[tuple[str, str, int]]:
+        sql = "select blob_sha, name, length(lines) - length(replace(lines, ',', '')) + 1 from symbol_refs where blob_sha in ({marks})"
+        yield from self._rows(sql, blobs)
+
     def defs_in(self, blobs: Iterable[str]) -> Iterator[tuple[str, Definition]]:
         sql = "select blob_sha, name, kind, line, end_line, signature from symbol_defs where blob_sha in ({marks})"
         for row in self._rows(sql, blobs):
