@@ -196,7 +196,7 @@ async def test_compare_two_model_candidates(online_session, db_path, endpoint_en
         table.move_cursor(row=header)
         await pilot.pause()
         await pilot.press("space")
-        assert screen.picked == [first.id]
+        assert screen.table.view.picked == [first.id]
         await cursor_to(pilot, screen, second.id)
         await pilot.press("space", "v")
         compare = app.screen
@@ -259,24 +259,41 @@ async def test_pareto_axes_and_front(online_session, db_path, endpoint_env):
         assert isinstance(pareto, ParetoScreen)
         await pilot.pause(0.2)
         caption = pareto.query_one("#pareto-caption", Label)
-        assert str(caption.render()).startswith("x: simplicity  ·  y: extensibility")
+        x, y = re.match(r"x: (\w+) · y: (\w+)", str(caption.render())).groups()
+        vectors = {c.id: dict(v) for c in store.candidates(online_session) for v in [{}]}
+        for number, found in store.assessments(online_session).items():
+            for a in found:
+                vectors[number][a.dimension] = a.score
+        # two different axes, along each of which the candidates differ
+        assert x != y and x != "overall" != y
+        assert len({v[x] for v in vectors.values() if x in v}) > 1 and len({v[y] for v in vectors.values() if y in v}) > 1
         text = plot_text(pareto)
-        everyone = len(store.candidates(online_session))
-        assert f"{everyone} candidates · {len(front)} on the front" in text
-        assert "Pareto front" in text and "◆" in text
-        assert "simplicity (today 0.50)" in text and "extensibility" in text
+        plotted = [n for n, v in vectors.items() if x in v and y in v]
+        assert f"{len(plotted)} candidates · {len(front & set(plotted))} on the front" in text
+        # each point labelled with its number (or "today"); the front marked point by point, not as a line
+        for number in plotted:
+            assert re.search(rf"(?<![0-9]){number if number else 'today'}(?![0-9])", text), number
+        assert "■today" in text.replace(" ", "") or "■" in text
+        assert 1 <= text.count("◆") <= len(front & set(plotted))
+        # the legend is beside the plot, not on it
+        assert "Pareto front" not in text and "Colour" not in text
+        legend = str(pareto.query_one("#pareto-legend-body").render())
+        assert all(f"#{n}" in legend for n in front & set(plotted))
 
-        # x cycles to the judge, the model critic: only the candidates it judged are plotted
-        for expected in ("extensibility", "change_cost", "judge"):
+        # x steps through the others, never onto y's dimension; the judge plots only what it judged
+        seen = set()
+        for _ in range(5):
             await pilot.press("x")
-            assert str(caption.render()).startswith(f"x: {expected}  ·  y: extensibility")
+            now_x, now_y = re.match(r"x: (\w+) · y: (\w+)", str(caption.render())).groups()
+            assert now_x != now_y == y
+            seen.add(now_x)
+        assert "judge" in seen
+        while not str(caption.render()).startswith("x: judge"):
+            await pilot.press("x")
         await pilot.pause(0.2)
         text = plot_text(pareto)
-        assert "judge (today 0.50)" in text
-        assert f"{len(judged)} candidates · {len(front & judged)} on the front" in text
-
-        await pilot.press("y")
-        assert str(caption.render()).startswith("x: judge  ·  y: change_cost")
+        both = {n for n in judged if y in vectors[n]}
+        assert f"{len(both)} candidates · {len(front & both)} on the front" in text
         await pilot.press("escape")
         assert isinstance(app.screen, ExploreScreen)
     store.close()
@@ -297,8 +314,11 @@ async def export_with_keys(pilot, downs: int, target: str | None = None) -> str:
     if target is not None:
         await pilot.press("ctrl+a", "ctrl+k", *target)  # home, then delete to the end
     await pilot.press("enter")
-    await pilot.pause(0.2)
-    return str(dialog.query_one("#export-result", Static).render())
+    result = dialog.query_one("#export-result", Static)
+    await wait_until(pilot, lambda: str(result.render()) not in ("", "exporting…"))  # the export runs in a thread
+    shown = str(result.render())
+    result.update("")
+    return shown
 
 
 async def test_export_patch_branch_and_decision_record(online_session, db_path, endpoint_env, sample_repo, tmp_path, monkeypatch):

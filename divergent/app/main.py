@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from textual.app import App
+import platformdirs
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 
 from divergent.app import prefs
@@ -28,13 +29,23 @@ class Start:
     extra: dict = field(default_factory=dict)
 
 
+def screenshot_folder() -> Path:
+    downloads = platformdirs.user_downloads_path()
+    if downloads.is_dir():
+        return downloads
+    folder = platformdirs.user_data_path("divergent") / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 class DivergentApp(App):
     TITLE = "divergent"
     SUB_TITLE = "explore many designs before you commit to one"
     COMMANDS = App.COMMANDS | {DivergentCommands}
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
-        Binding("f2", "change_theme", "Theme", id="app.theme"),
+        Binding("ctrl+q", "quit", "quit", tooltip="Quit; every session is saved as it goes", id="app.quit", priority=True),
+        Binding("f2", "change_theme", "theme", tooltip="Pick a theme (remembered)", id="app.theme"),
+        Binding("question_mark,f1", "help", "help", tooltip="Help: every key, column and mark", id="app.help"),
     ]
 
     def __init__(self, db: str | Path | None = None, start: Start | None = None) -> None:
@@ -60,6 +71,33 @@ class DivergentApp(App):
     def on_unmount(self) -> None:
         if self.store is not None:
             self.store.close()
+
+    def get_system_commands(self, screen):
+        """Textual's, each with its key; our help in place of Textual's key panel."""
+        actions = {"Theme": "change_theme", "Quit": "quit"}
+        keys = {b.action: self.get_key_display(b) for b in self.BINDINGS}
+        for command in super().get_system_commands(screen):
+            if command.title == "Keys":
+                continue
+            key = keys.get(actions.get(command.title, ""))
+            yield command._replace(title=f"{command.title}  ({key})") if key else command
+        yield SystemCommand(f"Help  ({keys['help']})", "Every key, column and mark", self.action_help)
+
+    def action_help(self) -> None:
+        from divergent.app.screens.explore import ExploreScreen
+        from divergent.app.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen, table=isinstance(self.screen, ExploreScreen)))
+
+    def deliver_screenshot(self, filename: str | None = None, path: str | None = None, time_format: str | None = None) -> str | None:
+        """Into the Downloads folder when there is one, else the user's data folder (made if
+        need be): a fresh machine has no ~/Downloads, and Textual would fail there."""
+        if path is None:
+            path = str(screenshot_folder())
+        key = super().deliver_screenshot(filename, path, time_format)
+        self.notify(f"screenshot saved in {path}")
+        return key
 
     # opening sessions --------------------------------------------------------------
 

@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
-from textual import on
+import asyncio
+import importlib
+
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label
+from textual.widgets import DataTable, Header, Label
 
 from divergent.app.screens.dialogs import ConfirmScreen
+from divergent.app.widgets.keybar import KeyBar
 
 
 class HomeScreen(Screen):
     CSS_PATH = "home.tcss"
     BINDINGS = [
-        Binding("enter", "open", "Open", id="home.open"),
-        Binding("n", "new", "New exploration", id="home.new"),
-        Binding("d,delete", "delete", "Delete", id="home.delete"),
-        Binding("q", "app.quit", "Quit", id="home.quit"),
+        Binding("enter", "open", "open", tooltip="Open the session under the cursor", id="home.open"),
+        Binding("n", "new", "new exploration", tooltip="Start a new exploration: a target, a goal, likely changes", id="home.new"),
+        Binding("d,delete", "delete", "delete", tooltip="Delete the session under the cursor (asks first)", id="home.delete"),
+        Binding("q", "app.quit", "quit", tooltip="Quit", id="home.quit"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -27,13 +31,21 @@ class HomeScreen(Screen):
             yield Label("Recent sessions", id="home-title")
             yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
             yield Label("", id="home-empty")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one("#sessions", DataTable)
         for label, key in (("id", "id"), ("repository", "repo"), ("target", "target"), ("cands", "n"), ("best", "best"), ("status", "status"), ("date", "date")):
             table.add_column(label, key=key)
         self.refresh_sessions()
+        self.prewarm()
+
+    @work(thread=True, group="prewarm")
+    def prewarm(self) -> None:
+        """Import the other screens while the engineer reads this one: the new-exploration
+        form alone takes a second or two to import on a busy machine."""
+        import divergent.app.screens.explore  # noqa: F401
+        import divergent.app.screens.new  # noqa: F401
 
     def on_screen_resume(self) -> None:
         self.refresh_sessions()
@@ -67,7 +79,14 @@ class HomeScreen(Screen):
         if session is not None:
             self.app.open_session(session)
 
-    def action_new(self) -> None:
+    @work(group="new", exclusive=True)
+    async def action_new(self) -> None:
+        """The form, with an indicator while its modules load (in a thread: the screen keeps drawing)."""
+        self.loading = True
+        try:
+            await asyncio.to_thread(importlib.import_module, "divergent.app.screens.new")
+        finally:
+            self.loading = False
         from divergent.app.screens.new import NewExplorationScreen
 
         self.app.push_screen(NewExplorationScreen())
@@ -83,4 +102,4 @@ class HomeScreen(Screen):
                 self.notify(f"session {session} deleted")
                 self.refresh_sessions()
 
-        self.app.push_screen(ConfirmScreen(f"Delete session {session} and all its candidates?"), confirmed)
+        self.app.push_screen(ConfirmScreen(f"Delete session {session} and all its candidates? (costs no requests; cannot be undone)", yes="Delete"), confirmed)

@@ -12,8 +12,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Switch, TextArea
+from textual.widgets import Button, Header, Input, Label, OptionList, Switch, TextArea
 
+from divergent.app.legend import plural
+from divergent.app.widgets.keybar import KeyBar
 from divergent.context import repo as gitrepo
 from divergent.context.problem import split_scenario
 from divergent.context.target import symbols
@@ -41,10 +43,10 @@ class TargetInput(Input):
 class NewExplorationScreen(Screen):
     CSS_PATH = "new.tcss"
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back", id="new.back"),
-        Binding("ctrl+s", "start", "Start", id="new.start"),
+        Binding("escape", "back", "back", tooltip="Close the open list of targets, else back to the sessions", id="new.back"),
+        Binding("ctrl+s", "start", "start", tooltip="Start the exploration", id="new.start"),
         # not ctrl+p: the app's command palette takes that key first
-        Binding("ctrl+o", "propose", "Propose scenarios", id="new.propose"),
+        Binding("ctrl+o", "propose", "propose scenarios", tooltip="Ask the model for likely future changes (1 request)", id="new.propose"),
     ]
 
     def __init__(self) -> None:
@@ -62,6 +64,7 @@ class NewExplorationScreen(Screen):
             yield Label("Target (PATH or PATH::Symbol; type to search the repository)")
             yield TargetInput(placeholder="shop/reports.py::ReportService", id="target")
             yield OptionList(id="suggestions")
+            yield Label("finding the repository's classes and functions…", id="symbols-status")
             yield Label("Goal")
             yield Input(placeholder="what the design should achieve", id="goal")
             yield Label("Likely future changes (one per line)")
@@ -79,7 +82,7 @@ class NewExplorationScreen(Screen):
                 yield Button("Propose scenarios", id="propose")
                 yield Button("Start", variant="primary", id="start")
             yield Label("", id="estimate")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.load_symbols(self.query_one("#repo", Input).value)
@@ -88,7 +91,17 @@ class NewExplorationScreen(Screen):
 
     @on(Input.Changed, "#repo")
     def repo_changed(self, event: Input.Changed) -> None:
+        self.query_one("#symbols-status", Label).update("finding the repository's classes and functions…")
         self.load_symbols(event.value)
+
+    def action_back(self) -> None:
+        """Esc closes the list of targets when it is open; only then does it leave the form."""
+        options = self.query_one("#suggestions", OptionList)
+        if options.display:
+            options.display = False
+            self.query_one("#target", Input).focus()
+            return
+        self.app.pop_screen()
 
     @work(exclusive=True, group="symbols", thread=True)
     def load_symbols(self, repo: str) -> None:
@@ -101,6 +114,8 @@ class NewExplorationScreen(Screen):
 
     def _set_symbols(self, found: list[str]) -> None:
         self.symbols = found
+        where = f"{plural(len(found), 'class or function', 'classes and functions')} found: type to search, ↓ into the list, esc closes it"
+        self.query_one("#symbols-status", Label).update(where if found else "no classes or functions found in that repository")
         self.suggest(self.query_one("#target", Input).value)
 
     @on(Input.Changed, "#target")

@@ -1,17 +1,32 @@
-"""The Pareto plot: candidates on two chosen dimensions, the front highlighted, colour by cluster."""
+"""The Pareto plot: candidates on two dimensions, each point labelled with its number.
+
+The default axes are the two dimensions along which the candidates spread the most
+(two different ones, each with some spread); x and y step through the others. The
+front is marked point by point (◆), never joined into a line; today's code is ■. The
+legend sits beside the plot (under it on a narrow terminal), never over it.
+"""
 
 from __future__ import annotations
 
+import statistics
+
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label
+from textual.widgets import Header, Label, Static
 from textual_plotext import PlotextPlot
 
+from divergent.app.legend import FRONT, plural
+from divergent.app.widgets.keybar import KeyBar
 from divergent.engine import summary
 
 DIMENSIONS = ("simplicity", "extensibility", "change_cost", "judge", "overall")
-COLOURS = ("blue", "green", "orange", "magenta", "cyan", "red", "yellow", "gray")
+COLOURS = ("blue", "green", "orange", "magenta", "cyan", "red", "yellow", "gray")  # plotext's names
+RICH = {"orange": "dark_orange", "gray": "grey50"}  # the same colours by rich's names
+TODAY, POINT = "■", "●"
+NARROW = 110
 
 
 def axis_range(values: list[float]) -> tuple[float, float]:
@@ -22,33 +37,71 @@ def axis_range(values: list[float]) -> tuple[float, float]:
     return max(0.0, low - margin), min(1.0, high + margin)
 
 
+def spread(candidates: list[dict], dimension: str) -> float:
+    values = [c["scores"][dimension] for c in candidates if dimension in c["scores"]]
+    return statistics.pstdev(values) if len(values) > 1 else 0.0
+
+
+def default_axes(candidates: list[dict], dimensions: list[str]) -> tuple[str, str]:
+    """The two dimensions (other than overall, unless there is no other) that spread the most."""
+    ranked = sorted(dimensions, key=lambda d: (d == "overall", -spread(candidates, d)))
+    return ranked[0], ranked[1 % len(ranked)]
+
+
+def cells(candidates: list[dict], x: str, y: str, size: tuple[int, int], limits: tuple) -> dict[tuple[int, int], list[dict]]:
+    """Candidates grouped by the plot cell they fall in, so one label names them all."""
+    (x0, x1), (y0, y1) = limits
+    width, height = max(1, size[0]), max(1, size[1])
+    out: dict[tuple[int, int], list[dict]] = {}
+    for c in candidates:
+        cx = round((c["scores"][x] - x0) / ((x1 - x0) or 1) * width)
+        cy = round((c["scores"][y] - y0) / ((y1 - y0) or 1) * height)
+        out.setdefault((cx, cy), []).append(c)
+    return out
+
+
 class ParetoScreen(Screen):
     CSS_PATH = "pareto.tcss"
     BINDINGS = [
-        Binding("x", "cycle('x')", "X axis", id="pareto.x"),
-        Binding("y", "cycle('y')", "Y axis", id="pareto.y"),
-        Binding("escape", "app.pop_screen", "Back", id="pareto.back"),
+        Binding("x", "cycle('x')", "x axis", tooltip="The next dimension on the x axis", id="pareto.x"),
+        Binding("y", "cycle('y')", "y axis", tooltip="The next dimension on the y axis", id="pareto.y"),
+        Binding("escape", "app.pop_screen", "back", tooltip="Back to the candidates", id="pareto.back"),
     ]
 
     def __init__(self, store, session: int) -> None:
         super().__init__()
         self.document = summary.session_document(store, session)
-        present = [d for d in DIMENSIONS if any(d in c["scores"] for c in self.document["candidates"])]
+        candidates = self.document["candidates"]
+        present = [d for d in DIMENSIONS if any(d in c["scores"] for c in candidates)]
         self.dimensions = present or ["overall"]
-        self.x, self.y = self.dimensions[0], self.dimensions[1 % len(self.dimensions)]
+        self.x, self.y = default_axes(candidates, self.dimensions)
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Label("", id="pareto-caption")
-        yield PlotextPlot(id="plot")
-        yield Footer()
+        with Horizontal(id="pareto-body"):
+            yield PlotextPlot(id="plot")
+            with VerticalScroll(id="pareto-legend"):
+                yield Static("", id="pareto-legend-body")
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.draw()
 
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < NARROW, "narrow")
+        self.draw()
+
     def action_cycle(self, axis: str) -> None:
+        """Step to the next dimension that is not on the other axis, preferring ones with spread."""
+        other = self.y if axis == "x" else self.x
         current = getattr(self, axis)
-        setattr(self, axis, self.dimensions[(self.dimensions.index(current) + 1) % len(self.dimensions)])
+        start = self.dimensions.index(current)
+        order = [self.dimensions[(start + i) % len(self.dimensions)] for i in range(1, len(self.dimensions) + 1)]
+        choices = [d for d in order if d != other] or [current]
+        candidates = self.document["candidates"]
+        with_spread = [d for d in choices if spread(candidates, d) > 0]
+        setattr(self, axis, (with_spread or choices)[0])
         self.draw()
 
     def draw(self) -> None:
@@ -56,28 +109,55 @@ class ParetoScreen(Screen):
         plt = plot.plt
         plt.clear_data()
         plt.clear_figure()
-        candidates = [c for c in self.document["candidates"] if self.x in c["scores"] and self.y in c["scores"]]
-        by_cluster: dict[int, list[dict]] = {}
-        for c in candidates:
-            by_cluster.setdefault(c["cluster"] or 0, []).append(c)
-        labels = {k["id"]: k["label"] for k in self.document["clusters"]}
-        for i, (cluster, members) in enumerate(sorted(by_cluster.items())):
-            plt.scatter(
-                [c["scores"][self.x] for c in members],
-                [c["scores"][self.y] for c in members],
-                color=COLOURS[i % len(COLOURS)],
-                label=f"{cluster} {labels.get(cluster, '')[:24]}",
-                marker="dot",
-            )
-        front = sorted((c for c in candidates if c["pareto"]), key=lambda c: c["scores"][self.x])
-        if front:
-            plt.plot([c["scores"][self.x] for c in front], [c["scores"][self.y] for c in front], marker="◆", color="white" if self.app.current_theme.dark else "black", label="Pareto front")
-        plt.xlabel(f"{self.x} (today 0.50)")
-        plt.ylabel(self.y)
-        plt.xlim(*axis_range([c["scores"][self.x] for c in candidates]))
-        plt.ylim(*axis_range([c["scores"][self.y] for c in candidates]))
-        plt.title(f"{len(candidates)} candidates · {len(front)} on the front")
+        x, y = self.x, self.y
+        candidates = [c for c in self.document["candidates"] if x in c["scores"] and y in c["scores"]]
+        if not candidates:
+            self.query_one("#pareto-caption", Label).update("nothing scored on these dimensions yet")
+            plot.refresh()
+            return
+        limits = (axis_range([c["scores"][x] for c in candidates]), axis_range([c["scores"][y] for c in candidates]))
+        size = (max(10, plot.size.width - 12), max(5, plot.size.height - 5))  # the canvas inside the axes, about
+        clusters = sorted({c["cluster"] or 0 for c in candidates})
+        colour = {k: COLOURS[i % len(COLOURS)] for i, k in enumerate(clusters)}
+        for group in cells(candidates, x, y, size, limits).values():
+            group.sort(key=lambda c: (not c["baseline"], not c["pareto"], c["id"]))
+            lead = group[0]
+            marker = TODAY if lead["baseline"] else FRONT if lead["pareto"] else POINT
+            px, py = lead["scores"][x], lead["scores"][y]
+            plt.scatter([px], [py], marker=marker, color=colour[lead["cluster"] or 0])
+            label = ",".join("today" if c["baseline"] else str(c["id"]) for c in group)
+            step = (limits[0][1] - limits[0][0]) / size[0]  # one cell: the label beside its marker, not on it
+            plt.text(label, px + step, py, color=colour[lead["cluster"] or 0], alignment="left")
+        plt.xlabel(f"{x} (today {self.today(x)})")
+        plt.ylabel(f"{y} (today {self.today(y)})")
+        plt.xlim(*limits[0])
+        plt.ylim(*limits[1])
+        front = [c for c in candidates if c["pareto"]]
+        plt.title(f"{plural(len(candidates), 'candidate')} · {len(front)} on the front")
         plot.refresh()
-        self.query_one("#pareto-caption", Label).update(
-            f"x: {self.x}  ·  y: {self.y}  ·  x / y change the axes  ·  ◆ the Pareto front: no design beats these on every dimension"
-        )
+        flat = [d for d in (x, y) if spread(candidates, d) == 0]
+        warning = f" · no spread on {', '.join(flat)}: every candidate scores the same there" if flat else ""
+        self.query_one("#pareto-caption", Label).update(f"x: {x} · y: {y} · x / y change the axes{warning}")
+        self.query_one("#pareto-legend-body", Static).update(self.legend(candidates, colour))
+
+    def today(self, dimension: str) -> str:
+        today = next((c for c in self.document["candidates"] if c["baseline"]), None)
+        value = today["scores"].get(dimension) if today else None
+        return f"{value:.2f}" if value is not None else "·"
+
+    def legend(self, candidates: list[dict], colour: dict[int, str]) -> Text:
+        out = Text()
+        front = sorted(c["id"] for c in candidates if c["pareto"])
+        out.append(f"{FRONT} the Pareto front", style="bold")
+        out.append(f": {', '.join(f'#{n}' for n in front) or 'none'}; no other design beats these on every dimension\n")
+        out.append(f"{TODAY} today's code (#0)   {POINT} another design\n", style="bold")
+        out.append("Labels are candidate numbers; a cell shared by several lists them all.\n\n", style="dim")
+        labels = {k["id"]: k["label"] for k in self.document["clusters"]}
+        members: dict[int, list[int]] = {}
+        for c in candidates:
+            members.setdefault(c["cluster"] or 0, []).append(c["id"])
+        out.append("Colour: cluster\n", style="bold")
+        for cluster, numbers in sorted(members.items()):
+            out.append("● ", style=RICH.get(colour[cluster], colour[cluster]))
+            out.append(f"{cluster} {labels.get(cluster, '')}: {', '.join(f'#{n}' for n in sorted(numbers))}\n")
+        return out
