@@ -337,6 +337,7 @@ def _output_file(value: str, flag: str) -> Path:
 
 def cmd_export(args) -> int:
     from divergent.storage import exports
+    from divergent.storage.lineage import record_export
 
     if not (args.patch or args.branch or args.adr):
         raise InputError("say what to export: --patch FILE, --branch NAME or --adr FILE")
@@ -353,17 +354,50 @@ def cmd_export(args) -> int:
             text = exports.patch(store, session, number)
             if args.patch == "-":
                 sys.stdout.write(text)
+                record_export(store, session, number, "patch", "-")
             else:
                 out = _output_file(args.patch, "--patch")
                 out.write_text(text)
+                record_export(store, session, number, "patch", str(out.resolve()))
                 print(f"wrote {out} — apply it at {commit[:8]} with: git apply {out}", file=sys.stderr)
         if args.branch:
             sha = exports.branch(store, session, number, args.branch)
+            record_export(store, session, number, "branch", f"{args.branch}@{sha}")
             print(f"branch {args.branch} at {sha[:8]} (from {commit[:8]}); your working tree is untouched", file=sys.stderr)
         if args.adr:
             out = _output_file(args.adr, "--adr")
             out.write_text(exports.decision_record(store, session, number))
+            record_export(store, session, number, "adr", str(out.resolve()))
             print(f"wrote the decision record {out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_traces(args) -> int:
+    """The search as data: chat fine-tuning and preference records, one JSON object a line."""
+    import io
+
+    from divergent.engine.traces import write_jsonl
+
+    if (args.session is None) == (not args.all):
+        raise InputError("name a SESSION or pass --all, not both")
+    out = None if args.jsonl == "-" else _output_file(args.jsonl, "--jsonl")
+    with _store(args) as store:
+        sessions = [r["id"] for r in store.sessions()] if args.all else [store.resolve_session(args.session)]
+        buffer = io.StringIO()
+        counts = write_jsonl(store, sorted(sessions), buffer, args.kind)
+    which = f"session {sessions[0]}" if not args.all else f"{len(sessions)} sessions"
+    if not any(counts.values()):
+        print(
+            f"divergent: no {'' if args.kind == 'both' else args.kind + ' '}records in {which}: no model-made candidate "
+            "was exported, picked or marked, and the critics found no clear win",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+    if out is None:
+        sys.stdout.write(buffer.getvalue())
+    else:
+        out.write_text(buffer.getvalue())
+    print(f"wrote {counts['chat']} chat and {counts['preference']} preference records from {which} to {args.jsonl}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -511,6 +545,13 @@ def build_parser() -> Parser:
     p.add_argument("--branch", metavar="NAME", help="commit the candidate on a new branch (through a temporary worktree)")
     p.add_argument("--adr", metavar="FILE", help="write a decision record listing the alternatives weighed")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("traces", parents=[common], help="the search as data: chat fine-tuning and preference records (JSONL)")
+    p.add_argument("session", metavar="SESSION", nargs="?", help="session id, or 'last' (or --all)")
+    p.add_argument("--all", action="store_true", help="every saved session")
+    p.add_argument("--jsonl", metavar="FILE", required=True, help="where to write the records ('-' for stdout)")
+    p.add_argument("--kind", choices=("chat", "preference", "both"), default="both", help="which records (default both)")
+    p.set_defaults(func=cmd_traces)
 
     p = sub.add_parser("metrics", parents=[common], help="the static figures the critics see, per unit")
     p.add_argument("path", metavar="PATH", help="a Python file or a directory")

@@ -92,6 +92,7 @@ class Candidate:
     invalid_reason: str = ""
     id: int | None = None  # number within its session, 0 is the baseline
     cluster: int | None = None
+    call: str = ""  # cache key of the model call it was made from ("" for the catalog, the baseline)
 
     def invalidate(self, reason: str) -> None:
         self.valid = False

@@ -245,3 +245,21 @@ def test_catalog_is_found_by_name_and_honours_the_count():
     candidates = asyncio.run(collect())
     assert [c.choices["moves"] for c in candidates] == ["registry", "protocol"]
     assert all(c.explorer == "catalog" and set(c.files) == {"m.py"} for c in candidates)
+
+
+def test_protocol_stub_survives_a_comment_after_the_colon():
+    source = dedent(
+        """
+        class Greeter:
+            def hello(self, name): # says hello
+                return "hello " + name
+
+            def bye(self):
+                # says bye
+                return "bye"
+        """
+    )
+    new = protocol.rewrite(source, target("Greeter", "class")).source
+    compile(new, "m.py", "exec")
+    assert "def hello(self, name): ..." in new and "def bye(self): ..." in new
+    assert load(new)["Greeter"]().hello("ada") == "hello ada"

@@ -481,6 +481,7 @@ class Session:
 
         self._need_model("the autopilot")
         start = self._requests()
+        self.store.add_event(self.session, "autopilot_started", {"budget": budget})  # its choices are no engineer's picks
 
         def left() -> int | None:
             limits = [self.options.budget.requests_left]

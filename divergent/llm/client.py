@@ -51,6 +51,7 @@ class ChatResult:
     cached: bool = False
     error: str = ""
     latency_ms: float = 0.0
+    key: str = ""  # the call's cache key: what links a candidate to the call that made it
 
     @property
     def ok(self) -> bool:
@@ -188,7 +189,7 @@ class ModelClient:
         key = cache_key(self.endpoint.model, request.messages, params)
         hit = self.log.lookup(key)
         if hit is not None:
-            return ChatResult(hit[0], Usage(0, 0, 0, 0.0), cached=True)
+            return ChatResult(hit[0], Usage(0, 0, 0, 0.0), cached=True, key=key)
         last_error = ""
         for attempt in range(MAX_ATTEMPTS):
             tokens, usd = self.estimate(request)
@@ -260,7 +261,7 @@ class ModelClient:
                 input_tokens, output_tokens, usd, latency, error, key,
             )
         )
-        return ChatResult(text, Usage(1, input_tokens, output_tokens, usd), error=error, latency_ms=latency)
+        return ChatResult(text, Usage(1, input_tokens, output_tokens, usd), error=error, latency_ms=latency, key=key)
 
     @staticmethod
     def _describe(failure: Exception) -> str:

@@ -121,5 +121,20 @@ def _scenario_units(db: Database) -> None:
     db["scenarios"].add_column("units", str, not_null_default="[]")  # JSON: units the scenario touches
 
 
+@MIGRATIONS(name="0005_lineage")
+def _lineage(db: Database) -> None:
+    # which model call produced a candidate (its cache key: a reply served from the cache
+    # links to the call that first fetched it), and on each call row, the candidate it became
+    db["candidates"].add_column("call_key", str, not_null_default="")
+    db["llm_calls"].add_column("candidate_id", int)
+    db["llm_calls"].create_index(["session_id", "cache_key"])
+    # every clustering, kept: generation g of a session holds the clusters as they were then
+    db["cluster_history"].create(
+        {"session_id": int, "generation": int, "number": int, "label": str, "medoid": int, "members": str, "at": str},
+        pk=("session_id", "generation", "number"),
+        foreign_keys=[("session_id", "sessions", "id")],
+    )
+
+
 def migrate(db: Database) -> None:
     MIGRATIONS.apply(db)

@@ -13,6 +13,7 @@ import platformdirs
 from sqlite_utils import Database
 
 from divergent.model import Assessment, CallSite, Candidate, Cluster, Fidelity, InputError, Problem, Target
+from divergent.storage.lineage import link_call, record_clusters
 from divergent.storage.schema import migrate
 
 
@@ -153,7 +154,7 @@ class Store:
             for table in ("candidate_files", "assessments"):
                 self.db[table].delete_where("candidate_id in (select id from candidates where session_id = ?)", [session])
             self.db["candidates"].delete_where("session_id = ?", [session])
-            for table in ("clusters", "events", "scenarios", "llm_calls", "marks"):
+            for table in ("clusters", "cluster_history", "events", "scenarios", "llm_calls", "marks"):
                 self.db[table].delete_where("session_id = ?", [session])
             self.db["sessions"].delete(session)
 
@@ -185,9 +186,11 @@ class Store:
                     "cluster": candidate.cluster,
                     "overall": overall,
                     "created_at": now(),
+                    "call_key": candidate.call,
                 }
             )
             cid = row.last_pk
+            link_call(self.db, session, cid, candidate.call)
             self.db["candidate_files"].insert_all(
                 {"candidate_id": cid, "path": path, "content": content} for path, content in candidate.files.items()
             )
@@ -216,6 +219,7 @@ class Store:
             invalid_reason=row["invalid_reason"],
             id=row["number"],
             cluster=row["cluster"],
+            call=row["call_key"],
         )
 
     def candidate(self, session: int, number: int) -> Candidate:
@@ -306,6 +310,7 @@ class Store:
 
     def set_clusters(self, session: int, clusters: list[Cluster]) -> None:
         with self.db.atomic():
+            record_clusters(self.db, session, clusters, now())  # the history keeps every clustering
             self.db["clusters"].delete_where("session_id = ?", [session])
             self.db["clusters"].insert_all(
                 {"session_id": session, "number": c.id, "label": c.label, "medoid": c.medoid, "members": json.dumps(c.members)}

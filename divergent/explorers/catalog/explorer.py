@@ -7,12 +7,13 @@ from typing import AsyncIterator
 
 from divergent.context.parsing import language_for, parse
 from divergent.explorers.base import ExploreRequest
-from divergent.explorers.catalog import inject, lift, parameter_object, protocol, registry
+from divergent.explorers.catalog import extract, inject, lift, parameter_object, protocol, registry
 from divergent.explorers.catalog.moves import Move, Rewrite
 from divergent.model import Candidate, Target
 
 MOVES: tuple[Move, ...] = (
     registry.MOVE,
+    extract.MOVE,
     lift.MOVE,
     protocol.MOVE,
     inject.MOVE,
@@ -20,11 +21,20 @@ MOVES: tuple[Move, ...] = (
 )
 
 
+def compiles(source: str, path: str) -> bool:
+    """tree-sitter forgives what Python refuses (an indentation, a stub after a comment)."""
+    try:
+        compile(source, path, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return False
+    return True
+
+
 def _attempt(move: Move, source: str, target: Target) -> Rewrite | None:
     result = move.rewrite(source, target)
     if result is None or result.source == source or parse(result.source).root_node.has_error:
         return None
-    return result
+    return result if compiles(result.source, target.path) else None
 
 
 def plans(source: str, target: Target) -> list[tuple[list[Move], list[Rewrite]]]:

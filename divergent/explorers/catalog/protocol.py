@@ -19,8 +19,8 @@ KEPT_DECORATORS = ("@property", "@staticmethod", "@classmethod")
 
 def _stub(definition) -> str:
     node = definition.node
-    body = node.child_by_field_name("body")
-    header = node.text[: body.start_byte - node.start_byte].decode().rstrip()
+    colon = next(c for c in node.children if c.type == ":")  # a comment may follow it, before the body
+    header = node.text[: colon.end_byte - node.start_byte].decode()
     decorators = [
         text(d) for d in definition.outer.named_children if d.type == "decorator" and text(d) in KEPT_DECORATORS
     ]

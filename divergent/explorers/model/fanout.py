@@ -65,9 +65,11 @@ async def fan_out(client: ModelClient, problem: Problem, asks: list[Ask]) -> Asy
             if result is None or not result.ok:
                 continue
             try:
-                yield to_candidate(result.text, ask, problem)
+                candidate = to_candidate(result.text, ask, problem)
             except ReplyError:
                 continue
+            candidate.call = result.key
+            yield candidate
     finally:
         for task in tasks:
             task.cancel()

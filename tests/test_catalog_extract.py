@@ -1,0 +1,131 @@
+"""Extract function: the blocks of a long function become functions named from their
+comments and the values they compute, and the function computes exactly what it did."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from divergent.explorers.catalog import extract
+from divergent.model import Target
+
+
+def target(symbol: str | None, kind: str) -> Target:
+    return Target(repo="/nowhere", path="m.py", symbol=symbol, kind=kind)
+
+
+def load(source: str) -> dict:
+    namespace: dict = {}
+    exec(compile(source, "m.py", "exec"), namespace)
+    return namespace
+
+
+def dedent(source: str) -> str:
+    return textwrap.dedent(source).lstrip()
+
+
+INVOICE = dedent(
+    '''
+    def invoice(lines, rates, customer):
+        """An invoice as text."""
+        total = 0
+        points = 0
+        out = "Invoice for " + customer + "\\n"
+
+        for line in lines:
+            rate = rates[line["kind"]]
+            if rate["band"] == "gold":
+                cost = 100
+                if line["qty"] > 10:
+                    cost += 5 * (line["qty"] - 10)
+            elif rate["band"] == "silver":
+                cost = 60
+                cost += 2 * line["qty"]
+            else:
+                raise ValueError(rate["band"])
+
+            # loyalty points for big orders
+            if line["qty"] > 20:
+                points += line["qty"] // 10
+                points += 1
+            out += f"  {line['kind']}: {cost}\\n"
+            total += cost
+
+        out += f"Total {total}, {points} points\\n"
+        return out
+    '''
+)
+
+LINES = [{"kind": "a", "qty": 30}, {"kind": "b", "qty": 3}, {"kind": "a", "qty": 12}]
+RATES = {"a": {"band": "gold"}, "b": {"band": "silver"}}
+
+
+def test_blocks_become_functions_named_for_their_comment_and_value():
+    new = extract.rewrite(INVOICE, target("invoice", "function")).source
+    assert "cost = _cost_for(rate, line)" in new
+    assert "points = _loyalty_points_big_orders(line, points)" in new
+    assert '"""Loyalty points for big orders."""' in new
+    old, fresh = load(INVOICE)["invoice"], load(new)["invoice"]
+    assert fresh(LINES, RATES, "ada") == old(LINES, RATES, "ada")
+    with pytest.raises(ValueError, match="bronze"):
+        fresh([{"kind": "c", "qty": 1}], {"c": {"band": "bronze"}}, "ada")
+
+
+def test_a_block_that_reads_self_becomes_a_method():
+    source = dedent(
+        """
+        class Counter:
+            def __init__(self):
+                self.seen = {}
+                self.limit = 3
+
+            def feed(self, words):
+                kept = []
+                for word in words:
+                    word = word.strip().lower()
+                    if not word:
+                        continue
+                    # count the word and remember the first ones
+                    self.seen[word] = self.seen.get(word, 0) + 1
+                    if len(kept) < self.limit:
+                        kept.append(word)
+                    kept.sort()
+                total = sum(self.seen.values())
+                return kept, total
+        """
+    )
+    new = extract.rewrite(source, target("Counter.feed", "method")).source
+    assert "self._count_word_remember_first(word, kept)" in new
+    assert "    def _count_word_remember_first(self, word, kept):" in new
+    old, fresh = load(source)["Counter"](), load(new)["Counter"]()
+    for batch in (["a", " B", "", "c", "a"], ["d", "a"]):
+        assert fresh.feed(batch) == old.feed(batch)
+    assert fresh.seen == old.seen
+
+
+PADDING = "".join(f"    a{i} = x + {i}\n" for i in range(10))
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        # returns from the middle: the caller would go on
+        "    # check it\n    if x > 100:\n        y = 1\n        z = 2\n        return y + z\n",
+        # binds y on one path only, and y is read later without being bound before
+        "    # maybe set it\n    if x > 100:\n        y = 1\n        z = 2\n        print(z)\n",
+        # breaks out of the loop around it
+        "    for i in range(x):\n        # take one\n        y = i\n        break\n",
+        # a nested function would close over a different variable
+        "    # remember\n    def get():\n        return x\n    x = x + 1\n",
+    ],
+)
+def test_blocks_that_cannot_move_stay(block):
+    source = f"def f(x):\n{PADDING}{block}{PADDING}    return y\n"
+    compile(source, "m.py", "exec")
+    assert extract.rewrite(source, target("f", "function")) is None
+
+
+def test_short_functions_are_left_alone():
+    source = "def f(x):\n    # double it\n    y = x * 2\n    z = y + 1\n    return z\n"
+    assert extract.rewrite(source, target("f", "function")) is None
