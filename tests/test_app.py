@@ -242,17 +242,3 @@ async def test_discovery_sparkline_counts_new_clusters_per_request(online_sessio
         # on a fixed scale from 0 to 1, with the counts it is drawn from
         assert re.search(r"new clusters per request 0 [▁▂▃▄▅▆▇█]+ 1", shown), shown
         assert f"{len(founders)} clusters in {len(values)} requests" in shown
-
-
-@pytest.mark.parametrize("theme", ["divergent-night", "divergent-paper"])
-def test_explore_screen_snapshot(snap_compare, sample_repo, db_path, theme, monkeypatch, tmp_path):
-    monkeypatch.setenv("DIVERGENT_CONFIG", str(tmp_path / "config.toml"))
-    (tmp_path / "config.toml").write_text(f'[ui]\ntheme = "{theme}"\n')
-    app = explore_app(sample_repo, db_path)
-
-    async def ready(pilot):
-        await settle(pilot, 0.6)
-        await pilot.press("down", "down", "3")
-        await pilot.pause(0.3)
-
-    assert snap_compare(app, terminal_size=SIZE, run_before=ready)

@@ -578,6 +578,11 @@ async def test_palette_jumps_to_candidates_and_runs_actions(online_session, db_p
         (refined,) = [c for c in store.candidates(online_session) if c.explorer == "refine"]
         assert refined.parents == [target.id] and "candidate" in chat_schemas(endpoint_env)
         assert f"c{refined.id}" in screen.query_one("#candidates", DataTable).rows
+        # the refined design names its parent in the Why pane
+        await cursor_to(pilot, screen, refined.id)
+        await pilot.press("5")
+        why = str(screen.query_one("#why-body").render())
+        assert f"Parents  #{target.id} {target.title}" in why and refined.rationale in why
         await pilot.press("ctrl+p")
         await pilot.pause(0.2)
         await pilot.press(*"pareto plot")

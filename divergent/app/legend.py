@@ -42,7 +42,7 @@ MARKS = (
     (PICKED, "picked with space (c combines two, v compares them)"),
     (NEW, "new: made by the last action"),
 )
-SORTED = "▼"  # after the header of the column the table is sorted by
+SORTED = "▼"  # before the header of the column the table is sorted by
 FOLDED, OPEN = "▸", "▾"  # a cluster's header row: enter folds and unfolds it
 
 SCORES = (

@@ -7,26 +7,21 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from divergent.app.bindings import bound
 from divergent.app.legend import plural
 
 
 class DivergentCommands(Provider):
     def actions(self) -> list[tuple[str, object, str | None]]:
-        """(text, callback, help) per action bound on the screen, keys included."""
-        screen, app = self.screen, self.app
-        keys: dict[str, list[str]] = {}
-        tooltips: dict[str, str] = {}
-        for active in screen.active_bindings.values():
-            binding = active.binding
-            if not binding.id or binding.id.startswith("app.") or not binding.tooltip or binding.action.startswith("browse"):
-                continue  # the app's keys are the system commands (Theme, Quit…); moving a row is no command
-            keys.setdefault(binding.action, []).append(app.get_key_display(binding))
-            tooltips[binding.action] = binding.tooltip
+        """(text, callback, help) per action bound on the screen, with its keys. The app's own
+        (Theme, Quit, Help) are the system commands; moving a row is no command."""
         out = []
-        for action, tooltip in tooltips.items():
-            shown = ", ".join(dict.fromkeys(keys[action]))
-            what, _, more = tooltip.partition(": ")
-            out.append((f"{what}  ({shown})", partial(screen.run_action, action), more.strip() or None))
+        for action, entry in bound(self.screen).items():
+            binding = entry.binding
+            if binding.id.startswith("app.") or not binding.tooltip or action.startswith("browse"):
+                continue
+            what, _, more = binding.tooltip.partition(": ")
+            out.append((f"{what}  ({', '.join(entry.keys)})", partial(self.screen.run_action, binding.action), more.strip() or None))
         return out
 
     def _entries(self) -> list[tuple[str, object, str | None]]:

@@ -70,6 +70,7 @@ class ExportScreen(ModalScreen[None]):
     up as untracked); the export runs in a thread with its own database connection."""
 
     CSS_PATH = "dialogs.tcss"
+    AUTO_FOCUS = "#export-target"
     BINDINGS = [Binding("escape", "dismiss(None)", "Close", id="dialog.close")]
 
     def __init__(self, store, session: int, number: int, title: str, repo: str) -> None:
@@ -88,7 +89,7 @@ class ExportScreen(ModalScreen[None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Export", variant="primary", id="export")
                 yield Button("Close", id="close")
-            yield Static("↑↓ the kind · enter in the field exports · esc closes · costs no requests", classes="dialog-hint")
+            yield Static("enter exports · shift+tab to the kinds (↑↓ and enter pick one) · esc closes · costs no requests", classes="dialog-hint")
             yield Static("", id="export-result")
 
     def _default(self, kind: str) -> str:

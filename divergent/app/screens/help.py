@@ -11,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from divergent.app.bindings import bound, palette_key
 from divergent.app.legend import COLUMNS, FOLDED, MARKS, OPEN, SCORES, SORTED
 
 OFFLINE = (
@@ -21,25 +22,14 @@ OFFLINE = (
 
 
 def key_groups(screen: Screen) -> list[tuple[str, list[tuple[str, str]]]]:
-    """(group, [(keys, what they do)]) for our bindings active on ``screen`` (the config's
-    keymap applied), each action once with all its keys."""
-    app = screen.app
-    keys: dict[str, list[str]] = {}
-    found: dict[str, Binding] = {}
-    for active in screen.active_bindings.values():
-        binding = active.binding
-        if not binding.id:  # a widget's own (the table's cursor keys): not ours to explain
-            continue
-        found.setdefault(binding.action, binding)
-        keys.setdefault(binding.action, []).append(app.get_key_display(binding))
+    """(group, [(keys, what they do)]) for our bindings on ``screen``, in the screen's order."""
     order = {b.action: i for i, b in enumerate(type(screen).BINDINGS)}
     groups: dict[str, list[tuple[str, str]]] = {}
-    for action, binding in sorted(found.items(), key=lambda item: order.get(item[0], len(order))):
+    for action, entry in sorted(bound(screen).items(), key=lambda item: order.get(item[0], len(order))):
+        binding = entry.binding
         group = binding.group.description if binding.group else "Everywhere" if binding.id.startswith("app.") else "Keys"
-        shown = ", ".join(dict.fromkeys(keys[action]))
-        groups.setdefault(group, []).append((shown, binding.tooltip or binding.description))
-    palette = Binding(app.COMMAND_PALETTE_BINDING, "command_palette")
-    groups.setdefault("Everywhere", []).append((app.get_key_display(palette), "The command palette: every action, candidate and cluster by name"))
+        groups.setdefault(group, []).append((", ".join(entry.keys), binding.tooltip or binding.description))
+    groups.setdefault("Everywhere", []).append((palette_key(screen), "The command palette: every action, candidate and cluster by name"))
     return list(groups.items())
 
 
@@ -75,7 +65,7 @@ class HelpScreen(ModalScreen[None]):
             out.append(f"  {column.header:<{width}}", style="bold")
             out.append(f"  {column.meaning}\n")
         out.append(f"  {SCORES}\n", style="dim")
-        out.append(f"  A dimension gets a column once some candidate is scored on it. {SORTED} after a header: the sort (o).\n\n", style="dim")
+        out.append(f"  A dimension gets a column once some candidate is scored on it. {SORTED} before a header: the column the table is sorted by (o, or click it).\n\n", style="dim")
         out.append("Marks\n", style="bold underline")
         for glyph, meaning in MARKS:
             out.append(f"  {glyph}", style="bold")

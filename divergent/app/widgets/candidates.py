@@ -153,17 +153,15 @@ class CandidateTable(DataTable):
         self.fill(self.build_rows(doc))
 
     def headers(self) -> list[tuple[str, Text]]:
+        """Each shown column's header; the sorted column's begins with SORTED (in the cell
+        its leading space would take, so no column grows)."""
         out = []
         for key in self.columns_shown:
-            column = BY_KEY[key]
-            header = column.header
-            style = ""
+            header = ("Δ" if key in DIMENSIONS and self.view.deltas else "") + BY_KEY[key].header
             if key == self.view.sort_by or (key == "cluster" and self.view.sort_by is None):
-                header, style = header + SORTED, "bold reverse"
-            if key in DIMENSIONS and self.view.deltas:
-                header = "Δ" + header
-            text = Text(" " + header, style=style)
-            out.append((key, text))
+                out.append((key, Text(SORTED + header, style="bold")))
+            else:
+                out.append((key, Text(" " + header)))
         return out
 
     def fill(self, rows: list[tuple]) -> None:

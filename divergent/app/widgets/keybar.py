@@ -7,8 +7,9 @@ hid half the keys. This bar wraps instead, and lists the app's palette key last.
 from __future__ import annotations
 
 from rich.text import Text
-from textual.binding import Binding
 from textual.widgets import Static
+
+from divergent.app.bindings import bound, palette_key
 
 
 class KeyBar(Static):
@@ -31,24 +32,9 @@ class KeyBar(Static):
         self.redraw()
 
     def entries(self) -> list[tuple[str, str]]:
-        """(keys as shown, word) for each binding the screen shows, each action once with all
-        its keys; the screen's own even where a focused widget binds the same key."""
-        keys: dict[str, list[str]] = {}
-        words: dict[str, str] = {}
-        shadowed = [b for b in type(self.screen).BINDINGS if isinstance(b, Binding)]
-        for binding in [active.binding for active in self.screen.active_bindings.values() if active.enabled] + shadowed:
-            if not binding.show:
-                continue
-            action = binding.action.removeprefix("app.")
-            words.setdefault(action, binding.description)
-            display = self.app.get_key_display(binding) if "," not in binding.key else None
-            for key in [display] if display else [self.app.get_key_display(Binding(k.strip(), binding.action, key_display=binding.key_display)) for k in binding.key.split(",")]:
-                if key not in keys.setdefault(action, []):
-                    keys[action].append(key)
-        out = [("/".join(keys[action]), word) for action, word in words.items()]
-        palette = Binding(self.app.COMMAND_PALETTE_BINDING, "command_palette", key_display=self.app.COMMAND_PALETTE_DISPLAY)
-        out.append((self.app.get_key_display(palette), "commands"))
-        return out
+        """(keys as shown, word) for each action the screen shows, and the palette's key."""
+        out = [(b.shown, b.binding.description) for b in bound(self.screen).values() if b.binding.show]
+        return out + [(palette_key(self.screen), "commands")]
 
     def redraw(self) -> None:
         """Whole entries per line: a key never parts from its word."""
