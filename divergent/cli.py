@@ -321,7 +321,7 @@ def cmd_search(args) -> int:
 
 
 def _patch_for(store, session: int, number: int) -> str:
-    from divergent.storage.exports import patch
+    from divergent.engine.export import patch
 
     return patch(store, session, number)
 
@@ -336,7 +336,7 @@ def _output_file(value: str, flag: str) -> Path:
 
 
 def cmd_export(args) -> int:
-    from divergent.storage import exports
+    from divergent.engine import export as exports
     from divergent.storage.lineage import record_export
 
     if not (args.patch or args.branch or args.adr):

@@ -23,9 +23,9 @@ from divergent.context.parsing import language_for, parse, text
 from divergent.context.structure import public_units
 from divergent.context.syntax import name_leaves
 from divergent.critics.base import changed_sources, cost_ratio, ratio_score
-from divergent.explorers.model import prompts
+from divergent.llm import prompts
 from divergent.llm.client import ChatRequest
-from divergent.llm.parsing import ReplyError, parse_candidate
+from divergent.llm.ask import ask_candidate
 from divergent.model import Assessment, Candidate, Problem
 
 # executable cost weights: editing existing code costs more than adding new code
@@ -182,12 +182,8 @@ class Speculative:
             temperature=0.0,
             purpose="speculative",
         )
-        result = await self.client.complete(request)
-        if not result.ok:
-            return None
-        try:
-            reply = parse_candidate(result.text, problem.target.path)
-        except ReplyError:
+        reply = await ask_candidate(self.client, request, problem.target.path)
+        if reply is None:
             return None
         changed = {p: c for p, c in reply.files.items() if p in files or not re.search(r"(^|/)\.\.(/|$)", p)}
         return measure(files, {**files, **changed})

@@ -7,9 +7,9 @@ score is the design's win rate (a tie counts half); today's code scores 0.5.
 
 from __future__ import annotations
 
-from divergent.explorers.model import prompts
+from divergent.llm import prompts
 from divergent.llm.client import ChatRequest
-from divergent.llm.parsing import ReplyError, parse_object
+from divergent.llm.ask import ask_json
 from divergent.model import Assessment, Candidate, Problem
 
 VERDICT_SCHEMA = {
@@ -61,13 +61,7 @@ class Judge:
             seed=seed,
             purpose="judge",
         )
-        result = await self.client.complete(request)
-        if not result.ok:
-            return {}
-        try:
-            verdicts = parse_object(result.text, "verdicts")
-        except ReplyError:
-            return {}
+        verdicts = await ask_json(self.client, request, "verdicts", {})
         return {str(k).lower(): str(v) for k, v in verdicts.items()} if isinstance(verdicts, dict) else {}
 
     async def assess(self, candidate: Candidate, problem: Problem) -> list[Assessment]:

@@ -10,10 +10,9 @@ from __future__ import annotations
 import asyncio
 import shlex
 import subprocess
-import tempfile
 from pathlib import Path
 
-from divergent.context.repo import safe_relative
+from divergent.context.worktree import scratch_worktree
 from divergent.model import Assessment, Candidate, InputError, Problem
 
 DEFAULT_TIMEOUT = 300.0
@@ -22,29 +21,14 @@ TAIL = 2000  # characters of the test output kept as evidence
 
 def run_in_worktree(repo: Path, commit: str, files: dict[str, str], command: str, timeout: float) -> tuple[bool, str]:
     """(passed, output tail) of ``command`` in a detached worktree at ``commit`` with ``files`` written."""
-    with tempfile.TemporaryDirectory(prefix="divergent-verify-") as scratch:
-        tree = Path(scratch) / "tree"
-        subprocess.run(
-            ["git", "-C", str(repo), "worktree", "add", "--detach", "--quiet", str(tree), commit],
-            check=True, capture_output=True, text=True,
-        )
+    with scratch_worktree(repo, commit, files) as tree:
         try:
-            for path, content in files.items():
-                target = tree / safe_relative(tree, path)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(content)
-            try:
-                done = subprocess.run(
-                    shlex.split(command), cwd=tree, capture_output=True, text=True, timeout=timeout
-                )
-            except subprocess.TimeoutExpired:
-                return False, f"timed out after {timeout:g} s"
-            except FileNotFoundError as error:
-                return False, f"cannot run {command!r}: {error}"
-            return done.returncode == 0, (done.stdout + done.stderr)[-TAIL:]
-        finally:
-            subprocess.run(["git", "-C", str(repo), "worktree", "remove", "--force", str(tree)], capture_output=True)
-            subprocess.run(["git", "-C", str(repo), "worktree", "prune"], capture_output=True)
+            done = subprocess.run(shlex.split(command), cwd=tree, capture_output=True, text=True, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return False, f"timed out after {timeout:g} s"
+        except FileNotFoundError as error:
+            return False, f"cannot run {command!r}: {error}"
+        return done.returncode == 0, (done.stdout + done.stderr)[-TAIL:]
 
 
 class Verify:

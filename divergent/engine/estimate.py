@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from divergent.critics.base import CRITICS
-from divergent.explorers.model import prompts
+from divergent.llm import prompts
 from divergent.llm.config import Endpoint
 from divergent.llm.pricing import cost, estimate_tokens, price
 from divergent.model import Problem

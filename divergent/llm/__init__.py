@@ -3,5 +3,6 @@
 ``config`` reads the endpoint and model from the environment and the config file;
 ``pricing`` turns tokens into dollars; ``budget`` is the hard limit checked before
 each request; ``client`` sends requests (concurrency, retries, cache, call log);
-``parsing`` reads replies leniently, JSON or markdown.
+``parsing`` reads replies leniently, JSON or markdown; ``ask`` is complete-then-read
+with a default; ``prompts`` builds the messages and the JSON schemas replies follow.
 """

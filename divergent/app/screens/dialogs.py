@@ -119,7 +119,7 @@ class ExportScreen(ModalScreen[None]):
 
     @work(thread=True, exclusive=True, group="export")
     def run_export(self, kind: str, target: str) -> None:
-        from divergent.storage import exports
+        from divergent.engine import export as exports
         from divergent.storage.lineage import record_export
         from divergent.storage.store import Store
 

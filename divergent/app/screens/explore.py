@@ -237,7 +237,7 @@ class ExploreScreen(Steering, Screen):
         return self.docs[number]
 
     def patch(self, number: int) -> str:
-        from divergent.storage.exports import patch
+        from divergent.engine.export import patch
 
         return patch(self.session.store, self.session.session, number)
 

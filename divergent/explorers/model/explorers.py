@@ -8,9 +8,9 @@ from typing import AsyncIterator
 
 from divergent.llm.budget import BudgetExhausted
 from divergent.llm.client import ChatRequest
-from divergent.llm.parsing import ReplyError, parse_object
+from divergent.llm.ask import ask_json
 from divergent.explorers.base import ExploreRequest
-from divergent.explorers.model import prompts
+from divergent.llm import prompts
 from divergent.explorers.model.fanout import Ask, fan_out, require_client
 from divergent.explorers.model.lenses import all_lenses
 from divergent.model import Candidate, Fidelity
@@ -96,13 +96,9 @@ class DimensionsExplorer(AskingExplorer):
             purpose=self.name,
         )
         try:
-            result = await client.complete(ask)
+            dimensions = _dimensions(await ask_json(client, ask, "dimensions", []))
         except BudgetExhausted:
             return []
-        try:
-            dimensions = _dimensions(parse_object(result.text, "dimensions")) if result.ok else []
-        except ReplyError:
-            dimensions = []
         if not dimensions:
             return []
         names = [name for name, _ in dimensions]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from divergent.llm.client import ChatRequest, ModelClient
-from divergent.llm.parsing import ReplyError, parse_object
-from divergent.explorers.model import prompts
+from divergent.llm.ask import ask_json
+from divergent.llm import prompts
 from divergent.model import Problem
 
 
@@ -25,13 +25,7 @@ async def propose_scenarios(client: ModelClient, problem: Problem, count: int = 
         schema=prompts.SCENARIOS_SCHEMA,
         purpose="scenarios",
     )
-    result = await client.complete(request)
-    if not result.ok:
-        return []
-    try:
-        value = parse_object(result.text, "scenarios")
-    except ReplyError:
-        return []
+    value = await ask_json(client, request, "scenarios", [])
     return [str(s).strip() for s in value if str(s).strip()][:count] if isinstance(value, list) else []
 
 
@@ -59,12 +53,6 @@ async def match_units(client: ModelClient, problem: Problem, scenario: str, unit
         temperature=0.0,
         purpose="scenario_units",
     )
-    result = await client.complete(request)
-    if not result.ok:
-        return []
-    try:
-        value = parse_object(result.text, "units")
-    except ReplyError:
-        return []
+    value = await ask_json(client, request, "units", [])
     known = set(units)
     return [str(u) for u in value if str(u) in known] if isinstance(value, list) else []

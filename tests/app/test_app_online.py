@@ -26,6 +26,8 @@ from divergent.app.screens.new import NewExplorationScreen
 from divergent.app.screens.pareto import ParetoScreen
 from divergent.storage.store import Store
 
+pytestmark = pytest.mark.tui
+
 TARGET = "shop/reports.py::ReportService"
 TARGET_PATH = "shop/reports.py"
 SIZE = (120, 40)

@@ -8,11 +8,11 @@ never passed where git could read them as options.
 from __future__ import annotations
 
 import subprocess
-import tempfile
 from datetime import date
 from pathlib import Path
 
-from divergent.context.repo import read_at, safe_relative
+from divergent.context.repo import read_at
+from divergent.context.worktree import git, scratch_worktree
 from divergent.engine import ranking
 from divergent.model import InputError
 from divergent.storage.patch import unified_patch
@@ -30,13 +30,6 @@ def patch(store: Store, session: int, number: int) -> str:
             old = read_at(repo, problem.target.commit, path)
         changes.append((path, old, new))
     return unified_patch(changes)
-
-
-def _git(repo: Path, *args: str) -> str:
-    done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True)
-    if done.returncode != 0:
-        raise InputError(f"git {args[0]} failed: {done.stderr.strip().splitlines()[-1] if done.stderr.strip() else done.returncode}")
-    return done.stdout
 
 
 def check_branch_name(repo: Path, name: str) -> None:
@@ -58,21 +51,11 @@ def branch(store: Store, session: int, number: int, name: str) -> str:
     if not repo.exists():
         raise InputError(f"the session's repository is gone: {repo}")
     check_branch_name(repo, name)
-    with tempfile.TemporaryDirectory(prefix="divergent-branch-") as scratch:
-        tree = Path(scratch) / "tree"
-        _git(repo, "worktree", "add", "--quiet", "-b", name, str(tree), problem.target.commit)
-        try:
-            for path, content in candidate.files.items():
-                target = tree / safe_relative(tree, path)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(content)
-            _git(tree, "add", "--", *candidate.files)
-            message = f"{candidate.title}\n\n{candidate.summary}\n\nExplored with divergent: session {session}, candidate {number}."
-            _git(tree, "-c", "user.name=divergent", "-c", "user.email=divergent@localhost", "commit", "--quiet", "--no-verify", "-m", message)
-            return _git(tree, "rev-parse", "HEAD").strip()
-        finally:
-            subprocess.run(["git", "-C", str(repo), "worktree", "remove", "--force", str(tree)], capture_output=True)
-            subprocess.run(["git", "-C", str(repo), "worktree", "prune"], capture_output=True)
+    with scratch_worktree(repo, problem.target.commit, candidate.files, branch=name) as tree:
+        git(tree, "add", "--", *candidate.files)
+        message = f"{candidate.title}\n\n{candidate.summary}\n\nExplored with divergent: session {session}, candidate {number}."
+        git(tree, "-c", "user.name=divergent", "-c", "user.email=divergent@localhost", "commit", "--quiet", "--no-verify", "-m", message)
+        return git(tree, "rev-parse", "HEAD").strip()
 
 
 def decision_record(store: Store, session: int, number: int) -> str:

@@ -6,9 +6,12 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from conftest import git
 
 
+@pytest.mark.slow
 def test_explore_offline_yields_valid_candidates_whose_patches_keep_the_sample_green(sample_repo, cli, tmp_path):
     doc = cli.json(
         "explore", sample_repo / "shop/reports.py::ReportService", "--repo", sample_repo, "--offline", "--headless"

@@ -26,6 +26,8 @@ from divergent.engine.session import make_options
 from divergent.storage.calls import session_usage
 from divergent.storage.store import Store
 
+pytestmark = pytest.mark.tui
+
 TARGET = "shop/reports.py::ReportService"
 SIZE = (120, 40)
 

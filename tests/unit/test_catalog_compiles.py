@@ -14,7 +14,7 @@ from divergent.explorers.catalog.explorer import plans
 from divergent.model import Target
 
 SAMPLE = resources.files("divergent.samples").joinpath("shop/shop/reports.py").read_text()
-BEFORE = (Path(__file__).parent / "languages" / "before.py").read_text()
+BEFORE = (Path(__file__).parent.parent / "languages" / "before.py").read_text()
 
 COMMENTED = '''"""A module whose bodies start with comments."""
 

@@ -7,6 +7,8 @@ import json
 import re
 import sys
 
+import pytest
+
 from conftest import git
 
 TARGET = "shop/reports.py::ReportService"
@@ -70,6 +72,7 @@ def test_model_critics_score_representatives_and_members_inherit(sample_repo, cl
     assert re.search(r"model critics: speculative, judge on \d+ representatives \(\d+ requests\)", err)
 
 
+@pytest.mark.slow
 def test_verify_runs_the_repos_tests_and_fails_a_broken_design(sample_repo, cli, endpoint_env):
     today = (sample_repo / "shop/reports.py").read_text()
     broken = today.replace('"customer,sku,quantity,total"', '"CUSTOMER"')

@@ -27,7 +27,7 @@ from divergent.model import CallSite, Candidate, Problem, Target
 from conftest import git, make_repo
 from model_critics import assess_with
 
-HERE = Path(__file__).parent / "languages"
+HERE = Path(__file__).parent.parent / "languages"
 
 # language -> (path in the repo, before file, after file, how the heading method is spelled)
 FILES = {

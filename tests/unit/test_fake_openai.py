@@ -478,7 +478,7 @@ def test_unknown_mode_is_rejected():
 
 
 def test_script_serves_until_terminated():
-    script = Path(__file__).with_name("fake_openai.py")
+    script = Path(__file__).parent.parent / "fake_openai.py"
     process = subprocess.Popen(
         [sys.executable, str(script), "--port", "0", "--mode", "markdown", "--quiet"],
         stdout=subprocess.PIPE,

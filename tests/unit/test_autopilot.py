@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import sys
 from pathlib import Path
 from statistics import mean
 
@@ -12,8 +11,7 @@ import pytest
 
 from divergent.engine.autopilot import Observation, Policy, first_wave_size, tune
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-import simulated_space as sim  # noqa: E402
+import simulated_space as sim  # bench/ is on pytest's pythonpath
 
 
 def test_every_arm_is_tried_once_then_the_best_rate_wins_without_exploration():

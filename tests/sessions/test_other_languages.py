@@ -8,7 +8,7 @@ from pathlib import Path
 from conftest import make_repo
 from fake_openai import default_content, schema_name
 
-HERE = Path(__file__).parent / "languages"
+HERE = Path(__file__).parent.parent / "languages"
 CALLER = """package main
 
 import "shop/report"

@@ -10,6 +10,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 TARGET = "shop/reports.py::ReportService"
 
 
@@ -27,6 +29,7 @@ def integrity(db) -> str:
         return conn.execute("pragma integrity_check").fetchone()[0]
 
 
+@pytest.mark.slow
 def test_kill_9_midway_then_open_finishes_and_loses_nothing(sample_repo, db_path, endpoint_env, monkeypatch):
     endpoint_env.latency = 0.5
     env = {**os.environ, "DIVERGENT_DB": str(db_path)}
