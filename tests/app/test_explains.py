@@ -12,7 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from screen import Recording, ready, screen_text, until
+from apptools import Recording, db, offline_db, ready, screen_text, until  # noqa: F401 (fixtures)
 from textual.command import CommandList
 
 from divergent.app.legend import COLUMNS, MARKS, plural
@@ -30,6 +30,7 @@ from divergent.engine.session import make_options
 from divergent.storage.store import Store
 
 TARGET = "shop/reports.py::ReportService"
+pytestmark = pytest.mark.tui
 SIZES = [(80, 24), (120, 40), (200, 50)]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from screen import ready, until
+from apptools import db, offline_db, ready, until  # noqa: F401 (fixtures)
 
 from divergent.app.main import DivergentApp, Start
 from divergent.app.screens.compare import CompareScreen
@@ -18,6 +18,7 @@ from divergent.app.screens.home import HomeScreen
 from divergent.app.screens.pareto import ParetoScreen
 
 SIZES = [(80, 24), (120, 40), (200, 50)]
+pytestmark = pytest.mark.tui
 THEMES = ["divergent-night", "divergent-paper"]
 
 

@@ -1,4 +1,5 @@
-"""Reading the app as a user sees it: the screen's text, and what it told the user; waiting for it.
+"""Reading the app as a user sees it: the screen's text, and what it told the user; waiting
+for it; one offline session made once (fixtures ``offline_db`` and ``db``, imported by the tests).
 
 ``screen_text`` reads the frame Textual exports as SVG (its public screenshot), placing
 each run of text at its column; ``Recording`` is the real app that also keeps every
@@ -7,12 +8,22 @@ notification it showed.
 
 from __future__ import annotations
 
+import asyncio
 import html
 import re
+import shutil
+from pathlib import Path
+
+import pytest
 
 from divergent.app.main import DivergentApp
 from divergent.app.screens.explore import ExploreScreen
+from divergent.context.problem import frame
+from divergent.engine.session import Session, make_options
+from divergent.samples import create
+from divergent.storage.store import Store
 
+TARGET = "shop/reports.py::ReportService"
 CELL = 12.2  # px per column in Textual's SVG export
 RUN = re.compile(r'<text [^>]*x="([\d.]+)"[^>]*clip-path="url\(#[\w-]+-line-(\d+)\)"[^>]*>(.*?)</text>', re.S)
 
@@ -59,3 +70,31 @@ async def until(pilot, condition, seconds: float = 20.0) -> None:
             return
         await pilot.pause(0.05)
     raise AssertionError(f"timed out; the app said {getattr(pilot.app, 'said', [])}")
+
+
+@pytest.fixture(scope="session")
+def offline_db(tmp_path_factory) -> Path:
+    """One offline session (today's code and 15 catalog designs, a scenario), made once."""
+    root = tmp_path_factory.mktemp("offline")
+    repo = create("shop", root / "shop")
+    db = root / "sessions.db"
+
+    async def make() -> None:
+        with Store(db) as store:
+            problem = frame(TARGET, str(repo), root, scenarios=["add a YAML output format"])
+            session = await Session.create(store, problem, make_options(offline=True), lambda event: None)
+            await session.first_wave()
+            await session.close()
+
+    asyncio.run(make())
+    return db
+
+
+@pytest.fixture
+def db(offline_db, tmp_path) -> Path:
+    """A copy of the offline session's database for one test to change."""
+    copy = tmp_path / "sessions.db"
+    shutil.copy(offline_db, copy)
+    return copy
+
+
