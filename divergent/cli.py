@@ -15,6 +15,16 @@ from divergent.model import InputError
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 
+class RunFailed(Exception):
+    """The work failed (exit 1): the message is the one line said."""
+
+
+def _endpoint_failed(error, kept: str) -> Exception:
+    """An EndpointError as one line: bad configuration is exit 2, a lost endpoint exit 1."""
+    message = f"{error} ({kept})"
+    return InputError(message) if error.bad_input else RunFailed(message)
+
+
 class Parser(argparse.ArgumentParser):
     """argparse that reports bad usage as one line, exit 2."""
 
@@ -61,6 +71,8 @@ def _options(args):
         weights=args.weights,
         verify_tests=args.verify_tests,
         verify_timeout=args.verify_timeout,
+        explorers=args.explorers,
+        critics=args.critics,
     )
 
 
@@ -91,7 +103,7 @@ def cmd_explore(args) -> int:
             session = asyncio.run(explore(store, problem, options, ProgressReporter(sys.stderr), autopilot=args.autopilot))
         except EndpointError as error:
             kept = store.sessions()[0]
-            raise InputError(f"{error} (session {kept['id']} kept with {kept['candidates'] - 1} candidates)") from None
+            raise _endpoint_failed(error, f"session {kept['id']} kept with {kept['candidates'] - 1} candidates") from None
         document = session_document(store, session)
     return _emit(args, document)
 
@@ -148,7 +160,7 @@ def _continue_headless(args, session: int) -> int:
         try:
             reason = asyncio.run(go())
         except EndpointError as error:
-            raise InputError(f"{error} (session {session} kept)") from None
+            raise _endpoint_failed(error, f"session {session} kept") from None
         if reason:
             print(f"autopilot stopped: {reason}", file=sys.stderr)
         document = session_document(store, session)
@@ -235,7 +247,7 @@ def cmd_steer(args) -> int:
         try:
             asyncio.run(go())
         except EndpointError as error:
-            raise InputError(f"{error} (session {session} kept)") from None
+            raise _endpoint_failed(error, f"session {session} kept") from None
         document = session_document(store, session)
     return _emit(args, document)
 
@@ -401,6 +413,34 @@ def cmd_traces(args) -> int:
     return EXIT_OK
 
 
+def cmd_plugins(args) -> int:
+    from divergent.engine.choices import listing
+
+    found = listing()
+    if args.json:
+        _print_json({"plugins": [
+            {"kind": p.kind, "name": p.name, "package": p.source.package, "version": p.source.version, "detail": p.detail, "ok": not p.source.error}
+            for p in found
+        ]})
+        return EXIT_OK
+    for p in found:
+        package = f"{p.source.package} {p.source.version}".strip()
+        print(f"{p.kind:<9} {p.name:<14} {package:<22} {p.detail}")
+    return EXIT_OK
+
+
+def cmd_doctor(args) -> int:
+    from divergent.engine.doctor import run_checks
+    from divergent.storage.store import default_path
+
+    checks = run_checks(Path(args.db).expanduser() if args.db else default_path())
+    if args.json:
+        _print_json({"ok": all(c.ok for c in checks), "checks": [{"name": c.name, "ok": c.ok, "detail": c.detail} for c in checks]})
+    else:
+        print("\n".join(c.line() for c in checks))
+    return EXIT_OK if all(c.ok for c in checks) else EXIT_FAILED
+
+
 # metrics, context, sample ---------------------------------------------------
 
 
@@ -494,6 +534,8 @@ def build_parser() -> Parser:
     p.add_argument("--criteria", help="the judge's criteria, comma-separated (default: readability, testability, fit to the goal)")
     p.add_argument("--verify-tests", metavar="CMD", help="run CMD (the repo's tests) in a temporary worktree per candidate")
     p.add_argument("--verify-timeout", type=float, default=300.0, help="seconds before a --verify-tests run fails")
+    p.add_argument("--explorers", metavar="NAMES", help="the first wave's explorers, comma-separated (see 'divergent plugins')")
+    p.add_argument("--critics", metavar="NAMES", help="the critics that score, comma-separated (see 'divergent plugins')")
     p.add_argument("--headless", action="store_true", help="no TUI: progress on stderr, a summary on stdout")
     p.add_argument("--json", action="store_true", help="with --headless: one JSON document on stdout")
     p.add_argument("--autopilot", action="store_true", help="let the autopilot size the first wave and spend the budget")
@@ -553,6 +595,14 @@ def build_parser() -> Parser:
     p.add_argument("--kind", choices=("chat", "preference", "both"), default="both", help="which records (default both)")
     p.set_defaults(func=cmd_traces)
 
+    p = sub.add_parser("plugins", parents=[common], help="every explorer and critic, built-in or third-party, with its package")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_plugins)
+
+    p = sub.add_parser("doctor", parents=[common], help="check the config, the endpoint and model, grammars, the database")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_doctor)
+
     p = sub.add_parser("metrics", parents=[common], help="the static figures the critics see, per unit")
     p.add_argument("path", metavar="PATH", help="a Python file or a directory")
     p.add_argument("--json", action="store_true")
@@ -586,6 +636,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"divergent: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except RunFailed as error:
+        if debug:
+            raise
+        print(f"divergent: {error}", file=sys.stderr)
+        return EXIT_FAILED
     except KeyboardInterrupt:
         print("divergent: interrupted; everything scored so far is saved", file=sys.stderr)
         return EXIT_FAILED

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import Callable, Generic, TypeVar
 
 from divergent.model import InputError
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a plugin comes from: its distribution (package) and version, or why it failed to load."""
+
+    package: str
+    version: str = ""
+    error: str = ""
 
 
 class Registry(Generic[T]):
@@ -17,25 +27,44 @@ class Registry(Generic[T]):
         self.group = group
         self.kind = kind
         self._factories: dict[str, Callable[[], T]] = {}
+        self._sources: dict[str, Source] = {}
         self._loaded = False
 
     def register(self, name: str, factory: Callable[[], T]) -> None:
         self._factories[name] = factory
+        self._sources[name] = Source(getattr(factory, "__module__", "").partition(".")[0])
 
     def _load(self) -> None:
         if self._loaded:
             return
         self._loaded = True
         for ep in entry_points(group=self.group):
-            self._factories.setdefault(ep.name, ep.load())
+            if ep.name in self._factories:
+                continue
+            dist = ep.dist
+            package, version = (dist.name, dist.version) if dist is not None else (ep.module.partition(".")[0], "")
+            try:
+                self._factories[ep.name] = ep.load()
+            except Exception as error:  # a broken plugin must not take the others down with it
+                self._sources[ep.name] = Source(package, version, f"{type(error).__name__}: {error}")
+                continue
+            self._sources[ep.name] = Source(package, version)
 
     def names(self) -> list[str]:
         self._load()
         return sorted(self._factories)
+
+    def sources(self) -> dict[str, Source]:
+        """Every plugin found, loaded or not, with the package it comes from."""
+        self._load()
+        return dict(sorted(self._sources.items()))
 
     def create(self, name: str) -> T:
         self._load()
         try:
             return self._factories[name]()
         except KeyError:
+            broken = self._sources.get(name)
+            if broken is not None and broken.error:
+                raise InputError(f"the {self.kind} {name!r} from {broken.package} failed to load: {broken.error}") from None
             raise InputError(f"no {self.kind} named {name!r} (available: {', '.join(self.names())})") from None

@@ -27,6 +27,14 @@ What it answers depends on ``response_format`` and the server's ``mode``:
   as ``# Title``, a summary paragraph, the path line and a fenced ```` ```python ```` block;
   other schema names as prose followed by a ```` ```json ```` block.
 
+``dialect="llama"`` speaks as llama-cpp-python's server (0.3.36) does: HTTP 500 (a
+validation error naming ``response_format``) to ``json_schema``; ``json_object`` with or
+without a ``schema`` honoured; ``max_completion_tokens`` ignored and ``max_tokens``
+honoured (a reply cut there ends with finish_reason ``length``; a cap past the context
+is cut to fit, as llama.cpp does); a prompt of ``n_ctx`` tokens or more gets 400
+``context_length_exceeded`` naming the numbers; one chat request at a time, the rest
+queued; ``/v1/models`` says nothing of the context.
+
 A candidate's new file is the target's content plus one appended function. Its
 *structure* comes from one hash of the messages and its *names* from another, so some
 candidates are structural twins that differ only in names, and others differ in shape.
@@ -48,9 +56,10 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 
-__all__ = ["FakeOpenAI", "default_content", "estimate_tokens", "MODES", "GARBAGE_CONTENT"]
+__all__ = ["FakeOpenAI", "default_content", "estimate_tokens", "MODES", "DIALECTS", "GARBAGE_CONTENT"]
 
 MODES = ("json", "markdown")
+DIALECTS = ("openai", "llama")
 GARBAGE_CONTENT = "I cannot help with that."
 STREAM_PIECE_CHARS = 64
 POLL_INTERVAL = 0.02  # how often serve_forever looks for stop(); the default 0.5 s slows teardown
@@ -119,7 +128,12 @@ def schema_name(body: dict) -> str | None:
     kind = response_format.get("type")
     if kind == "json_schema":
         return (response_format.get("json_schema") or {}).get("name") or ""
-    if kind == "json_object":
+    if kind == "json_object":  # the schema, when sent (llama-cpp-python's way), says which
+        schema = response_format.get("schema")
+        properties = schema.get("properties", {}) if isinstance(schema, dict) else {}
+        for key, name in (("dimensions", "dimensions"), ("scenarios", "scenarios"), ("verdicts", "verdict"), ("units", "units")):
+            if key in properties:
+                return name
         return "candidate"
     return None
 
@@ -318,7 +332,7 @@ def usage_of(body: dict, content: str) -> dict:
     return {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
 
 
-def completion_object(reply_id: str, model: str, body: dict, content: str) -> dict:
+def completion_object(reply_id: str, model: str, body: dict, content: str, finish_reason: str = "stop") -> dict:
     """A non-streaming ``chat.completion``."""
     return {
         "id": reply_id,
@@ -331,7 +345,7 @@ def completion_object(reply_id: str, model: str, body: dict, content: str) -> di
                 "index": 0,
                 "message": {"role": "assistant", "content": content, "refusal": None},
                 "logprobs": None,
-                "finish_reason": "stop",
+                "finish_reason": finish_reason,
             }
         ],
         "usage": usage_of(body, content),
@@ -378,17 +392,59 @@ def pieces(text: str, size: int = STREAM_PIECE_CHARS) -> list[str]:
 
 
 # --------------------------------------------------------------------------------------
+# llama-cpp-python's dialect
+# --------------------------------------------------------------------------------------
+
+LLAMA_FORMAT_ERROR = (
+    "[{'type': 'literal_error', 'loc': ('body', 'response_format', 'type'), "
+    "'msg': \"Input should be 'text' or 'json_object'\", 'input': '%s', 'ctx': {'expected': \"'text' or 'json_object'\"}}]"
+)
+
+
+def llama_refusal(body: dict, n_ctx: int) -> tuple[int, dict] | None:
+    """(status, error body) when llama-cpp-python's server would refuse the request."""
+    response_format = body.get("response_format")
+    if isinstance(response_format, dict) and response_format.get("type") not in (None, "text", "json_object"):
+        message = LLAMA_FORMAT_ERROR % response_format.get("type")
+        return 500, {"error": {"message": message, "type": "internal_server_error", "param": None, "code": None}}
+    prompt = prompt_tokens(body)
+    if prompt >= n_ctx:
+        cap = body.get("max_tokens") or 0
+        message = (
+            f"This model's maximum context length is {n_ctx} tokens. However, you requested {prompt + cap} tokens "
+            f"({prompt} in the messages, {cap} in the completion). Please reduce the length of the messages or completion."
+        )
+        return 400, {"error": {"message": message, "type": "invalid_request_error", "param": "messages", "code": "context_length_exceeded"}}
+    return None
+
+
+def llama_cap(body: dict, n_ctx: int) -> int:
+    """The reply's cap as llama.cpp applies it: max_tokens (else the context), cut to fit the context."""
+    room = n_ctx - prompt_tokens(body)
+    cap = body.get("max_tokens")
+    return room if not isinstance(cap, int) or cap <= 0 else min(cap, room)
+
+
+def cut_to(content: str, tokens: int) -> tuple[str, str]:
+    """(content, finish_reason): cut to ``tokens`` of the fake's count, "length" when cut."""
+    if estimate_tokens(content) <= tokens:
+        return content, "stop"
+    return content[: 4 * tokens], "length"
+
+
+# --------------------------------------------------------------------------------------
 # Faults
 # --------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Fault:
-    """One queued misbehaviour: kind is "fail", "malformed", "truncate" or "garbage"."""
+    """One queued misbehaviour: kind is "fail", "malformed", "truncate", "garbage" or "html"."""
 
     kind: str
     status: int = 200
     retry_after: float | None = None
+    message: str | None = None
 
 
 # --------------------------------------------------------------------------------------
@@ -442,7 +498,11 @@ class _Handler(BaseHTTPRequestHandler):
         body = self._read_body()
         self.fake._record(path, self.headers, body)
         with self.fake._in_flight():
-            self._route(method, path, body)
+            if self.fake.dialect == "llama" and path == "/v1/chat/completions":
+                with self.fake._serial:  # one at a time; the rest wait their turn
+                    self._route(method, path, body)
+            else:
+                self._route(method, path, body)
 
     def _route(self, method: str, path: str, body: Any) -> None:
         self.fake._sleep_latency()
@@ -498,20 +558,33 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is not None and kind == "fail":
             self._fail(fault)
             return
+        if kind == "html":
+            page = b"<!doctype html><html><head><title>Welcome</title></head><body>It works!</body></html>"
+            self._send_head(200, "text/html; charset=utf-8", {"Content-Length": str(len(page))})
+            self.wfile.write(page)
+            return
+        finish = "stop"
+        if self.fake.dialect == "llama":
+            refused = llama_refusal(body, self.fake.n_ctx)
+            if refused is not None:
+                self._send_json(*refused)
+                return
         content = GARBAGE_CONTENT if kind == "garbage" else self.fake._content(body)
+        if self.fake.dialect == "llama":
+            content, finish = cut_to(content, llama_cap(body, self.fake.n_ctx))
         reply_id = f"chatcmpl-fake-{self.fake.count}"
         model = str(body.get("model") or self.fake.models[0])
         if body.get("stream"):
-            self._chat_stream(reply_id, model, body, content, kind)
+            self._chat_stream(reply_id, model, body, content, kind, finish)
         else:
-            self._chat_plain(reply_id, model, body, content, kind)
+            self._chat_plain(reply_id, model, body, content, kind, finish)
 
     def _fail(self, fault: Fault) -> None:
         headers = {} if fault.retry_after is None else {"Retry-After": f"{fault.retry_after:g}"}
-        self._send_json(fault.status, error_object(fault.status), headers)
+        self._send_json(fault.status, error_object(fault.status, fault.message), headers)
 
-    def _chat_plain(self, reply_id: str, model: str, body: dict, content: str, fault: str | None) -> None:
-        data = json.dumps(completion_object(reply_id, model, body, content)).encode()
+    def _chat_plain(self, reply_id: str, model: str, body: dict, content: str, fault: str | None, finish: str = "stop") -> None:
+        data = json.dumps(completion_object(reply_id, model, body, content, finish)).encode()
         if fault == "malformed":
             self._send_raw(200, b'{"id": "' + reply_id.encode() + b'", "object": "chat.completion", "choices": [oops')
         elif fault == "truncate":
@@ -521,7 +594,7 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._send_raw(200, data)
 
-    def _chat_stream(self, reply_id: str, model: str, body: dict, content: str, fault: str | None) -> None:
+    def _chat_stream(self, reply_id: str, model: str, body: dict, content: str, fault: str | None, finish: str = "stop") -> None:
         include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
         extra = {"usage": None} if include_usage else {}
         stream_headers = {"Transfer-Encoding": "chunked", "Cache-Control": "no-cache"}
@@ -537,7 +610,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._write_chunk(sse('{"id": "' + reply_id + '", "choices": [oops'))
         for delta in deltas:
             self._write_chunk(sse({**chunk_object(reply_id, model, {"content": delta}), **extra}))
-        self._write_chunk(sse({**chunk_object(reply_id, model, {}, "stop"), **extra}))
+        self._write_chunk(sse({**chunk_object(reply_id, model, {}, finish), **extra}))
         if include_usage:
             final = chunk_object(reply_id, model, {})
             self._write_chunk(sse({**final, "choices": [], "usage": usage_of(body, content)}))
@@ -598,6 +671,8 @@ class FakeOpenAI:
         models: model names listed by ``GET /v1/models`` (replies echo the request's model).
         port: port to bind (0: an ephemeral one).
         verbose: log each request to stderr, as http.server does.
+        dialect: "openai" (takes every response_format, ignores caps) or "llama" (see above).
+        n_ctx: the context length in the llama dialect, in the fake's tokens.
     """
 
     def __init__(
@@ -610,7 +685,14 @@ class FakeOpenAI:
         models: tuple[str, ...] | list[str] = ("fake-model",),
         port: int = 0,
         verbose: bool = False,
+        dialect: str = "openai",
+        n_ctx: int = 8192,
     ):
+        if dialect not in DIALECTS:
+            raise ValueError(f"dialect must be one of {DIALECTS}, not {dialect!r}")
+        self.dialect = dialect
+        self.n_ctx = n_ctx
+        self._serial = threading.Lock()
         self.mode = mode
         self.latency = latency
         self.api_key = api_key
@@ -690,12 +772,17 @@ class FakeOpenAI:
 
     # -- faults ------------------------------------------------------------------------
 
-    def fail_next(self, status: int = 429, times: int = 1, retry_after: float | None = None) -> None:
+    def fail_next(self, status: int = 429, times: int = 1, retry_after: float | None = None, message: str | None = None) -> None:
         """The next ``times`` chat requests get HTTP ``status`` with an OpenAI-style error body.
 
-        With ``retry_after`` (seconds), the reply carries a ``Retry-After`` header.
+        With ``retry_after`` (seconds), the reply carries a ``Retry-After`` header; with
+        ``message``, the error body says that instead of the status's usual words.
         """
-        self._queue(Fault("fail", status, retry_after), times)
+        self._queue(Fault("fail", status, retry_after, message), times)
+
+    def html_next(self, times: int = 1) -> None:
+        """The next chat requests get a 200 web page (text/html), as a wrong base URL would."""
+        self._queue(Fault("html"), times)
 
     def malformed_next(self, times: int = 1) -> None:
         """The next chat requests get a 200 whose body (or one stream chunk) is not JSON."""

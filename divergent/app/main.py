@@ -133,7 +133,10 @@ class DivergentApp(App):
 
         if not form["target"]:
             raise InputError("name a target: PATH or PATH::Symbol")
-        options = make_options(offline=form["offline"], candidates=form["candidates"], model=form["model"], budget=form["budget"])
+        options = make_options(
+            offline=form["offline"], candidates=form["candidates"], model=form["model"], budget=form["budget"],
+            explorers=form.get("explorers"), critics=form.get("critics"),
+        )
         problem = frame(form["target"], form["repo"], Path.cwd(), goal=form["goal"], scenarios=form["scenarios"])
         self.pop_screen()
         self.explore(problem, options)

@@ -16,6 +16,7 @@ from typing import Callable
 
 from divergent.critics.base import CRITICS, Critic
 from divergent.engine import clustering, ranking
+from divergent.engine.choices import recall_choice, remember
 from divergent.engine.autopilot import Observation, Policy, first_wave_size, tune
 from divergent.engine.scoring import assess, baseline_of, inherited, reject_unsafe_paths
 from divergent.engine.streams import merge
@@ -26,6 +27,7 @@ from divergent.llm.client import ModelClient
 from divergent.llm.config import Endpoint
 from divergent.model import Candidate, Cluster, Event, InputError, Problem
 from divergent.storage.calls import SqliteCallLog, session_usage
+from divergent.storage.dialects import SqliteDialects
 from divergent.storage.store import Store
 
 Emit = Callable[[Event], None]
@@ -77,8 +79,11 @@ def make_options(
     weights: str | None = None,
     verify_tests: str | None = None,
     verify_timeout: float = 300.0,
+    explorers: str | list[str] | None = None,
+    critics: str | list[str] | None = None,
 ) -> Options:
     """Options from what the engineer typed (flags or the new-exploration form); InputError if amiss."""
+    from divergent.engine.choices import choose
     from divergent.engine.ranking import parse_weights
     from divergent.llm import config
 
@@ -87,19 +92,21 @@ def make_options(
     for flag, value in (("budget", budget), ("budget-tokens", budget_tokens), ("budget-usd", budget_usd)):
         if value is not None and value <= 0:
             raise InputError(f"--{flag} must be positive")
-    merged = {**config.read_config_file().get("weights", {}), **parse_weights(weights)}
-    critics = list(STATIC_CRITICS)
+    file = config.read_config_file()
+    merged = {**file.get("weights", {}), **parse_weights(weights)}
+    default_critics = list(STATIC_CRITICS) + ([] if offline else list(MODEL_CRITICS))
+    wave, critics = choose(explorers, critics, file, offline, ["catalog"] if offline else list(FIRST_WAVE), default_critics)
     settings: dict[str, dict] = {}
     if verify_tests:
         critics.append("verify")
         settings["verify"] = {"command": verify_tests, "timeout": verify_timeout}
     if offline:
-        return Options(count=candidates, offline=True, critics=critics, weights=merged, critic_settings=settings)
+        return Options(explorers=wave, count=candidates, offline=True, critics=critics, weights=merged, critic_settings=settings)
     endpoint = config.load(model, concurrency)
     requests = budget if budget is not None else 3 * candidates + 1
     return Options(
-        explorers=list(FIRST_WAVE),
-        critics=critics + list(MODEL_CRITICS),
+        explorers=wave,
+        critics=critics,
         count=candidates,
         offline=False,
         endpoint=endpoint,
@@ -143,6 +150,7 @@ class Session:
         self = cls(store, problem, options, emit, session)
         self._connect()
         self._event("session_started", target=problem.target.spec, commit=problem.target.commit, explorers=options.explorers)
+        remember(store, session, options.explorers, [c for c in options.critics if c != "verify"])
         for scenario in problem.scenarios:
             await self._match_units(scenario)
         await self._score_and_store(baseline_of(problem))
@@ -170,6 +178,7 @@ class Session:
     @classmethod
     def open(cls, store: Store, session: int, options: Options, emit: Emit) -> Session:
         """A saved session, with everything scored before, ready for more commands."""
+        recall_choice(store, session, options)
         self = cls(store, store.problem(session), options, emit, session)
         self.candidates = store.candidates(session)
         self.clusters = store.clusters(session)
@@ -185,7 +194,9 @@ class Session:
     def _connect(self) -> None:
         if self.options.offline:
             return
-        self.client = ModelClient(self.options.endpoint, self.options.budget, SqliteCallLog(self.store, self.session))
+        self.client = ModelClient(
+            self.options.endpoint, self.options.budget, SqliteCallLog(self.store, self.session), dialects=SqliteDialects(self.store)
+        )
         for critic in self.critics:
             if getattr(critic, "needs_model", False):
                 critic.client = self.client
@@ -376,9 +387,11 @@ class Session:
     async def first_wave(self, count: int | None = None) -> list[Candidate]:
         count = count or self.options.count
         counts = shares(count, self.options.explorers)
-        covered = [c.choices for c in self.candidates if c.choices]
+        # a resumed wave plans what it planned then: the combinations covered before it began
+        known = self._resuming.get("known", len(self.candidates)) if self._resuming else len(self.candidates)
+        covered = [c.choices for c in self.candidates[:known] if c.choices]
         requests = [(name, self._request(counts[name], covered=covered)) for name in self.options.explorers]
-        return await self.run("first_wave", requests, count=count, seed=self._seed(self._resuming))
+        return await self.run("first_wave", requests, count=count, known=known, seed=self._seed(self._resuming))
 
     async def expand(self, cluster: int, count: int = 4) -> list[Candidate]:
         self._need_model("expand")

@@ -98,7 +98,8 @@ def discovery(store: Store, session: int) -> list[int]:
         made[row["number"]] = row["created_at"]
     points: list[tuple[str, int, int, int]] = []  # (when, requests first, order, new clusters)
     calls = store.db.query(
-        "select id, explorer, error, created_at, json_extract(params, '$.response_format.json_schema.name') as schema "
+        "select id, explorer, error, created_at, coalesce(nullif(schema_name, ''), "
+        "json_extract(params, '$.response_format.json_schema.name')) as schema "
         "from llm_calls where session_id = ? order by id",
         [session],
     )

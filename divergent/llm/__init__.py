@@ -3,6 +3,8 @@
 ``config`` reads the endpoint and model from the environment and the config file;
 ``pricing`` turns tokens into dollars; ``budget`` is the hard limit checked before
 each request; ``client`` sends requests (concurrency, retries, cache, call log);
-``parsing`` reads replies leniently, JSON or markdown; ``ask`` is complete-then-read
-with a default; ``prompts`` builds the messages and the JSON schemas replies follow.
+``dialect`` is what an endpoint accepts (structured output, cap field, context),
+learned from refusals; ``parsing`` reads replies leniently, JSON or markdown; ``ask``
+is complete-then-read with a default; ``prompts`` builds the messages and the JSON
+schemas replies follow.
 """

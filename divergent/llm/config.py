@@ -6,8 +6,11 @@
     [endpoint]
     base_url = "http://localhost:11434/v1"
     model = "qwen2.5-coder"
-    concurrency = 16
+    concurrency = 16              # or "auto": 1-2 in flight for a server that queues
     timeout = 120
+    structured = "auto"           # or "json_schema", "json_object", "text"
+    max_output_tokens = 4096      # the cap on each reply
+    context_tokens = 8192         # the model's context, when the server does not say
 
     [prices."my-model"]          # dollars per million tokens
     input = 0.15
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +36,7 @@ from divergent.model import InputError
 
 DEFAULT_MODEL = "gpt-4o-mini"
 DEFAULT_CONCURRENCY = 16
+STRUCTURED = ("auto", "json_schema", "json_object", "text")
 PLACEHOLDER_KEY = "not-needed"  # local servers need a key string, not a real key
 
 
@@ -60,6 +65,8 @@ class Endpoint:
     concurrency: int = DEFAULT_CONCURRENCY
     timeout: float = 120.0
     max_output_tokens: int = 4096
+    structured: str = "auto"  # or one dialect forced: json_schema | json_object | text
+    context_tokens: int = 0  # 0: as the server says
     prices: dict[str, dict[str, float]] = field(default_factory=dict)
     lenses: list[dict[str, str]] = field(default_factory=list)
 
@@ -91,13 +98,35 @@ def load(model: str | None = None, concurrency: int | None = None) -> Endpoint:
     limit = concurrency or int(section.get("concurrency", DEFAULT_CONCURRENCY))
     if limit < 1:
         raise InputError("--concurrency must be at least 1")
+    structured = section.get("structured", "auto")
+    if structured not in STRUCTURED:
+        raise InputError(f"[endpoint] structured must be one of {', '.join(STRUCTURED)}, not {structured!r}")
     return Endpoint(
-        base_url=base_url,
+        base_url=check_base_url(base_url),
         api_key=api_key,
         model=chosen,
         concurrency=limit,
         timeout=float(section.get("timeout", 120.0)),
-        max_output_tokens=int(section.get("max_output_tokens", 4096)),
+        max_output_tokens=_whole(section, "max_output_tokens", 4096, least=16),
+        structured=structured,
+        context_tokens=_whole(section, "context_tokens", 0, least=0),
         prices=file.get("prices", {}),
         lenses=file.get("lenses", []),
     )
+
+
+def _whole(section: dict[str, Any], key: str, default: int, least: int) -> int:
+    value = section.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < least:
+        raise InputError(f"[endpoint] {key} must be a whole number of at least {least}, not {value!r}")
+    return value
+
+
+def check_base_url(url: str | None) -> str | None:
+    """The base URL when it is an http(s) URL with a host; InputError naming it otherwise."""
+    if url is None:
+        return None
+    parts = urllib.parse.urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InputError(f"the model endpoint {url!r} is not an http:// or https:// URL (set OPENAI_BASE_URL or [endpoint] base_url)")
+    return url.strip()

@@ -20,7 +20,7 @@ class SqliteCallLog:
         rows = list(
             self.store.db.query(
                 "select response, input_tokens, output_tokens from llm_calls "
-                "where cache_key = ? and error = '' order by id limit 1",
+                "where cache_key = ? and error = '' and finish_reason != 'length' order by id limit 1",
                 [cache_key],
             )
         )
@@ -44,6 +44,8 @@ class SqliteCallLog:
                     "latency_ms": round(call.latency_ms, 1),
                     "error": call.error,
                     "cache_key": call.cache_key,
+                    "finish_reason": call.finish_reason,
+                    "schema_name": call.schema_name,
                     "created_at": now(),
                 },
                 alter=True,

@@ -136,5 +136,22 @@ def _lineage(db: Database) -> None:
     )
 
 
+@MIGRATIONS(name="0006_endpoint_dialects")
+def _endpoint_dialects(db: Database) -> None:
+    # what each endpoint (base URL + model) was found to accept, so it is learned once
+    db["endpoint_dialects"].create(
+        {"base_url": str, "model": str, "structured": str, "cap": str, "context_tokens": int, "confirmed": int, "updated_at": str},
+        pk=("base_url", "model"),
+    )
+    db["llm_calls"].add_column("finish_reason", str, not_null_default="")  # "length": cut at the cap
+    db["llm_calls"].add_column("schema_name", str, not_null_default="")  # which JSON was asked for
+
+
+@MIGRATIONS(name="0007_session_plugins")
+def _session_plugins(db: Database) -> None:
+    # the explorers and critics a session was started with (JSON lists; '' for older sessions)
+    db["sessions"].add_column("plugins", str, not_null_default="")
+
+
 def migrate(db: Database) -> None:
     MIGRATIONS.apply(db)

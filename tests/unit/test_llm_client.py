@@ -130,7 +130,7 @@ def test_identical_requests_are_served_from_the_cache_at_no_cost(fake_server):
     assert client.budget.spent.requests == 1
 
 
-def test_a_server_that_rejects_response_format_gets_plain_requests(fake_server):
+def test_a_server_that_rejects_response_format_gets_the_next_dialect(fake_server):
     seen = []
 
     def responder(body):
@@ -143,7 +143,7 @@ def test_a_server_that_rejects_response_format_gets_plain_requests(fake_server):
     result = run(many(client, 1))[0]
     assert result.ok
     assert fake_server.count == 2
-    assert [r["body"].get("response_format") is not None for r in fake_server.requests] == [True, False]
+    assert [r["body"]["response_format"]["type"] for r in fake_server.requests] == ["json_schema", "json_object"]
 
 
 def test_wrong_key_and_unreachable_endpoint_raise_endpoint_error(fake_server):

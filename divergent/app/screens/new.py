@@ -77,6 +77,11 @@ class NewExplorationScreen(Screen):
                 yield Label("Model")
                 yield Input("", placeholder=default_model(), id="model")
             with Horizontal(classes="row"):
+                yield Label("Explorers")
+                yield Input("", placeholder="default (see divergent plugins)", id="explorers")
+                yield Label("Critics")
+                yield Input("", placeholder="default", id="critics")
+            with Horizontal(classes="row"):
                 yield Label("Offline (catalog + static critics)")
                 yield Switch(value=not config.configured(), id="offline")
                 yield Button("Propose scenarios", id="propose")
@@ -152,6 +157,8 @@ class NewExplorationScreen(Screen):
     @on(Input.Changed, "#candidates")
     @on(Input.Changed, "#budget")
     @on(Input.Changed, "#model")
+    @on(Input.Changed, "#explorers")
+    @on(Input.Changed, "#critics")
     @on(TextArea.Changed, "#scenarios")
     @on(Switch.Changed)
     def inputs_changed(self) -> None:
@@ -178,6 +185,8 @@ class NewExplorationScreen(Screen):
             "budget": number("budget"),
             "model": self.query_one("#model", Input).value.strip() or None,
             "offline": self.query_one("#offline", Switch).value,
+            "explorers": self.query_one("#explorers", Input).value.strip() or None,  # comma-separated names
+            "critics": self.query_one("#critics", Input).value.strip() or None,
         }
 
     def update_estimate(self) -> None:
@@ -193,7 +202,9 @@ class NewExplorationScreen(Screen):
             if not config.configured():
                 label.update("no model endpoint configured (OPENAI_API_KEY / OPENAI_BASE_URL): switch to offline")
                 return
-            options = make_options(offline=False, candidates=f["candidates"], model=f["model"], budget=f["budget"])
+            options = make_options(
+                offline=False, candidates=f["candidates"], model=f["model"], budget=f["budget"], explorers=f["explorers"], critics=f["critics"]
+            )
         except InputError as error:
             label.update(f"estimate: {error}")
             return

@@ -35,6 +35,7 @@ class AskingExplorer:
     """A model explorer: it builds its asks; ``propose`` sends them all and yields what lands."""
 
     name = "model"
+    needs_model = True
 
     async def asks(self, request: ExploreRequest) -> list[Ask]:
         raise NotImplementedError

@@ -1,0 +1,190 @@
+"""``divergent doctor``: is everything divergent needs in place? One check, one line.
+
+The checks read and never write: the database is opened read-only (no migration runs),
+the endpoint is asked only for its model list, and no API key is ever printed.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from divergent.model import InputError
+
+TIMEOUT = 5.0
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+    def line(self) -> str:
+        return f"{'ok  ' if self.ok else 'FAIL'}  {self.name:<12} {self.detail}"
+
+
+def config_check() -> tuple[Check, dict[str, Any]]:
+    from divergent.llm import config
+
+    path = config.config_path()
+    if not path.exists():
+        return Check("config", True, f"no file at {path} (defaults and the environment)"), {}
+    try:
+        found = config.read_config_file(path)
+    except InputError as error:
+        return Check("config", False, str(error)), {}
+    sections = ", ".join(sorted(found)) or "empty"
+    return Check("config", True, f"{path} ({sections})"), found
+
+
+def model_listing(endpoint) -> tuple[Check, dict | None]:
+    """Reachability: the endpoint's ``/models`` answer, read with a short timeout."""
+    import openai
+
+    where = endpoint.base_url or "https://api.openai.com/v1"
+    client = openai.OpenAI(base_url=endpoint.base_url, api_key=endpoint.api_key, timeout=TIMEOUT, max_retries=0)
+    try:
+        raw = client.models.with_raw_response.list()
+        listing = raw.http_response.json()
+    except openai.AuthenticationError:
+        return Check("endpoint", False, f"{where} refused the API key (401)"), None
+    except openai.APIStatusError as error:
+        return Check("endpoint", False, f"{where} answered {error.status_code} to GET /models"), None
+    except (openai.APIConnectionError, openai.APITimeoutError):
+        return Check("endpoint", False, f"cannot reach {where}"), None
+    except ValueError:
+        return Check("endpoint", False, f"{where} answered GET /models with no JSON"), None
+    finally:
+        client.close()
+    return Check("endpoint", True, f"{where} answers"), listing
+
+
+def model_check(endpoint, listing: dict) -> Check:
+    items = listing.get("data") if isinstance(listing, dict) else None
+    ids = [str(m.get("id")) for m in items if isinstance(m, dict)] if isinstance(items, list) else []
+    if endpoint.model in ids:
+        return Check("model", True, f"{endpoint.model} is listed")
+    shown = ", ".join(ids[:5]) + (" ..." if len(ids) > 5 else "")
+    return Check("model", False, f"{endpoint.model} is not listed (the endpoint lists: {shown or 'nothing'}); set --model or DIVERGENT_MODEL")
+
+
+def dialect_check(endpoint, listing: dict | None, db_path: Path) -> Check:
+    """What was learned about this endpoint's output dialect and context length."""
+    learned = _learned_dialect(db_path, endpoint.base_url or "", endpoint.model)
+    context = 0
+    try:
+        from divergent.llm.dialect import context_from_models
+
+        context = context_from_models(listing, endpoint.model) if listing else 0
+    except ImportError:
+        pass
+    if learned is None:
+        extra = f"; it lists a context of {context} tokens" if context else ""
+        return Check("dialect", True, f"not learned yet: the first request finds it{extra}")
+    tokens = learned.get("context_tokens") or context
+    state = "confirmed" if learned.get("confirmed") else "a guess until a request is answered"
+    return Check(
+        "dialect", True,
+        f"structured output {learned['structured']}, reply cap {learned['cap']}, "
+        f"context {f'{tokens} tokens' if tokens else 'unknown'} ({state})",
+    )
+
+
+def _learned_dialect(db_path: Path, base_url: str, model: str) -> dict | None:
+    if not db_path.exists():
+        return None
+    try:
+        with _read_only(db_path) as db:
+            if not db.execute("select 1 from sqlite_master where name = 'endpoint_dialects'").fetchone():
+                return None
+            row = db.execute(
+                "select structured, cap, context_tokens, confirmed from endpoint_dialects where base_url = ? and model = ?",
+                [base_url, model],
+            ).fetchone()
+    except sqlite3.DatabaseError:  # the database check says what is wrong with it
+        return None
+    return dict(zip(("structured", "cap", "context_tokens", "confirmed"), row)) if row else None
+
+
+def grammar_check() -> Check:
+    from divergent.context.parsing import GRAMMARS, parse, query
+
+    broken, queries = [], 0
+    for name in GRAMMARS:
+        try:
+            parse(b"", name)
+            for kind in ("design", "figures"):
+                query(name, kind)
+                queries += 1
+        except Exception as error:  # a missing wheel, an ABI mismatch, a query that no longer compiles
+            broken.append(f"{name} ({type(error).__name__}: {error})")
+    if broken:
+        return Check("grammars", False, "broken: " + "; ".join(broken))
+    return Check("grammars", True, f"{len(GRAMMARS)} languages ({', '.join(GRAMMARS)}), {queries} queries compile")
+
+
+class _read_only:
+    def __init__(self, path: Path) -> None:
+        self.connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+
+    def __enter__(self) -> sqlite3.Connection:
+        return self.connection
+
+    def __exit__(self, *exc) -> None:
+        self.connection.close()
+
+
+def database_check(path: Path) -> Check:
+    from sqlite_utils import Database
+
+    from divergent.storage.schema import MIGRATIONS
+
+    if not path.exists():
+        return Check("database", True, f"none yet at {path} (made on the first session)")
+    try:
+        with _read_only(path) as connection:
+            verdict = connection.execute("pragma integrity_check").fetchall()
+            db = Database(connection)
+            applied = [m.name for m in MIGRATIONS.applied(db)]
+            pending = [m.name for m in MIGRATIONS.pending(db)]
+    except sqlite3.DatabaseError as error:
+        return Check("database", False, f"{path}: not a readable SQLite database ({error})")
+    if verdict != [("ok",)]:
+        return Check("database", False, f"{path}: integrity check failed: {verdict[0][0]}")
+    known = {m.name for m in MIGRATIONS._migrations}
+    newer = [name for name in applied if name not in known]
+    version = applied[-1] if applied else "none"
+    if newer:
+        return Check("database", False, f"{path}: schema {version} is from a newer divergent ({', '.join(newer)} unknown here)")
+    waiting = f"; {len(pending)} migrations run on next open ({pending[-1]})" if pending else ""
+    return Check("database", True, f"{path}: integrity ok, schema {len(applied)} ({version}){waiting}")
+
+
+def run_checks(db_path: Path) -> list[Check]:
+    """Every check, in order; those after an unusable endpoint say why they were skipped."""
+    from divergent.llm import config
+
+    check, _ = config_check()
+    checks = [check]
+    endpoint = None
+    if not check.ok:
+        checks.append(Check("endpoint", False, "not checked: the config file cannot be read"))
+    else:
+        try:
+            endpoint = config.load()
+        except InputError as error:
+            checks.append(Check("endpoint", False, str(error)))
+    if endpoint is not None:
+        reach, listing = model_listing(endpoint)
+        checks.append(reach)
+        if listing is not None:
+            checks.append(model_check(endpoint, listing))
+        else:
+            checks.append(Check("model", False, f"{endpoint.model}: not checked, the endpoint did not answer"))
+        checks.append(dialect_check(endpoint, listing, db_path))
+    checks.append(grammar_check())
+    checks.append(database_check(db_path))
+    return checks
