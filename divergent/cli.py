@@ -71,6 +71,7 @@ def _options(args):
         weights=args.weights,
         verify_tests=args.verify_tests,
         verify_timeout=args.verify_timeout,
+        judge_repeats=args.judge_repeats,
         explorers=args.explorers,
         critics=args.critics,
     )
@@ -310,7 +311,9 @@ def cmd_show(args) -> int:
         print(document["rationale"] + "\n")
     for a in document["assessments"]:
         print(f"  {a['dimension']:<14} {a['score']:.2f}  {a['evidence']}")
-    print(f"  {'overall':<14} {document['scores']['overall']:.2f}")
+        if a["explain"] != a["evidence"]:
+            print("\n".join(f"  {'':<14}       {line}" for line in a["explain"].splitlines()))
+    print(f"  {'overall':<14} {document['scores']['overall']:.2f}  {document['explain']['overall']}")
     if patch:
         print("\n" + patch, end="")
     return EXIT_OK
@@ -532,6 +535,7 @@ def build_parser() -> Parser:
     p.add_argument("--concurrency", type=int, help="requests in flight at once (default 16)")
     p.add_argument("--weights", help="critic weights, e.g. simplicity=2,change_cost=1 (default 1 each)")
     p.add_argument("--criteria", help="the judge's criteria, comma-separated (default: readability, testability, fit to the goal)")
+    p.add_argument("--judge-repeats", type=int, default=2, metavar="N", help="judge asks per design, the order swapped on every other one (default 2)")
     p.add_argument("--verify-tests", metavar="CMD", help="run CMD (the repo's tests) in a temporary worktree per candidate")
     p.add_argument("--verify-timeout", type=float, default=300.0, help="seconds before a --verify-tests run fails")
     p.add_argument("--explorers", metavar="NAMES", help="the first wave's explorers, comma-separated (see 'divergent plugins')")

@@ -6,13 +6,21 @@ below; this module gives them the same meaning in every language.  The units
 sweep (``divergent.context.figures``), so a method is ``Type.method`` in every
 language, Go's and Rust's included.
 
-Extension points (where new behaviour plugs in without editing what exists)
+Extension points (where new behaviour plugs in without editing what exists), each
+counted only when it is used
     ``@interface`` + ``@interface.name``: a protocol, ABC, interface, trait or
-    abstract class.  ``@callable.name``: a named function type (Go's ``type F
+    abstract class; a point when something implements it (``@extends``, or for a
+    Python protocol or Go interface two or more types with all its members) or
+    names it elsewhere (a parameter, field or variable typed with it).
+    ``@extends.child`` + ``@extends.base``: a class extending or implementing a
+    base (a Rust ``impl Trait for Type``); a base that two or more children
+    override (a method of the base's, or for a base outside the files a method the
+    children share) is a point.  ``@callable.name``: a named function type (Go's ``type F
     func(...)``): not a point itself, but a type an injected collaborator may have.
     ``@registry.name`` + ``@registry.table``: a module-level table; it is a
     registry when it holds at least two ``@registry.entry`` (direct children of the
-    table) and every one is also a ``@registry.handler`` (its value is a function).
+    table), every one is also a ``@registry.handler`` (its value is a function), and
+    its name is read somewhere else in the files.
     ``@injected.name``: a collaborator a constructor takes from outside, named
     ``Owner.name (injected)``.  With ``@injected.type`` it counts only when the type
     names an interface or function type of the files read together; with
@@ -21,7 +29,7 @@ Extension points (where new behaviour plugs in without editing what exists)
     ``@injected.owner`` names the owner when the unit's name does not (Go's ``NewT``).
 Type-code branching
     ``@case.subject`` + ``@case.literal``: one comparison of a discriminator with a
-    constant (``==``, ``equals``, a switch or match case).  Per function and
+    constant or an enum member (``==``, ``!=``, ``equals``, a switch or match case).  Per function and
     subject, three or more distinct constants make one type-code branch.
 Built collaborators
     ``@built.type`` (+ ``@built.field``, ``@built.owner``): a constructor building a
@@ -32,9 +40,10 @@ Coupling and cohesion
     ``@member.name`` (+ ``@member.object``): a member used through the receiver
     (``self``, ``this``, or a ``@receiver`` of the method); ``@member.bare``: a
     name that is a member when the class declares it (``@field``) and it is not
-    ``@member.dotted``.  LCOM4 of a class: the connected groups of its methods
-    (constructors aside), two methods joined when they share a field or one
-    calls the other.
+    ``@member.dotted``.  LCOM4 of a class with instance state: the connected
+    groups of its methods that touch a member (constructors aside), two methods
+    joined when they share a field or one calls the other.  A class whose methods
+    touch no field (stateless, static helpers) has no LCOM4.
 Names
     ``@name``: every name a declaration introduces (what callers can reach).
 """
@@ -43,7 +52,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from tree_sitter import Node, QueryCursor
@@ -51,10 +60,12 @@ from tree_sitter import Node, QueryCursor
 from divergent.context.figures import Unit, scanned
 from divergent.context.metrics import units_from_scan
 from divergent.context.parsing import language_for, query, text
+from divergent.context.syntax import name_leaves
 
 CONSTRUCTORS = frozenset({"__init__", "constructor", "new"})
 RECEIVERS = frozenset({"self", "this"})
 MIN_TYPE_CODE_CASES = 3
+STRUCTURAL = frozenset({"python", "go"})  # a type with an interface's members implements it
 WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -71,6 +82,13 @@ class FileStructure:
     fan_out: dict[str, int] = field(default_factory=dict)  # function -> distinct callees
     lcom4: dict[str, int] = field(default_factory=dict)  # class -> connected groups of methods
     names: set[str] = field(default_factory=set)
+    extends: list[tuple[str, str]] = field(default_factory=list)  # (child, base)
+    members: dict[str, set[str]] = field(default_factory=dict)  # type -> its methods and fields
+    mentions: Counter = field(default_factory=Counter)  # identifier-like leaf -> occurrences
+    structural: bool = False  # interfaces are met by shape (Python protocols, Go interfaces)
+    sloc: int = 0  # lines of the file's functions, for coupling relative to size
+    callees: set[str] = field(default_factory=set)  # every name the file's functions call
+    defined: set[str] = field(default_factory=set)  # the file's own functions and types
 
 
 @dataclass(frozen=True)
@@ -80,10 +98,19 @@ class Structure:
     built_collaborators: list[str]
     fan_out: dict[str, int]
     lcom4: dict[str, int]
+    sloc: int = 0
+    unused: list[str] = field(default_factory=list)  # interfaces and tables nothing uses
+    external_callees: int = 0  # distinct names called that the files do not define
 
     @property
     def max_fan_out(self) -> int:
         return max(self.fan_out.values(), default=0)
+
+    @property
+    def coupling(self) -> float:
+        """Efferent coupling relative to size: distinct names called that the files do not
+        define, per line of function code."""
+        return round(self.external_callees / self.sloc, 4) if self.sloc else 0.0
 
     @property
     def split_classes(self) -> int:
@@ -119,6 +146,13 @@ def read(source: str, lang: str, label: str = "") -> FileStructure:
         owner = _first(m, "injected.owner") or _owner(unit)
         words = None if "injected.callable" in m or "injected.type" not in m else set(WORD.findall(text(m["injected.type"][0])))
         found.injected.append((f"{owner}.{text(m['injected.name'][0])} (injected)", words))
+    found.extends = [(text(m["extends.child"][0]), text(m["extends.base"][0])) for m in one.having("extends.base")]
+    found.structural = lang in STRUCTURAL
+    found.members = _members(units)
+    found.mentions = Counter(text(n) for n in name_leaves(tree.root_node))
+    found.sloc = sum(u.sloc for u in _outermost_functions(units_from_scan(scanned_file)))
+    found.callees = {text(n) for n in one.all("call") if located.innermost(n) is not None}
+    found.defined = {u.own_name for u in units}
     found.branches = [f"{label}line {line}" for line in _type_codes(one, located)]
     found.fan_out = _fan_out(one, located)
     # an interface's methods have no state to share: cohesion is a question for its implementations
@@ -127,11 +161,37 @@ def read(source: str, lang: str, label: str = "") -> FileStructure:
 
 
 def combine(files: list[FileStructure]) -> Structure:
-    """Files read together: an injected type may be an interface declared in another."""
-    interfaces = {name for f in files for name in f.interfaces} | {name for f in files for name in f.callables}
-    points: list[str] = []
+    """Files read together: an interface, a base or a table may be used in another file."""
+    declared = _unique(name for f in files for name in f.interfaces)
+    by_shape = {name for f in files if f.structural for name in f.interfaces}
+    interfaces = set(declared) | {name for f in files for name in f.callables}
+    mentions = sum((f.mentions for f in files), Counter())
+    members: dict[str, set[str]] = defaultdict(set)
     for f in files:
-        points += f.registries + f.interfaces
+        for name, found in f.members.items():
+            members[name] |= found
+    extends = _unique(pair for f in files for pair in f.extends)
+    points, unused = [], []
+    for name in declared:
+        children = [c for c, b in extends if b == name]
+        if name in by_shape:
+            # by shape only a family counts: a protocol cut from one class fits that class alone
+            shaped = [
+                t for t, found in members.items()
+                if t != name and t not in interfaces and t not in children and members[name] and members[name] <= found
+            ]
+            children += shaped if len(shaped) >= 2 else []
+        named_elsewhere = mentions[name] - 1 - sum(1 for _, b in extends if b == name)
+        if children:
+            points.append(f"{name} (implemented by {', '.join(children)})")
+        elif named_elsewhere > 0:
+            points.append(f"{name} (used as a type)")
+        else:
+            unused.append(name)
+    points += _overridden_bases(extends, members, interfaces)
+    for f in files:
+        for table in f.registries:
+            (points if mentions[table] >= 2 else unused).append(table if mentions[table] >= 2 else f"{table} (never read)")
         points += [label for label, words in f.injected if words is None or words & interfaces]
     return Structure(
         extension_points=_unique(points),
@@ -139,7 +199,57 @@ def combine(files: list[FileStructure]) -> Structure:
         built_collaborators=[b for f in files for b in f.built],
         fan_out={k: v for f in files for k, v in f.fan_out.items()},
         lcom4={k: v for f in files for k, v in f.lcom4.items()},
+        sloc=sum(f.sloc for f in files),
+        unused=unused,
+        external_callees=len(set().union(*(f.callees for f in files)) - set().union(*(f.defined for f in files))) if files else 0,
     )
+
+
+def _overridden_bases(extends: list[tuple[str, str]], members: dict[str, set[str]], interfaces: set[str]) -> list[str]:
+    """Bases that two or more children override: a method the base declares (a base in the
+    files), or a method the children share (a base declared elsewhere)."""
+    children: dict[str, list[str]] = defaultdict(list)
+    for child, base in extends:
+        if base not in interfaces and child not in children[base]:
+            children[base].append(child)
+    found = []
+    for base, kids in children.items():
+        own = {m for m in members.get(base, set()) if m not in CONSTRUCTORS and m != "__init__"}
+        if base in members:
+            overriding = [k for k in kids if members.get(k, set()) & own]
+        else:
+            counts = Counter(m for k in kids for m in members.get(k, set()) - CONSTRUCTORS - {"__init__"})
+            shared = {m for m, n in counts.items() if n >= 2}
+            overriding = [k for k in kids if members.get(k, set()) & shared]
+        if len(overriding) >= 2:
+            found.append(f"{base} (overridden in {', '.join(overriding)})")
+    return found
+
+
+def _members(units: list[Unit]) -> dict[str, set[str]]:
+    """Each type's methods and fields, whether declared in its body or beside it (Go, Rust impls)."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for unit in units:
+        if unit.is_class:
+            owner = unit.qualifier or unit.own_name
+            found[owner] |= unit.members
+        elif unit.qualifier:
+            found[unit.qualifier].add(unit.own_name)
+        elif unit.parent is not None and units[unit.parent].is_class:
+            parent = units[unit.parent]
+            found[parent.qualifier or parent.own_name].add(unit.own_name)
+    return dict(found)
+
+
+def _outermost_functions(units):
+    """Functions and methods no other function holds (their lines counted once)."""
+    callables = [u for u in units if u.kind != "class"]
+    kept, last = [], (None, 0)
+    for u in sorted(callables, key=lambda u: (u.line, -u.end_line)):
+        if u.line > last[1]:
+            kept.append(u)
+            last = (u, u.end_line)
+    return kept
 
 
 def structure(sources: list[tuple[str, str]]) -> Structure:
@@ -298,6 +408,15 @@ def _lcom4(one: _Matches, located: _Units) -> dict[str, int]:
         kept = [u for u in members if u.own_name not in CONSTRUCTORS and u.own_name != owner.rsplit(".", 1)[-1]]
         if not kept:
             continue
+        # a bare name is a member only when the class declares it (a field or a method)
+        touched = [uses[id(u)] | (bare[id(u)] & (fields | own_names)) for u in kept]
+        # no instance state, no cohesion to lose; a method that touches no member and that
+        # no sibling calls (a static or pure helper) holds no state apart
+        reached = set().union(*touched)
+        if not reached - own_names:
+            continue
+        keep = [i for i, (u, t) in enumerate(zip(kept, touched)) if t or u.own_name in reached]
+        kept, touched = [kept[i] for i in keep], [touched[i] for i in keep]
         group = list(range(len(kept)))
 
         def root(i: int) -> int:
@@ -306,8 +425,6 @@ def _lcom4(one: _Matches, located: _Units) -> dict[str, int]:
                 i = group[i]
             return i
 
-        # a bare name is a member only when the class declares it (a field or a method)
-        touched = [uses[id(u)] | (bare[id(u)] & (fields | own_names)) for u in kept]
         for i, a in enumerate(kept):
             for j in range(i + 1, len(kept)):
                 b = kept[j]

@@ -55,6 +55,14 @@ def cost_ratio(before: float, after: float) -> float:
     return 1.0 if not after else 1.0 + after
 
 
+CURVE = "a ratio r = (candidate + 1) / (today + 1); ratios' geometric mean m scores 1 / (1 + m³), today 0.5"
+
+
+def smoothed_ratio(before: float, after: float, offset: float = 1.0) -> float:
+    """(after + offset) / (before + offset): a cost ratio that small counts cannot blow up."""
+    return (after + offset) / (before + offset)
+
+
 def ratio_score(ratios: list[float]) -> float:
     """Cost ratios (candidate / today, lower is better) to a 0..1 score; today is 0.5.
 

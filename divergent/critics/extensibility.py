@@ -1,24 +1,28 @@
 """Extensibility: where new behaviour can plug in without editing what exists.
 
-Counts extension points (protocols, ABCs, interfaces, traits, registries, injected
-collaborators) against type-code branching, constructors that build concrete
-collaborators and classes whose methods fall apart into groups (LCOM4 above 1);
-fan-out (distinct callees of the busiest function) weighs in as a ratio. Read in
-every language of ``divergent.context.structure``.
+Counts the extension points a design uses (an interface, protocol, ABC or trait that
+something implements or names; a base that two or more subclasses override; strategies
+passed in; registries that are read) against type-code branching (chains and switches
+on one discriminator compared with literals or enum members), constructors that build
+concrete collaborators, and classes with instance state whose methods fall apart into
+groups (LCOM4 above 1). Coupling weighs in relative to size: distinct outside callees per line
+of function code. Read in every language of ``divergent.context.structure``.
 """
 
 from __future__ import annotations
 
 from divergent.context.structure import structure
-from divergent.critics.base import balance_score, change, changed_sources, cost_ratio, ratio_score
+from divergent.critics.base import balance_score, change, changed_sources, ratio_score, smoothed_ratio
 from divergent.model import Assessment, Candidate, Problem
 
-FAN_OUT_WEIGHT = 0.2  # the rest of the score is the balance of counts
+COUPLING_WEIGHT = 0.2  # the rest of the score is the balance of counts
+BALANCE_SCALE = 2.0  # a balance of +2 against today scores 0.88
+COUPLING_OFFSET = 0.1  # outside callees per line added to both sides of the coupling ratio
 
 
 def features(sources: list[tuple[str, str]]) -> dict:
     """What the critic weighs in (path, text) files, as plain data."""
-    found = structure(sources)
+    found = structure([(path, text) for path, text in sources if text])
     return {
         "extension_points": found.extension_points,
         "type_code_branches": found.type_code_branches,
@@ -26,6 +30,8 @@ def features(sources: list[tuple[str, str]]) -> dict:
         "lcom4": found.lcom4,
         "split_classes": found.split_classes,
         "max_fan_out": found.max_fan_out,
+        "coupling": found.coupling,
+        "unused": found.unused,
     }
 
 
@@ -38,14 +44,19 @@ def balance(found: dict) -> int:
     )
 
 
+def parts(before: dict, after: dict) -> dict:
+    counts = balance_score(balance(after) - balance(before), BALANCE_SCALE)
+    ratio = smoothed_ratio(before["coupling"], after["coupling"], COUPLING_OFFSET)
+    return {"counts": counts, "coupling": ratio_score([ratio]), "coupling_ratio": round(ratio, 4)}
+
+
 def score(before: dict, after: dict) -> float:
-    counts = balance_score(balance(after) - balance(before))
-    fan_out = ratio_score([cost_ratio(before["max_fan_out"], after["max_fan_out"])])
-    return round((1 - FAN_OUT_WEIGHT) * counts + FAN_OUT_WEIGHT * fan_out, 4)
+    found = parts(before, after)
+    return round((1 - COUPLING_WEIGHT) * found["counts"] + COUPLING_WEIGHT * found["coupling"], 4)
 
 
 def evidence(before: dict, after: dict) -> str:
-    parts = []
+    out = []
     for key, label in (
         ("extension_points", "extension points"),
         ("type_code_branches", "type-code branches"),
@@ -53,10 +64,28 @@ def evidence(before: dict, after: dict) -> str:
     ):
         added = [x for x in after[key] if x not in before[key]]
         note = f" (+{', '.join(added)})" if added and key == "extension_points" else ""
-        parts.append(f"{label} {change(len(before[key]), len(after[key]))}{note}")
-    parts.append(f"classes split (LCOM4 − 1) {change(before['split_classes'], after['split_classes'])}")
-    parts.append(f"max fan-out {change(before['max_fan_out'], after['max_fan_out'])}")
-    return ", ".join(parts)
+        out.append(f"{label} {change(len(before[key]), len(after[key]))}{note}")
+    out.append(f"classes split (LCOM4 − 1) {change(before['split_classes'], after['split_classes'])}")
+    out.append(f"outside callees per line {change(before['coupling'], after['coupling'])}")
+    unused = [x for x in after["unused"] if x not in before["unused"]]
+    if unused:
+        out.append(f"unused, not counted: {', '.join(unused)}")
+    return ", ".join(out)
+
+
+def explain(before: dict, after: dict) -> str:
+    found = parts(before, after)
+    total = score(before, after)
+    b, a = balance(before), balance(after)
+    return "\n".join(
+        [
+            f"extensibility {total:.3f} = {1 - COUPLING_WEIGHT:g} × counts {found['counts']:.3f} + {COUPLING_WEIGHT:g} × coupling {found['coupling']:.3f}",
+            f"  counts: balance = extension points − type-code branches − built collaborators − (LCOM4 − 1); "
+            f"{b} → {a}; 0.5 + 0.5 × tanh(({a} − {b}) / {BALANCE_SCALE:g}) = {found['counts']:.3f}",
+            f"  coupling: outside callees per line {before['coupling']:g} → {after['coupling']:g}; "
+            f"r = (candidate + {COUPLING_OFFSET:g}) / (today + {COUPLING_OFFSET:g}) = {found['coupling_ratio']:g}; 1 / (1 + r³) = {found['coupling']:.3f}",
+        ]
+    )
 
 
 class Extensibility:
@@ -72,7 +101,7 @@ class Extensibility:
                 critic=self.name,
                 dimension="extensibility",
                 score=score(before, after),
-                raw={"before": before, "after": after},
+                raw={"before": before, "after": after, "explain": explain(before, after)},
                 evidence=evidence(before, after),
             )
         ]

@@ -1,8 +1,9 @@
 """Judge: the model compares each design with today's code on criteria the engineer names.
 
-Pairwise, with the order swapped and repeated, so position bias cancels out and
-the agreement between repeats says how much to trust the verdicts. A criterion's
-score is the design's win rate (a tie counts half); today's code scores 0.5.
+Pairwise, asked ``repeats`` times (``--judge-repeats``, default 2) with the order
+swapped on every other ask, so position bias cancels out and the agreement between
+repeats says how much to trust the verdicts. A criterion's score is the design's win
+rate (a tie counts half); today's code scores 0.5.
 """
 
 from __future__ import annotations
@@ -43,13 +44,13 @@ class Judge:
     dimensions = ("judge",)
     phase = "representatives"
     needs_model = True
-    repeats = 1  # each repeat asks twice, once in each order
+    repeats = 2  # asks per design, the order swapped on every other one
 
     def __init__(self) -> None:
         self.client = None
 
     def planned_requests(self, problem: Problem) -> int:
-        return 2 * self.repeats
+        return self.repeats
 
     async def _verdicts(self, first: dict[str, str], second: dict[str, str], problem: Problem, seed: int) -> dict[str, str]:
         files = prompts.candidate_files(Candidate("A", first), "A") + prompts.candidate_files(Candidate("B", second), "B")
@@ -68,14 +69,14 @@ class Judge:
         if self.client is None or candidate.baseline:
             return [Assessment(self.name, "judge", 0.5, {"baseline": True}, "today's code is the reference")] if candidate.baseline else []
         rounds: dict[str, list[float]] = {c: [] for c in problem.criteria}
-        for repeat in range(self.repeats):
-            forward = await self._verdicts(candidate.files, problem.files, problem, seed=2 * repeat)
-            backward = await self._verdicts(problem.files, candidate.files, problem, seed=2 * repeat + 1)
+        for ask in range(self.repeats):
+            mine = "A" if ask % 2 == 0 else "B"
+            pair = (candidate.files, problem.files) if mine == "A" else (problem.files, candidate.files)
+            verdicts = await self._verdicts(*pair, problem, seed=ask)
             for criterion in problem.criteria:
-                for verdicts, mine in ((forward, "A"), (backward, "B")):
-                    value = win(verdicts.get(criterion.lower(), ""), mine)
-                    if value is not None:
-                        rounds[criterion].append(value)
+                value = win(verdicts.get(criterion.lower(), ""), mine)
+                if value is not None:
+                    rounds[criterion].append(value)
         judged = {c: v for c, v in rounds.items() if v}
         if not judged:
             return []
@@ -83,4 +84,10 @@ class Judge:
         agreement = {c: round(1 - (max(v) - min(v)), 4) for c, v in judged.items()}
         score = round(sum(per.values()) / len(per), 4)
         evidence = ", ".join(f"{c} {per[c]:.2f} (agreement {agreement[c]:.0%})" for c in per)
-        return [Assessment(self.name, "judge", score, {"criteria": per, "agreement": agreement, "rounds": judged}, evidence)]
+        explain = "\n".join(
+            [f"judge {score:.3f} = mean over {len(per)} criteria of the design's win rate (a tie counts half)"]
+            + [f"  {c}: wins {judged[c]} over {len(judged[c])} asks → {per[c]:.3f}, agreement {agreement[c]:.0%}" for c in per]
+            + [f"  {self.repeats} asks, the order swapped on every other one (--judge-repeats)"]
+        )
+        raw = {"criteria": per, "agreement": agreement, "rounds": judged, "explain": explain}
+        return [Assessment(self.name, "judge", score, raw, evidence)]

@@ -1,38 +1,87 @@
 """Simplicity: how much a reader must hold in mind, against today's code.
 
-The static figures of ``divergent.context.metrics`` (cyclomatic complexity, cognitive
-complexity, SLOC, parameters, nesting, public surface) over the files a candidate
-writes, in any language we read, each as a ratio to today's.
+The static figures of ``divergent.context.metrics`` over the functions and methods a
+candidate changes (a unit whose name and text are the same on both sides is left
+out of both, wherever it moved), in any language we read. The distribution is scored,
+not only the sum: the worst unit, the mean per unit and the total, each group as the
+geometric mean of its cost ratios (candidate / today, lower is better) mapped by
+``base.ratio_score``, then weighted. So a decomposition that lowers the worst unit and
+the mean wins even when names and units grow; public names are shown, not scored.
 """
 
 from __future__ import annotations
 
-from divergent.context.metrics import analyze, totals
-from divergent.critics.base import change, changed_sources, cost_ratio, ratio_score
+import re
+
+from divergent.context.figures import scanned
+from divergent.context.metrics import UnitMetrics, analyze, totals
+from divergent.context.parsing import language_for, text
+from divergent.critics.base import CURVE, change, changed_sources, ratio_score, smoothed_ratio
 from divergent.model import Assessment, Candidate, Problem
 
-# (figure in totals(), how it reads in evidence)
-FIGURES = (
-    ("cyclomatic_max", "worst cyclomatic"),
-    ("cyclomatic_mean", "mean cyclomatic"),
-    ("cognitive_total", "cognitive"),
-    ("sloc", "sloc"),
-    ("params_mean", "mean params"),
-    ("max_nesting", "max nesting"),
-    ("surface", "public names"),
-)
+# group -> its weight and its (figure in totals(), how it reads in evidence)
+GROUPS = {
+    "worst unit": (0.4, (("cognitive_max", "worst cognitive"), ("cyclomatic_max", "worst cyclomatic"), ("max_nesting", "max nesting"))),
+    "mean per unit": (0.4, (("cognitive_mean", "mean cognitive"), ("cyclomatic_mean", "mean cyclomatic"), ("params_mean", "mean params"))),
+    "total": (0.2, (("cognitive_total", "total cognitive"), ("sloc", "sloc"))),
+}
+SPACE = re.compile(r"\s+")
 
 
-def figures(sources: list[tuple[str, str]]) -> dict[str, float]:
-    """``totals`` of the files' units, with ``surface``: the public names a caller can
-    reach (top-level ones and each class's members) and ``types``."""
-    units, surface, types = [], 0, 0
-    for path, text in sources:
-        found, whole = analyze(text, path, shared=True)
-        units += found
-        surface += whole["surface"] + sum(u.surface for u in found)
-        types += whole["types"]
-    return {**totals(units), "surface": surface, "types": types}
+def callables(sources: list[tuple[str, str]]) -> list[tuple[UnitMetrics, str]]:
+    """(figures, whitespace-free text) of each function and method of the files."""
+    found = []
+    for path, source in sources:
+        if not source or language_for(path) is None:
+            continue
+        units, _ = analyze(source, path, shared=True)
+        nodes = scanned(source, language_for(path)).units
+        found += [(u, SPACE.sub("", text(n.node))) for u, n in zip(units, nodes) if u.kind != "class"]
+    return found
+
+
+def changed_units(before: list[tuple[UnitMetrics, str]], after: list[tuple[UnitMetrics, str]]) -> tuple[list, list]:
+    """The units on each side that the other side lacks (by name and text)."""
+    keys_before = {(u.name, t) for u, t in before}
+    keys_after = {(u.name, t) for u, t in after}
+    return (
+        [u for u, t in before if (u.name, t) not in keys_after],
+        [u for u, t in after if (u.name, t) not in keys_before],
+    )
+
+
+def surface(sources: list[tuple[str, str]]) -> int:
+    """Public names a caller can reach: top-level ones and each class's members."""
+    count = 0
+    for path, source in sources:
+        if source and language_for(path) is not None:
+            units, whole = analyze(source, path, shared=True)
+            count += whole["surface"] + sum(u.surface for u in units)
+    return count
+
+
+def figures(units: list[UnitMetrics]) -> dict[str, float]:
+    return {**totals(units), "units": len(units)}
+
+
+def score(before: dict, after: dict) -> tuple[float, dict]:
+    """The weighted group scores, and the derivation: each group's ratios and score."""
+    parts, total = {}, 0.0
+    for group, (weight, keys) in GROUPS.items():
+        ratios = {key: round(smoothed_ratio(before[key], after[key]), 4) for key, _ in keys}
+        group_score = ratio_score(list(ratios.values()))
+        parts[group] = {"weight": weight, "ratios": ratios, "score": group_score}
+        total += weight * group_score
+    return round(total, 4), parts
+
+
+def explain(parts: dict, before: dict, after: dict, result: float) -> str:
+    lines = [f"simplicity {result:.3f} = " + " + ".join(f"{p['weight']} × {g} {p['score']:.3f}" for g, p in parts.items())]
+    for group, (_, keys) in GROUPS.items():
+        figures_read = ", ".join(f"{label} {change(before[key], after[key])}" for key, label in keys)
+        lines.append(f"  {group}: {figures_read} → {parts[group]['score']:.3f}")
+    lines.append(f"  over the {before['units']} → {after['units']} functions the candidate changes; {CURVE}")
+    return "\n".join(lines)
 
 
 class Simplicity:
@@ -41,17 +90,24 @@ class Simplicity:
 
     async def assess(self, candidate: Candidate, problem: Problem) -> list[Assessment]:
         changed = changed_sources(candidate, problem)
-        before = figures([(p, old) for p, old, _ in changed])
-        after = figures([(p, new) for p, _, new in changed])
-        ratios = [cost_ratio(before[key], after[key]) for key, _ in FIGURES]
-        evidence = ", ".join(f"{label} {change(before[key], after[key])}" for key, label in FIGURES)
+        old_units, new_units = changed_units(
+            callables([(p, old) for p, old, _ in changed]), callables([(p, new) for p, _, new in changed])
+        )
+        before, after = figures(old_units), figures(new_units)
+        before["surface"] = surface([(p, old) for p, old, _ in changed])
+        after["surface"] = surface([(p, new) for p, _, new in changed])
+        result, parts = score(before, after)
+        labels = [label for _, keys in GROUPS.values() for label in keys]
+        evidence = ", ".join(f"{label} {change(before[key], after[key])}" for key, label in labels)
+        if not before["units"] and not after["units"]:
+            evidence = "no function or method changed"
+        evidence += f", public names {change(before['surface'], after['surface'])} (not scored)"
         return [
             Assessment(
                 critic=self.name,
                 dimension="simplicity",
-                score=ratio_score(ratios),
-                raw={"before": before, "after": after},
+                score=result,
+                raw={"before": before, "after": after, "groups": parts, "explain": explain(parts, before, after, result)},
                 evidence=evidence,
             )
         ]
-

@@ -57,6 +57,23 @@ def overall(dimension_scores: dict[str, float], weights: dict[str, float] | None
     return round(sum(contributions(dimension_scores, weights).values()), 4)
 
 
+def explain_overall(dimension_scores: dict[str, float], stored: float | None = None, weights: dict[str, float] | None = None) -> str:
+    """How ``overall`` follows from the dimension scores: the gate, then the weighted mean."""
+    if any(dimension_scores.get(g, 1.0) < 1.0 for g in GATES):
+        return "overall 0: invalid (validity is a gate, not a weight)"
+    used = {**DEFAULT_WEIGHTS, **(weights or {})}
+    terms = [(used.get(d, 1.0), d, s) for d, s in sorted(dimension_scores.items()) if d not in GATES and d != "overall"]
+    total = sum(w for w, _, _ in terms)
+    value = overall(dimension_scores, weights)
+    text = (
+        f"overall {value:.3f} = (" + " + ".join(f"{w:g} × {d} {s:.3f}" for w, d, s in terms) + f") / {total:g}"
+        + "; validity passed (a gate)"
+    )
+    if stored is not None and abs(stored - value) > 5e-4:
+        text += f"; stored {stored:.3f} under the session's own weights (--weights)"
+    return text
+
+
 def dominates(a: dict[str, float], b: dict[str, float], dimensions: list[str]) -> bool:
     return all(a[d] >= b[d] for d in dimensions) and any(a[d] > b[d] for d in dimensions)
 

@@ -79,6 +79,7 @@ def make_options(
     weights: str | None = None,
     verify_tests: str | None = None,
     verify_timeout: float = 300.0,
+    judge_repeats: int = 2,
     explorers: str | list[str] | None = None,
     critics: str | list[str] | None = None,
 ) -> Options:
@@ -89,6 +90,8 @@ def make_options(
 
     if candidates < 1:
         raise InputError("--candidates must be at least 1")
+    if judge_repeats < 1:
+        raise InputError("--judge-repeats must be at least 1")
     for flag, value in (("budget", budget), ("budget-tokens", budget_tokens), ("budget-usd", budget_usd)):
         if value is not None and value <= 0:
             raise InputError(f"--{flag} must be positive")
@@ -102,6 +105,7 @@ def make_options(
         settings["verify"] = {"command": verify_tests, "timeout": verify_timeout}
     if offline:
         return Options(explorers=wave, count=candidates, offline=True, critics=critics, weights=merged, critic_settings=settings)
+    settings["judge"] = {"repeats": judge_repeats}
     endpoint = config.load(model, concurrency)
     requests = budget if budget is not None else 3 * candidates + 1
     return Options(

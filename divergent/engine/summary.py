@@ -71,9 +71,16 @@ def candidate_document(store: Store, session: int, number: int) -> dict[str, Any
         "pareto": number in store.pareto(session),
         "scores": scores,
         "assessments": [
-            {"critic": a.critic, "dimension": a.dimension, "score": a.score, "evidence": a.evidence, "raw": a.raw}
+            {
+                "critic": a.critic, "dimension": a.dimension, "score": a.score, "evidence": a.evidence, "raw": a.raw,
+                "explain": a.raw.get("explain") or a.evidence,
+            }
             for a in assessments
         ],
+        "explain": {
+            **{a.dimension: a.raw.get("explain") or a.evidence for a in assessments},
+            "overall": ranking.explain_overall({k: v for k, v in scores.items() if k != "overall"}, scores["overall"]),
+        },
         "files": c.files,
     }
 

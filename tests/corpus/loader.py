@@ -75,6 +75,7 @@ class Pair:
     after_files: list[str] = field(default_factory=list)  # when the after has other paths
     target: str = ""  # the symbol the refactoring was about (documentation)
     note: str = ""
+    units: list[str] = field(default_factory=list)  # top-level definitions the commits changed
 
     def release(self, version: str) -> Release:
         return Release(self.registry, self.package, version, self.kind)
@@ -91,9 +92,34 @@ def load_pairs(manifest: Path = PAIRS) -> list[Pair]:
 
 
 def pair_files(pair: Pair) -> tuple[dict[str, str], dict[str, str]]:
+    """Both sides' files; with ``pair.units``, only those top-level definitions of each file
+    (a file left with none is kept empty, as code moved out of it), so the release's other
+    work stays out."""
     before = read_files(pair.release(pair.before), pair.files)
     after = read_files(pair.release(pair.after), pair.after_files or pair.files)
+    if pair.units:
+        before, after = (_only_units(side, set(pair.units)) for side in (before, after))
     return before, after
+
+
+def only_units(source: str, path: str, names: set[str]) -> str:
+    """The top-level definitions of ``source`` named in ``names`` (with their decorators or
+    export keyword), in file order, one blank line apart."""
+    from divergent.context.figures import scanned
+    from divergent.context.parsing import language_for
+
+    pieces = []
+    for unit in scanned(source, language_for(path)).units:
+        if unit.parent is None and unit.name in names:
+            node = unit.node
+            while node.parent is not None and node.parent.type in ("decorated_definition", "export_statement"):
+                node = node.parent
+            pieces.append(source.encode("utf-8")[node.start_byte : node.end_byte].decode("utf-8"))
+    return "\n\n".join(pieces) + "\n" if pieces else ""
+
+
+def _only_units(files: dict[str, str], names: set[str]) -> dict[str, str]:
+    return {path: only_units(text, path, names) for path, text in files.items()}
 
 
 def read_files(release: Release, paths: list[str]) -> dict[str, str]:

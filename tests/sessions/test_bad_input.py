@@ -75,3 +75,9 @@ def test_installed_command_reports_without_traceback(tmp_path):
     )
     assert result.returncode == 2
     assert result.stderr.strip() == f"divergent: no such file or directory: {missing}"
+
+
+def test_judge_repeats_below_one_is_bad_input(sample_repo, cli):
+    code, out, err = cli("explore", sample_repo / "shop/reports.py::ReportService", "--repo", sample_repo,
+                         "--headless", "--judge-repeats", "0")
+    assert code == 2 and err.strip().splitlines() == ["divergent: --judge-repeats must be at least 1"]

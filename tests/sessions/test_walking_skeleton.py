@@ -68,6 +68,19 @@ def test_sessions_show_and_search_read_what_explore_stored(sample_repo, cli):
     assert one["patch"].startswith("diff --git a/shop/reports.py b/shop/reports.py")
     code, out, _ = cli("show", "last")
     assert code == 0 and "Today's code" in out
+
+
+def test_show_explains_every_score(sample_repo, cli):
+    doc = cli.json("explore", sample_repo / "shop/reports.py::ReportService", "--repo", sample_repo, "--offline", "--headless")
+    one = cli.json("show", doc["session"], "1")
+    assert set(one["explain"]) == {"simplicity", "extensibility", "validity", "overall"}
+    assert one["explain"]["simplicity"].startswith("simplicity ") and "0.4 × worst unit" in one["explain"]["simplicity"]
+    assert "0.8 × counts" in one["explain"]["extensibility"]
+    s, e = one["scores"]["simplicity"], one["scores"]["extensibility"]
+    assert one["explain"]["overall"].startswith(f"overall {one['scores']['overall']:.3f} = (1 × extensibility {e:.3f} + 1 × simplicity {s:.3f}) / 2")
+    assert all(a["explain"] for a in one["assessments"])
+    code, out, _ = cli("show", doc["session"], "1")
+    assert code == 0 and "0.4 × worst unit" in out and "validity passed (a gate)" in out
     found = cli.json("search", "registry")["results"]
     registry_titles = {c["title"] for c in doc["candidates"] if "Registry" in c["title"]}
     assert registry_titles and {r["title"] for r in found} == registry_titles

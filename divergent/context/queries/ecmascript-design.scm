@@ -15,12 +15,18 @@
 ; --- type codes
 (binary_expression
   left: [(identifier) (member_expression)] @case.subject
-  operator: ["===" "=="]
+  operator: ["===" "==" "!==" "!="]
   right: [(string) (number)] @case.literal)
 (binary_expression
   left: [(string) (number)] @case.literal
-  operator: ["===" "=="]
+  operator: ["===" "==" "!==" "!="]
   right: [(identifier) (member_expression)] @case.subject)
+; an enum member: Kind.A, PARROT_TYPES.EUROPEAN
+(binary_expression
+  left: [(identifier) (member_expression)] @case.subject
+  operator: ["===" "==" "!==" "!="]
+  right: (member_expression object: (identifier) @_enum) @case.literal
+  (#match? @_enum "^[A-Z]"))
 (switch_statement
   value: (parenthesized_expression (_) @case.subject)
   body: (switch_body (switch_case value: [(string) (number) (member_expression)] @case.literal)))

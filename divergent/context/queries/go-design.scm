@@ -30,11 +30,17 @@
 ; --- type codes
 (binary_expression
   left: [(identifier) (selector_expression)] @case.subject
-  operator: "=="
+  operator: ["==" "!="]
   right: [(interpreted_string_literal) (raw_string_literal) (int_literal)] @case.literal)
+; a named constant: kind == KindA, kind == pkg.KindA
+(binary_expression
+  left: [(identifier) (selector_expression)] @case.subject
+  operator: ["==" "!="]
+  right: [(identifier) (selector_expression field: (field_identifier))] @case.literal
+  (#match? @case.literal "^([A-Za-z_]+[.])?[A-Z]"))
 (binary_expression
   left: [(interpreted_string_literal) (raw_string_literal) (int_literal)] @case.literal
-  operator: "=="
+  operator: ["==" "!="]
   right: [(identifier) (selector_expression)] @case.subject)
 (expression_switch_statement
   value: (_) @case.subject

@@ -4,6 +4,15 @@
 (interface_declaration name: (identifier) @interface.name) @interface
 (class_declaration (modifiers "abstract") name: (identifier) @interface.name) @interface
 
+; class Child extends Base implements I, J<T>; enum E implements I
+(class_declaration
+  name: (identifier) @extends.child
+  superclass: (superclass [(type_identifier) @extends.base (generic_type (type_identifier) @extends.base)]))
+([(class_declaration name: (identifier) @extends.child
+    interfaces: (super_interfaces (type_list [(type_identifier) @extends.base (generic_type (type_identifier) @extends.base)])))
+  (enum_declaration name: (identifier) @extends.child
+    interfaces: (super_interfaces (type_list [(type_identifier) @extends.base (generic_type (type_identifier) @extends.base)])))])
+
 ; a Map.of(...) / Map.ofEntries(...) field of lambdas and method references
 (field_declaration
   declarator: (variable_declarator
@@ -40,8 +49,14 @@
   arguments: (argument_list . [(identifier) (field_access)] @case.subject .))
 (binary_expression
   left: [(identifier) (field_access)] @case.subject
-  operator: "=="
+  operator: ["==" "!="]
   right: [(decimal_integer_literal) (character_literal) (string_literal)] @case.literal)
+; an enum member or constant: Type.EUROPEAN
+(binary_expression
+  left: [(identifier) (field_access)] @case.subject
+  operator: ["==" "!="]
+  right: (field_access object: (identifier) @_enum) @case.literal
+  (#match? @_enum "^[A-Z]"))
 (switch_expression
   condition: (parenthesized_expression (_) @case.subject)
   body: (switch_block

@@ -1,6 +1,11 @@
 ; inherits: ecmascript
 ; Design structure of JavaScript code: the patterns its grammar alone knows.
 
+; class Child extends Base / extends module.Base
+(class_declaration
+  name: (identifier) @extends.child
+  (class_heritage [(identifier) @extends.base (member_expression property: (property_identifier) @extends.base)]))
+
 (class_body (field_definition property: (property_identifier) @name))
 (class_body
   (field_definition

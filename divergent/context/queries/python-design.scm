@@ -18,6 +18,14 @@
 (dictionary (pair) @registry.entry)
 (dictionary (pair value: [(identifier) (attribute) (lambda)]) @registry.handler)
 
+; class Child(Base): / class Child(module.Base): / class Child(Base[T]):
+(class_definition
+  name: (identifier) @extends.child
+  superclasses: (argument_list
+    [(identifier) @extends.base
+     (attribute attribute: (identifier) @extends.base)
+     (subscript value: (identifier) @extends.base)]))
+
 ; self.x = x if x is not None else Default()  /  self.x = x or Default()
 (function_definition
   name: (identifier) @_init (#eq? @_init "__init__")
@@ -41,15 +49,20 @@
      (typed_parameter (identifier) @param.name)
      (typed_default_parameter name: (identifier) @param.name)]))
 
-; --- type codes
+; --- type codes: equality or inequality with a literal or an enum member (Kind.A)
 (comparison_operator
   [(identifier) (attribute)] @case.subject
-  "=="
+  ["==" "!="]
   [(string) (integer)] @case.literal)
 (comparison_operator
   [(string) (integer)] @case.literal
-  "=="
+  ["==" "!="]
   [(identifier) (attribute)] @case.subject)
+(comparison_operator
+  [(identifier) (attribute)] @case.subject
+  ["==" "!=" "is"]
+  (attribute object: (identifier) @_enum) @case.literal
+  (#match? @_enum "^[A-Z]"))
 (comparison_operator
   [(identifier) (attribute)] @case.subject
   "in"

@@ -4,6 +4,13 @@
 (trait_item name: (type_identifier) @interface.name) @interface
 (type_item name: (type_identifier) @callable.name type: (function_type))
 
+; impl Trait for Type (the trait may be a path or generic)
+(impl_item
+  trait: [(type_identifier) @extends.base
+          (scoped_type_identifier name: (type_identifier) @extends.base)
+          (generic_type type: [(type_identifier) @extends.base (scoped_type_identifier name: (type_identifier) @extends.base)])]
+  type: [(type_identifier) @extends.child (generic_type type: (type_identifier) @extends.child)])
+
 ; a static or const table of (key, function) pairs
 (source_file
   [(static_item name: (identifier) @registry.name
@@ -44,7 +51,7 @@
 ; --- type codes
 (binary_expression
   left: [(identifier) (field_expression)] @case.subject
-  operator: "=="
+  operator: ["==" "!="]
   right: [(string_literal) (integer_literal) (char_literal) (scoped_identifier)] @case.literal)
 (match_expression
   value: (_) @case.subject

@@ -6,6 +6,18 @@
 (abstract_class_declaration name: (type_identifier) @interface.name) @interface
 (type_alias_declaration name: (type_identifier) @callable.name value: (function_type))
 
+; class Child extends Base implements I, J<T>
+([(class_declaration name: (type_identifier) @extends.child
+    (class_heritage (extends_clause value: [(identifier) @extends.base
+                                            (member_expression property: (property_identifier) @extends.base)])))
+  (abstract_class_declaration name: (type_identifier) @extends.child
+    (class_heritage (extends_clause value: [(identifier) @extends.base
+                                            (member_expression property: (property_identifier) @extends.base)])))])
+([(class_declaration name: (type_identifier) @extends.child
+    (class_heritage (implements_clause [(type_identifier) @extends.base (generic_type name: (type_identifier) @extends.base)])))
+  (abstract_class_declaration name: (type_identifier) @extends.child
+    (class_heritage (implements_clause [(type_identifier) @extends.base (generic_type name: (type_identifier) @extends.base)])))])
+
 ; constructor parameters typed with an interface or a function type, or with a default
 (method_definition
   name: (property_identifier) @_c (#eq? @_c "constructor")
