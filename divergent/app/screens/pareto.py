@@ -93,15 +93,13 @@ class ParetoScreen(Screen):
         self.draw()
 
     def action_cycle(self, axis: str) -> None:
-        """Step to the next dimension that is not on the other axis, preferring ones with spread."""
+        """Step to the next dimension that is not on the other axis (the caption says when
+        the candidates do not spread along it)."""
         other = self.y if axis == "x" else self.x
         current = getattr(self, axis)
         start = self.dimensions.index(current)
         order = [self.dimensions[(start + i) % len(self.dimensions)] for i in range(1, len(self.dimensions) + 1)]
-        choices = [d for d in order if d != other] or [current]
-        candidates = self.document["candidates"]
-        with_spread = [d for d in choices if spread(candidates, d) > 0]
-        setattr(self, axis, (with_spread or choices)[0])
+        setattr(self, axis, next((d for d in order if d != other), current))
         self.draw()
 
     def draw(self) -> None:
