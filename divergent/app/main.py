@@ -12,9 +12,8 @@ from textual.binding import Binding
 from divergent.app import prefs
 from divergent.app.palette import DivergentCommands
 from divergent.app.screens.home import HomeScreen
-from divergent.llm import config
+from divergent.engine import settings
 from divergent.model import InputError, Problem
-from divergent.storage.store import Store
 from divergent.themes import DEFAULT_THEME, THEMES
 
 
@@ -52,16 +51,18 @@ class DivergentApp(App):
         super().__init__()
         self.db_path = db
         self.start = start or Start()
-        self.store: Store | None = None
+        self.store = None  # the sessions database (engine.library.open_store)
 
     def on_mount(self) -> None:
-        self.store = Store(self.db_path)
+        from divergent.engine.library import open_store
+
+        self.store = open_store(self.db_path)
         for theme in THEMES:
             self.register_theme(theme)
         chosen = prefs.load_theme(DEFAULT_THEME)
         self.theme = chosen if chosen in self.available_themes else DEFAULT_THEME
         self.theme_changed_signal.subscribe(self, lambda theme: prefs.save_theme(theme.name))
-        self.set_keymap(config.read_config_file().get("keymap", {}))
+        self.set_keymap(settings.section("keymap"))
         self.push_screen(HomeScreen())
         if self.start.mode == "explore":
             self.explore(self.start.problem, self.start.options)
@@ -112,14 +113,11 @@ class DivergentApp(App):
 
     def open_session(self, session: int, options=None) -> None:
         from divergent.app.screens.explore import ExploreScreen
-        from divergent.engine.session import Session, make_options
+        from divergent.engine.library import reopen_options
+        from divergent.engine.session import Session
 
-        row = self.store.session(session)
         if options is None:
-            online = not row["offline"] and config.configured()
-            options = make_options(offline=not online, model=row["model"] or None)
-            if online and row["budget_requests"]:
-                options.budget.max_requests = row["budget_requests"]
+            options = reopen_options(self.store, session)
 
         async def opener(emit):
             return Session.open(self.store, session, options, emit)
@@ -128,7 +126,7 @@ class DivergentApp(App):
 
     def start_exploration(self, form: dict) -> None:
         """From the new-exploration form; InputError says what to fix."""
-        from divergent.context.problem import frame
+        from divergent.engine.framing import frame
         from divergent.engine.session import make_options
 
         if not form["target"]:
@@ -142,15 +140,6 @@ class DivergentApp(App):
         self.explore(problem, options)
 
     async def propose_scenarios(self, form: dict) -> list[str]:
-        from divergent.context.problem import frame
-        from divergent.explorers.model.scenarios import propose_scenarios
-        from divergent.llm.budget import Budget
-        from divergent.llm.client import MAX_ATTEMPTS, ModelClient
+        from divergent.engine.framing import frame, propose
 
-        problem = frame(form["target"], form["repo"], Path.cwd(), goal=form["goal"])
-        # one proposal; the budget leaves room for its retries after a 429 or a 5xx
-        client = ModelClient(config.load(form["model"]), Budget(max_requests=MAX_ATTEMPTS))
-        try:
-            return await propose_scenarios(client, problem)
-        finally:
-            await client.close()
+        return await propose(frame(form["target"], form["repo"], Path.cwd(), goal=form["goal"]), form["model"])

@@ -13,17 +13,19 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from apptools import screen_text
 from rich.text import Text
 from textual.widgets import DataTable, Input, Label, OptionList, RadioSet, Static, TabbedContent, TextArea
 from textual_plotext import PlotextPlot
 
-from divergent.app.main import DivergentApp
+from divergent.app.main import DivergentApp, Start
 from divergent.app.screens.compare import CompareScreen
 from divergent.app.screens.dialogs import ConfirmScreen, ExportScreen
 from divergent.app.screens.explore import ExploreScreen
 from divergent.app.screens.home import HomeScreen
 from divergent.app.screens.new import NewExplorationScreen
 from divergent.app.screens.pareto import ParetoScreen
+from divergent.engine.session import make_options
 from divergent.storage.store import Store
 
 pytestmark = pytest.mark.tui
@@ -595,3 +597,65 @@ async def test_palette_jumps_to_candidates_and_runs_actions(online_session, db_p
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, ParetoScreen))
     store.close()
+
+
+# (8) spending asks first; clusters of several fold and are named after their representative ----------
+
+
+async def test_a_command_that_spends_more_than_a_few_requests_asks_first(online_session, db_path, endpoint_env):
+    options = make_options(offline=False, budget=200)  # room for more than the headless run left
+    app = DivergentApp(db_path, Start("open", session=online_session, options=options))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await explore_ready(pilot)
+        sent = len(chat_schemas(endpoint_env))
+        await pilot.press("e")  # four designs, and the model critics on each one that founds a cluster
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        question = str(app.screen.query_one(".dialog-title").render())
+        keys = str(app.screen.query_one(".dialog-hint").render())
+        announced = int(re.search(r"up to (\d+) requests", question).group(1))
+        assert announced > 5 and "4 for designs" in question and "left in the budget" in question
+        assert keys.startswith("y spend") and "esc cancel" in keys
+        await pilot.press("n")
+        await wait_until(pilot, lambda: app.screen is screen)
+        await pilot.pause(0.3)
+        assert len(chat_schemas(endpoint_env)) == sent  # nothing spent
+
+        # adding a scenario has every representative judged again: it says so, then spends at most that
+        await pilot.press("s")
+        await pilot.press(*"add a CSV export", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        question = str(app.screen.query_one(".dialog-title").render())
+        announced = int(re.search(r"up to (\d+) requests", question).group(1))
+        await pilot.press("y")
+        await wait_until(pilot, lambda: "add scenario done" in str(screen.query_one("#status").render()), 60)
+        spent = len(chat_schemas(endpoint_env)) - sent
+        assert 0 < spent <= announced
+        with Store(db_path) as store:
+            assert "add a CSV export" in store.problem(online_session).scenarios
+
+
+async def test_a_cluster_of_several_is_named_after_its_representative_and_folds(online_session, db_path, endpoint_env):
+    with Store(db_path) as store:
+        cluster = max(store.clusters(online_session), key=lambda k: len(k.members))
+        medoid = store.candidate(online_session, cluster.medoid)
+        others = [store.candidate(online_session, m).title for m in cluster.members if m != cluster.medoid]
+    assert len(cluster.members) >= 2
+    app = DivergentApp(db_path)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await pilot.press("enter")
+        screen = await explore_ready(pilot)
+        header = f"▾ {len(cluster.members)} designs like #{medoid.id} {medoid.title}"
+        text = screen_text(app)
+        assert header in text
+        for _ in range(3):  # redraws keep the name
+            screen.stale = True
+            await pilot.pause(0.4)
+            assert header in screen_text(app)
+        screen.table.move_to(f"k{cluster.id}")
+        await pilot.press("enter")
+        await pilot.pause(0.5)
+        text = screen_text(app)
+        assert header.replace("▾", "▸") in text and not any(f"  {title}" in text for title in others)
+        await pilot.press("enter")
+        await pilot.pause(0.5)
+        assert header in screen_text(app)

@@ -12,7 +12,7 @@ from divergent.app.highlight import highlighter
 from divergent.app.widgets.diff import DiffView
 from divergent.app.widgets.keybar import KeyBar
 from divergent.engine import summary
-from divergent.storage.patch import unified_patch
+from divergent.engine.library import between
 
 
 class CompareScreen(Screen):
@@ -47,8 +47,7 @@ class CompareScreen(Screen):
 
     def on_mount(self) -> None:
         a, b = self.docs
-        paths = sorted(set(a["files"]) | set(b["files"]))
-        patch = unified_patch([(p, a["files"].get(p), b["files"].get(p, a["files"].get(p, ""))) for p in paths])
+        patch = between(a["files"], b["files"])
         self.query_one(DiffView).show(patch, "The two candidates are the same.")
         table = self.query_one("#vectors", DataTable)
         table.add_columns("dimension", f"#{a['id']}", f"#{b['id']}", "difference")

@@ -119,24 +119,10 @@ class ExportScreen(ModalScreen[None]):
 
     @work(thread=True, exclusive=True, group="export")
     def run_export(self, kind: str, target: str) -> None:
-        from divergent.engine import export as exports
-        from divergent.storage.lineage import record_export
-        from divergent.storage.store import Store
+        from divergent.engine.library import export
 
         try:
-            with Store(self.store.path) as store:  # this thread's own connection
-                if kind == "kind-branch":
-                    sha = exports.branch(store, self.session, self.number, target)
-                    message = f"branch {target} at {sha[:8]}; your working tree is untouched"
-                    record_export(store, self.session, self.number, "branch", f"{target}@{sha}")
-                else:
-                    path = Path(target).expanduser()
-                    if not path.parent.is_dir():
-                        raise InputError(f"no such directory: {path.parent}")
-                    text = exports.decision_record(store, self.session, self.number) if kind == "kind-adr" else exports.patch(store, self.session, self.number)
-                    path.write_text(text)
-                    record_export(store, self.session, self.number, "adr" if kind == "kind-adr" else "patch", str(path.resolve()))
-                    message = f"wrote {path}" + (f" — apply with: git apply {path}" if kind == "kind-patch" else "")
+            message = export(self.store.path, self.session, self.number, kind.removeprefix("kind-"), target)
         except (InputError, OSError) as error:
             self.app.call_from_thread(self.show_result, str(error), "error")
             return

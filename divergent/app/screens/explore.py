@@ -34,7 +34,7 @@ from divergent.app.widgets.keybar import KeyBar
 from divergent.app.widgets.meter import BudgetMeter
 from divergent.app.widgets.panes import CandidatePanes
 from divergent.engine import summary
-from divergent.llm.client import EndpointError
+from divergent.engine.errors import EndpointError
 from divergent.model import Event, InputError
 
 BROWSING = 0.3  # seconds after a key during which a redraw waits...

@@ -16,22 +16,12 @@ from textual.widgets import Button, Header, Input, Label, OptionList, Switch, Te
 
 from divergent.app.legend import plural
 from divergent.app.widgets.keybar import KeyBar
-from divergent.context import repo as gitrepo
-from divergent.context.problem import split_scenario
-from divergent.context.target import symbols
 from divergent.engine.estimate import OFFLINE_LINE, before_start
-from divergent.llm import config
+from divergent.engine import settings
+from divergent.engine.framing import repository_symbols, split_scenario
 from divergent.model import InputError, Problem
 
 SUGGESTIONS = 8
-
-
-def default_model() -> str:
-    """The model a session uses when the form names none."""
-    try:
-        return config.load().model
-    except InputError:  # no endpoint configured (or an unreadable config file): offline anyway
-        return config.DEFAULT_MODEL
 
 
 class TargetInput(Input):
@@ -75,7 +65,7 @@ class NewExplorationScreen(Screen):
                 yield Label("Budget (requests)")
                 yield Input("", placeholder="3 × candidates + 1", id="budget", type="integer")
                 yield Label("Model")
-                yield Input("", placeholder=default_model(), id="model")
+                yield Input("", placeholder=settings.default_model(), id="model")
             with Horizontal(classes="row"):
                 yield Label("Explorers")
                 yield Input("", placeholder="default (see divergent plugins)", id="explorers")
@@ -83,7 +73,7 @@ class NewExplorationScreen(Screen):
                 yield Input("", placeholder="default", id="critics")
             with Horizontal(classes="row"):
                 yield Label("Offline (catalog + static critics)")
-                yield Switch(value=not config.configured(), id="offline")
+                yield Switch(value=not settings.configured(), id="offline")
                 yield Button("Propose scenarios", id="propose")
                 yield Button("Start", variant="primary", id="start")
             yield Label("", id="estimate")
@@ -111,8 +101,7 @@ class NewExplorationScreen(Screen):
     @work(exclusive=True, group="symbols", thread=True)
     def load_symbols(self, repo: str) -> None:
         try:
-            top = gitrepo.find_top_level(repo or None, Path.cwd())
-            found = symbols(top, gitrepo.head_commit(top))
+            found = repository_symbols(repo, Path.cwd())
         except InputError:
             found = []
         self.app.call_from_thread(self._set_symbols, found)
@@ -199,7 +188,7 @@ class NewExplorationScreen(Screen):
             if f["offline"]:
                 label.update(OFFLINE_LINE)
                 return
-            if not config.configured():
+            if not settings.configured():
                 label.update("no model endpoint configured (OPENAI_API_KEY / OPENAI_BASE_URL): switch to offline")
                 return
             options = make_options(
@@ -231,7 +220,7 @@ class NewExplorationScreen(Screen):
 
     @work(exclusive=True, group="estimate", thread=True)
     def frame_target(self, repo: str | None, target: str) -> None:
-        from divergent.context.problem import frame
+        from divergent.engine.framing import frame
 
         try:
             result: Problem | InputError = frame(target, repo, Path.cwd())
@@ -252,14 +241,14 @@ class NewExplorationScreen(Screen):
 
     @work(exclusive=True, group="propose")
     async def propose_scenarios(self) -> None:
-        from divergent.llm.client import EndpointError
+        from divergent.engine.errors import EndpointError
 
         try:
             f = self.form()
         except InputError as error:
             self.notify(str(error), severity="warning")
             return
-        if f["offline"] or not config.configured():
+        if f["offline"] or not settings.configured():
             why = "offline is on" if f["offline"] else "none is configured"
             self.notify(f"proposing scenarios needs a model endpoint ({why}): type them instead", severity="warning")
             return

@@ -48,16 +48,31 @@ def default_axes(candidates: list[dict], dimensions: list[str]) -> tuple[str, st
     return ranked[0], ranked[1 % len(ranked)]
 
 
-def cells(candidates: list[dict], x: str, y: str, size: tuple[int, int], limits: tuple) -> dict[tuple[int, int], list[dict]]:
-    """Candidates grouped by the plot cell they fall in, so one label names them all."""
+def cells(candidates: list[dict], x: str, y: str, size: tuple[int, int], limits: tuple) -> list[list[dict]]:
+    """Candidates grouped so that no two labels overlap: the ones in the same row of the plot
+    whose labels would touch share one label (``3,7,12``) at the first one's point."""
     (x0, x1), (y0, y1) = limits
-    width, height = max(1, size[0]), max(1, size[1])
-    out: dict[tuple[int, int], list[dict]] = {}
+    width, height = max(2, size[0]), max(2, size[1])
+    rows: dict[int, list[tuple[int, dict]]] = {}
     for c in candidates:
-        cx = round((c["scores"][x] - x0) / ((x1 - x0) or 1) * width)
-        cy = round((c["scores"][y] - y0) / ((y1 - y0) or 1) * height)
-        out.setdefault((cx, cy), []).append(c)
-    return out
+        column = round((c["scores"][x] - x0) / ((x1 - x0) or 1) * (width - 1))
+        row = round((c["scores"][y] - y0) / ((y1 - y0) or 1) * (height - 1))
+        rows.setdefault(row, []).append((column, c))
+    groups: list[list[dict]] = []
+    for points in rows.values():
+        end = -2
+        for column, c in sorted(points, key=lambda p: (p[0], p[1]["id"])):
+            if column <= end + 1:
+                groups[-1].append(c)
+            else:
+                groups.append([c])
+                start = column
+            end = start + 2 + len(",".join(label(m) for m in groups[-1]))  # the marker, a space, the label
+    return groups
+
+
+def label(c: dict) -> str:
+    return "today" if c["baseline"] else str(c["id"])
 
 
 class ParetoScreen(Screen):
@@ -86,11 +101,12 @@ class ParetoScreen(Screen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.draw()
+        self.on_resize()
 
     def on_resize(self) -> None:
-        self.set_class(self.size.width < NARROW, "narrow")
-        self.draw()
+        """Draw once the plot has its size: the labels are grouped by the cells they fall in."""
+        self.set_class(self.app.size.width < NARROW, "narrow")
+        self.call_after_refresh(self.draw)
 
     def action_cycle(self, axis: str) -> None:
         """Step to the next dimension that is not on the other axis (the caption says when
@@ -114,18 +130,17 @@ class ParetoScreen(Screen):
             plot.refresh()
             return
         limits = (axis_range([c["scores"][x] for c in candidates]), axis_range([c["scores"][y] for c in candidates]))
-        size = (max(10, plot.size.width - 12), max(5, plot.size.height - 5))  # the canvas inside the axes, about
+        size = (max(10, plot.size.width - 8), max(3, plot.size.height - 5))  # the canvas inside the axes and ticks, about
         clusters = sorted({c["cluster"] or 0 for c in candidates})
         colour = {k: COLOURS[i % len(COLOURS)] for i, k in enumerate(clusters)}
-        for group in cells(candidates, x, y, size, limits).values():
+        for group in cells(candidates, x, y, size, limits):
             group.sort(key=lambda c: (not c["baseline"], not c["pareto"], c["id"]))
             lead = group[0]
             marker = TODAY if lead["baseline"] else FRONT if lead["pareto"] else POINT
             px, py = lead["scores"][x], lead["scores"][y]
             plt.scatter([px], [py], marker=marker, color=colour[lead["cluster"] or 0])
-            label = ",".join("today" if c["baseline"] else str(c["id"]) for c in group)
             step = (limits[0][1] - limits[0][0]) / size[0]  # one cell: the label beside its marker, not on it
-            plt.text(label, px + step, py, color=colour[lead["cluster"] or 0], alignment="left")
+            plt.text(",".join(label(c) for c in group), px + step, py, color=colour[lead["cluster"] or 0], alignment="left")
         plt.xlabel(f"{x} (today {self.today(x)})")
         plt.ylabel(f"{y} (today {self.today(y)})")
         plt.xlim(*limits[0])

@@ -15,7 +15,7 @@ from divergent.app.messages import ActionEnded
 from divergent.app.screens.dialogs import ConfirmScreen, ExportScreen, PromptScreen
 from divergent.engine import estimate
 from divergent.engine.ranking import parse_weights
-from divergent.llm.client import EndpointError
+from divergent.engine.errors import EndpointError
 from divergent.model import InputError
 
 FEW = 5  # requests a command may spend without asking (refine: 1 design and the model critics on it)

@@ -148,8 +148,8 @@ class CandidateTable(DataTable):
         columns = [c for c in BY_KEY if not BY_KEY[c].dimension or c in present]
         if columns != self.columns_shown:
             self.columns_shown = columns
-            self.measure(self.size.width or self.app.size.width * 3 // 5, self.app.size.width)
             self.rows_shown = []
+        self.measure(self.size.width or self.app.size.width * 3 // 5, self.app.size.width)  # a missed resize too
         self.fill(self.build_rows(doc))
 
     def headers(self) -> list[tuple[str, Text]]:
