@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Any, NoReturn, Sequence
@@ -47,10 +48,11 @@ def _emit(args, document: dict) -> int:
     return EXIT_OK
 
 
-def _store(args):
+def _store(args, readonly: bool = False):
+    """The sessions database; commands that only read open it read-only (the file never changes)."""
     from divergent.storage.store import Store
 
-    return Store(args.db)
+    return Store(args.db, readonly=readonly)
 
 
 # explore ------------------------------------------------------------------
@@ -116,9 +118,20 @@ def _run_app(args, mode: str = "home", **start) -> int:
     return EXIT_OK
 
 
+def _existing_session(args) -> int:
+    """SESSION resolved without creating or changing the database: a bad one writes nothing."""
+    from divergent.storage.connection import SchemaBehind
+
+    try:
+        with _store(args, readonly=True) as store:
+            return store.resolve_session(args.session)
+    except SchemaBehind:  # this command writes anyway: upgrading the schema is part of it
+        with _store(args) as store:
+            return store.resolve_session(args.session)
+
+
 def cmd_open(args) -> int:
-    with _store(args) as store:
-        session = store.resolve_session(args.session)
+    session = _existing_session(args)
     if args.headless:
         return _continue_headless(args, session)
     return _run_app(args, "open", session=session)
@@ -133,8 +146,7 @@ def _continue_headless(args, session: int) -> int:
     from divergent.llm.client import EndpointError
     from divergent.storage.calls import session_usage
 
-    if args.budget is not None and args.budget <= 0:
-        raise InputError("--budget must be positive")
+    _check_budget(args.budget)
     with _store(args) as store:
         row = store.session(session)
         online = not row["offline"]
@@ -187,23 +199,84 @@ def _numbers(values: list[str], count: int, usage: str) -> list[int]:
     return [int(v) for v in values]
 
 
+MAX_COUNT = 64  # designs one steering command may ask for
+
+
+def _steer_args(action: str, rest: list[str], count: int) -> Any:
+    """A steering command's arguments, checked before the database is opened for writing."""
+    from divergent.context.problem import split_scenario
+    from divergent.engine.ranking import parse_weights
+
+    if action not in STEER:
+        raise InputError(f"no steering action {action!r} (one of: {', '.join(STEER)})")
+    if not 1 <= count <= MAX_COUNT:
+        raise InputError(f"--count must be between 1 and {MAX_COUNT}")
+    if action in ("expand", "refine", "materialize"):
+        (number,) = _numbers(rest, 1, f"steer SESSION {action} {'CLUSTER' if action == 'expand' else 'CANDIDATE'}")
+        return number
+    if action == "combine":
+        first, second = _numbers(rest, 2, "steer SESSION combine A B")
+        if first == second:
+            raise InputError("combine needs two different candidates")
+        return first, second
+    if action == "rescore":
+        if len(rest) != 1:
+            raise InputError("usage: steer SESSION rescore simplicity=2,extensibility=1")
+        weights = parse_weights(rest[0])
+        if not weights:
+            raise InputError("usage: steer SESSION rescore simplicity=2,extensibility=1")
+        return weights
+    if action == "scenario":
+        text = " ".join(rest)
+        if not split_scenario(text)[0]:
+            raise InputError("a scenario needs some text before '=>' (usage: steer SESSION scenario 'TEXT [=> Unit, Unit]')")
+        return text
+    if action == "mark":
+        if len(rest) != 2 or rest[1] not in ("up", "down", "clear"):
+            raise InputError("usage: steer SESSION mark CANDIDATE up|down|clear")
+        (number,) = _numbers(rest[:1], 1, "steer SESSION mark CANDIDATE up|down|clear")
+        return number, {"up": 1, "down": -1, "clear": 0}[rest[1]]
+    if rest:
+        raise InputError(f"steer SESSION {action} takes no arguments")
+    return None
+
+
+async def _steer(live, action: str, value: Any, args) -> None:
+    if action == "expand":
+        await live.expand(value, count=args.count)
+    elif action == "refine":
+        await live.refine(value, count=args.count)
+    elif action == "combine":
+        await live.combine(*value, count=args.count)
+    elif action == "new-direction":
+        await live.new_direction(count=args.count)
+    elif action == "materialize":
+        await live.materialize(value)
+    elif action == "rescore":
+        live.rescore(value)
+    elif action == "scenario":
+        await live.add_scenario(value)
+    elif action == "mark":
+        live.mark(*value)
+    else:
+        reason = await live.autopilot(budget=args.budget)
+        print(f"autopilot stopped: {reason}", file=sys.stderr)
+
+
 def cmd_steer(args) -> int:
     """A steering command on a saved session, headless: the same commands the app's keys send."""
     from divergent.engine.headless import ProgressReporter
-    from divergent.engine.ranking import parse_weights
     from divergent.engine.session import Session, make_options
     from divergent.engine.summary import session_document
     from divergent.llm import config
     from divergent.llm.client import EndpointError
     from divergent.storage.calls import session_usage
 
-    action, rest = args.action, args.args
-    if action not in STEER:
-        raise InputError(f"no steering action {action!r} (one of: {', '.join(STEER)})")
-    if args.budget is not None and args.budget <= 0:
-        raise InputError("--budget must be positive")
+    action = args.action
+    value = _steer_args(action, args.args, args.count)
+    _check_budget(args.budget)
+    session = _existing_session(args)
     with _store(args) as store:
-        session = store.resolve_session(args.session)
         row = store.session(session)
         online = not row["offline"] and config.configured()
         options = make_options(offline=not online, model=row["model"] or None)
@@ -213,37 +286,18 @@ def cmd_steer(args) -> int:
 
         async def go() -> None:
             live = Session.open(store, session, options, ProgressReporter(sys.stderr))
+            untouched = store.db.conn.total_changes
+            refused = False
             try:
-                if action == "expand":
-                    (cluster,) = _numbers(rest, 1, "steer SESSION expand CLUSTER [--count N]")
-                    await live.expand(cluster, count=args.count)
-                elif action == "refine":
-                    (number,) = _numbers(rest, 1, "steer SESSION refine CANDIDATE")
-                    await live.refine(number, count=args.count)
-                elif action == "combine":
-                    first, second = _numbers(rest, 2, "steer SESSION combine A B")
-                    await live.combine(first, second, count=args.count)
-                elif action == "new-direction":
-                    await live.new_direction(count=args.count)
-                elif action == "materialize":
-                    (number,) = _numbers(rest, 1, "steer SESSION materialize CANDIDATE")
-                    await live.materialize(number)
-                elif action == "rescore":
-                    if len(rest) != 1:
-                        raise InputError("usage: steer SESSION rescore simplicity=2,extensibility=1")
-                    live.rescore(parse_weights(rest[0]))
-                elif action == "scenario":
-                    await live.add_scenario(" ".join(rest))
-                elif action == "mark":
-                    if len(rest) != 2 or rest[1] not in ("up", "down", "clear"):
-                        raise InputError("usage: steer SESSION mark CANDIDATE up|down|clear")
-                    (number,) = _numbers(rest[:1], 1, "steer SESSION mark CANDIDATE up|down|clear")
-                    live.mark(number, {"up": 1, "down": -1, "clear": 0}[rest[1]])
-                else:
-                    reason = await live.autopilot(budget=args.budget)
-                    print(f"autopilot stopped: {reason}", file=sys.stderr)
+                await _steer(live, action, value, args)
+            except InputError:
+                refused = store.db.conn.total_changes == untouched  # refused before it wrote anything
+                raise
             finally:
-                await live.close()
+                if refused and live.client is not None:  # leave the session exactly as it was
+                    await live.client.close()
+                elif not refused:
+                    await live.close()
 
         try:
             asyncio.run(go())
@@ -251,6 +305,14 @@ def cmd_steer(args) -> int:
             raise _endpoint_failed(error, f"session {session} kept") from None
         document = session_document(store, session)
     return _emit(args, document)
+
+
+MAX_BUDGET = 1_000_000  # requests: anything larger is a typo
+
+
+def _check_budget(budget: int | None) -> None:
+    if budget is not None and not 1 <= budget <= MAX_BUDGET:
+        raise InputError(f"--budget must be between 1 and {MAX_BUDGET}")
 
 
 def cmd_serve(args) -> int:
@@ -265,7 +327,7 @@ def cmd_serve(args) -> int:
 
 
 def cmd_sessions(args) -> int:
-    with _store(args) as store:
+    with _store(args, readonly=True) as store:
         rows = store.sessions()
     if args.json:
         _print_json({"sessions": rows})
@@ -290,7 +352,7 @@ def cmd_show(args) -> int:
     from divergent.engine.headless import summary_table
     from divergent.engine.summary import candidate_document, session_document
 
-    with _store(args) as store:
+    with _store(args, readonly=True) as store:
         session = store.resolve_session(args.session)
         if args.candidate is None:
             document = session_document(store, session)
@@ -320,7 +382,7 @@ def cmd_show(args) -> int:
 
 
 def cmd_search(args) -> int:
-    with _store(args) as store:
+    with _store(args, readonly=True) as store:
         rows = store.search(args.text)
     if args.json:
         _print_json({"results": rows})
@@ -356,7 +418,7 @@ def cmd_export(args) -> int:
 
     if not (args.patch or args.branch or args.adr):
         raise InputError("say what to export: --patch FILE, --branch NAME or --adr FILE")
-    with _store(args) as store:
+    with _store(args) as store:  # an export is recorded as an event
         session = store.resolve_session(args.session)
         number = _candidate_number(args.candidate)
         candidate = store.candidate(session, number)
@@ -627,6 +689,7 @@ def build_parser() -> Parser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
+    args = None
     try:
         if not [a for a in argv if not a.startswith("-")] and not {"-h", "--help", "--version"} & set(argv):
             common = Parser(prog="divergent")
@@ -638,7 +701,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as error:
         if debug:
             raise
-        print(f"divergent: {error}", file=sys.stderr)
+        print(f"divergent: {_one_line(error)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except RunFailed as error:
         if debug:
@@ -648,11 +711,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("divergent: interrupted; everything scored so far is saved", file=sys.stderr)
         return EXIT_FAILED
+    except sqlite3.Error as error:  # the database failed under a run: which file, and what to do
+        if debug:
+            raise
+        from divergent.storage.connection import explain
+        from divergent.storage.store import default_path
+
+        db = getattr(args, "db", None)
+        problem = explain(error, Path(db) if db else default_path())
+        if isinstance(problem, InputError):  # the file is at fault: damaged, read-only, locked
+            print(f"divergent: {_one_line(problem)}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        print(f"divergent: failed: {_one_line(problem)}", file=sys.stderr)
+        return EXIT_FAILED
     except Exception as error:  # the work failed: one line unless --debug
         if debug:
             raise
-        print(f"divergent: failed: {type(error).__name__}: {error} (rerun with --debug for the traceback)", file=sys.stderr)
+        print(f"divergent: failed: {type(error).__name__}: {_one_line(error)} (rerun with --debug for the traceback)", file=sys.stderr)
         return EXIT_FAILED
+
+
+def _one_line(error: BaseException) -> str:
+    """An error's text on one line, however many lines it came with."""
+    return " ".join(str(error).split())
 
 
 if __name__ == "__main__":

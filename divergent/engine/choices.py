@@ -66,7 +66,7 @@ def choose(
 
 
 def remember(store, session: int, explorers: list[str], critics: list[str]) -> None:
-    with store.db.atomic():
+    with store.write():
         store.db["sessions"].update(session, {"plugins": json.dumps({"explorers": explorers, "critics": critics})})
 
 

@@ -12,9 +12,21 @@ GATES = ("validity",)
 DEFAULT_WEIGHTS = {"simplicity": 1.0, "extensibility": 1.0, "change_cost": 1.0, "judge": 1.0}
 
 
+def weighable() -> list[str]:
+    """The dimensions a weight can name: every registered critic's, less the gates."""
+    from divergent.critics.base import CRITICS
+
+    found = {d for name in CRITICS.names() for d in CRITICS.create(name).dimensions}
+    return sorted(found - set(GATES))
+
+
+MAX_WEIGHT = 1000.0
+
+
 def parse_weights(text: str | None) -> dict[str, float]:
     """``simplicity=2,extensibility=1`` -> {"simplicity": 2.0, ...}; InputError on anything else."""
     weights: dict[str, float] = {}
+    known: list[str] | None = None
     for part in (text or "").split(","):
         if not part.strip():
             continue
@@ -23,8 +35,11 @@ def parse_weights(text: str | None) -> dict[str, float]:
             weight = float(value)
         except ValueError:
             weight = -1.0
-        if not sep or not name.strip() or weight < 0:
-            raise InputError(f"bad weight {part.strip()!r}: expected DIMENSION=NUMBER (>= 0), e.g. simplicity=2")
+        if not sep or not name.strip() or not 0 <= weight <= MAX_WEIGHT:  # nan fails both comparisons
+            raise InputError(f"bad weight {part.strip()!r}: expected DIMENSION=NUMBER (0 to {MAX_WEIGHT:g}), e.g. simplicity=2")
+        known = known if known is not None else weighable()
+        if name.strip() not in known:
+            raise InputError(f"no dimension {name.strip()!r} to weigh (one of: {', '.join(known)})")
         weights[name.strip()] = weight
     return weights
 

@@ -135,6 +135,7 @@ class Session:
         self.session = session
         self.client: ModelClient | None = None
         self._resuming: dict | None = None  # the interrupted action being planned again
+        self._baseline_unscored = False  # today's code restored on opening, not yet scored
         self.candidates: list[Candidate] = []
         self.clusters: list[Cluster] = []
         self.clusterer = clustering.Clusterer(problem.files)
@@ -155,15 +156,28 @@ class Session:
         self._connect()
         self._event("session_started", target=problem.target.spec, commit=problem.target.commit, explorers=options.explorers)
         remember(store, session, options.explorers, [c for c in options.critics if c != "verify"])
-        for scenario in problem.scenarios:
-            await self._match_units(scenario)
+        # today's code is stored first: a session killed while the model matches its
+        # scenarios (requests that may take long) can still be reopened
         await self._score_and_store(baseline_of(problem))
+        matched = False
+        for scenario in problem.scenarios:
+            matched = await self._match_units(scenario) or matched
+        if matched:  # the change-cost figures of today's code now count the matched units
+            await self._change_cost_again(self.candidates)
         return self
 
-    async def _match_units(self, scenario: str) -> None:
-        """Ask the model once which of today's units a scenario touches, unless the engineer said."""
+    async def _change_cost_again(self, candidates: list[Candidate]) -> None:
+        """Run the static change-cost critics again (the scenarios changed)."""
+        static = [c for c in self._critics("each") if "change_cost" in c.dimensions]
+        for candidate in candidates:
+            self.store.replace_assessments(self.session, candidate.id, await assess(candidate, self.problem, static))
+
+    async def _match_units(self, scenario: str) -> bool:
+        """Ask the model once which of today's units a scenario touches, unless the engineer said.
+
+        True when the model named some."""
         if self.client is None or self.problem.scenario_terms.get(scenario):
-            return
+            return False
         from divergent.context.parsing import language_for
         from divergent.context.target import unit_names
         from divergent.explorers.model.scenarios import match_units
@@ -174,10 +188,11 @@ class Session:
         try:
             found = await match_units(self.client, self.problem, scenario, names)
         except BudgetExhausted:
-            return
+            return False
         if found:
             self.problem.scenario_terms[scenario] = found
             self.store.set_scenario_units(self.session, scenario, found)
+        return bool(found)
 
     @classmethod
     def open(cls, store: Store, session: int, options: Options, emit: Emit) -> Session:
@@ -186,6 +201,8 @@ class Session:
         self = cls(store, store.problem(session), options, emit, session)
         self.candidates = store.candidates(session)
         self.clusters = store.clusters(session)
+        if not any(c.baseline for c in self.candidates):
+            self._restore_baseline()
         if not options.offline:
             spent = session_usage(store, session)
             options.budget.spent.requests = spent.requests
@@ -194,6 +211,27 @@ class Session:
             options.budget.spent.cost_usd = spent.cost_usd
         self._connect()
         return self
+
+    def _restore_baseline(self) -> None:
+        """A session killed before today's code was stored: read it again at the session's commit.
+
+        Stored unscored here (opening is synchronous); ``resume`` scores it."""
+        from divergent.context.repo import read_at
+
+        target = self.problem.target
+        repo = Path(target.repo)
+        text = read_at(repo, target.commit, target.path) if repo.is_dir() else None
+        if text is None:
+            raise InputError(
+                f"session {self.session} was stopped before today's code was stored, and {target.path} at "
+                f"{target.commit[:8]} cannot be read from {repo}: start a new session"
+            )
+        self.problem.files = {target.path: text}
+        self.clusterer = clustering.Clusterer(self.problem.files)
+        baseline = baseline_of(self.problem)
+        self.store.add_candidate(self.session, baseline, [], 0.0)
+        self.candidates.insert(0, baseline)
+        self._baseline_unscored = True
 
     def _connect(self) -> None:
         if self.options.offline:
@@ -445,10 +483,7 @@ class Session:
             self.problem.scenario_terms[text] = units
         self.store.add_scenario(self.session, text, units)
         await self._match_units(text)
-        static = [c for c in self._critics("each") if "change_cost" in c.dimensions]
-        for candidate in self.candidates:
-            found = await assess(candidate, self.problem, static)
-            self.store.replace_assessments(self.session, candidate.id, found)
+        await self._change_cost_again(self.candidates)
         self.store.clear_model_assessments(self.session, [c.name for c in self._critics("representatives")])
         await self._representatives()
         self.rank()
@@ -559,6 +594,9 @@ class Session:
         Replies that had arrived come back from the call cache at no cost and are
         skipped as duplicates; only the requests that never returned are sent again.
         """
+        if self._baseline_unscored:
+            self.store.replace_assessments(self.session, 0, await assess(self.candidates[0], self.problem, self._critics("each")))
+            self._baseline_unscored = False
         action = self.pending()
         if action is None:
             return 0

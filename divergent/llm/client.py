@@ -103,6 +103,9 @@ class CallLog(Protocol):
 
     def lookup(self, cache_key: str) -> tuple[str, int, int] | None: ...
 
+    def hold(self, purpose: str, model: str, cache_key: str) -> None:
+        """Note a request about to be sent, durably, before it goes out (a crash cannot hide it)."""
+
     def record(self, call: CallRecord) -> None: ...
 
 
@@ -117,6 +120,9 @@ class MemoryCallLog:
             if call.cache_key == cache_key and not call.error and call.finish_reason != "length":
                 return call.response, call.input_tokens, call.output_tokens
         return None
+
+    def hold(self, purpose: str, model: str, cache_key: str) -> None:
+        pass  # nothing outlives the process
 
     def record(self, call: CallRecord) -> None:
         self.calls.append(call)
@@ -365,6 +371,7 @@ class ModelClient:
         params = self.params(request, cap)
         started = time.perf_counter()
         async with self.semaphore:
+            self.log.hold(request.purpose, self.endpoint.model, key)  # recorded before it is sent
             self.in_flight += 1
             try:
                 outcome = await self._send(request, params)

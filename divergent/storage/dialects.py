@@ -25,7 +25,7 @@ class SqliteDialects:
         return Dialect(row["structured"], row["cap"], row["context_tokens"] or 0, bool(row["confirmed"]))
 
     def save(self, base_url: str, model: str, dialect: Dialect) -> None:
-        with self.store.db.atomic():
+        with self.store.write():
             self.store.db["endpoint_dialects"].upsert(
                 {
                     "base_url": base_url,

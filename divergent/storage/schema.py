@@ -153,5 +153,13 @@ def _session_plugins(db: Database) -> None:
     db["sessions"].add_column("plugins", str, not_null_default="")
 
 
+@MIGRATIONS(name="0008_call_holds")
+def _call_holds(db: Database) -> None:
+    # a request is recorded before it is sent (holder: the process holding it); its
+    # reply fills that row in. A row still held after a crash counts against the budget.
+    db["llm_calls"].add_column("holder", str, not_null_default="")
+    db["llm_calls"].create_index(["holder"])
+
+
 def migrate(db: Database) -> None:
     MIGRATIONS.apply(db)

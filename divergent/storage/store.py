@@ -13,8 +13,8 @@ import platformdirs
 from sqlite_utils import Database
 
 from divergent.model import Assessment, CallSite, Candidate, Cluster, Fidelity, InputError, Problem, Target
+from divergent.storage.connection import connect, transaction
 from divergent.storage.lineage import link_call, record_clusters
-from divergent.storage.schema import migrate
 
 
 def default_path() -> Path:
@@ -43,17 +43,22 @@ def now() -> str:
 
 
 class Store:
-    """The sessions database. Keep one per thread (sqlite3 connections are bound to theirs)."""
+    """The sessions database. Keep one per thread (sqlite3 connections are bound to theirs).
 
-    def __init__(self, path: Path | str | None = None) -> None:
+    ``readonly`` opens the file for reading only (commands that only show things):
+    the file is never changed, and one that needs a migration is refused.
+    """
+
+    def __init__(self, path: Path | str | None = None, readonly: bool = False) -> None:
         self.path = Path(path).expanduser() if path else default_path()
-        if self.path.is_dir():
-            raise InputError(f"--db names a directory, not a database file: {self.path}")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = Database(self.path)
-        self.db.enable_wal()
-        self.db.execute("PRAGMA foreign_keys = ON")
-        migrate(self.db)
+        self.readonly = readonly
+        self.db: Database = connect(self.path, readonly)
+
+    def write(self):
+        """A short write transaction that holds the write lock from its start."""
+        if self.readonly:
+            raise RuntimeError(f"{self.path} was opened read-only")
+        return transaction(self.db, self.path)
 
     def close(self) -> None:
         self.db.close()
@@ -74,7 +79,7 @@ class Store:
             "constraints": problem.constraints,
             "source": problem.source,
         }
-        with self.db.atomic():
+        with self.write():
             table = self.db["sessions"].insert(
                 {
                     "created_at": now(),
@@ -98,7 +103,7 @@ class Store:
         return session
 
     def set_status(self, session: int, status: str) -> None:
-        with self.db.atomic():
+        with self.write():
             self.db["sessions"].update(session, {"status": status, "updated_at": now()})
 
     def session(self, session: int) -> dict[str, Any]:
@@ -121,7 +126,8 @@ class Store:
         row = self.session(session)
         extra = json.loads(row["problem_json"])
         target = Target(**json.loads(row["target_json"]))
-        baseline = self.candidate(session, 0)
+        rows = list(self.db["candidates"].rows_where("session_id = ? and number = 0", [session]))
+        files = self._row_to_candidate(rows[0]).files if rows else {}  # none: killed before it was stored
         scenarios = list(self.db["scenarios"].rows_where("session_id = ?", [session], order_by="id"))
         return Problem(
             target=target,
@@ -129,7 +135,7 @@ class Store:
             constraints=extra.get("constraints", []),
             scenarios=[r["text"] for r in scenarios],
             scenario_terms={r["text"]: json.loads(r["units"]) for r in scenarios if json.loads(r["units"])},
-            files=dict(baseline.files),
+            files=files,
             source=extra.get("source", ""),
             signatures=extra.get("signatures", []),
             call_sites=[CallSite(**c) for c in extra.get("call_sites", [])],
@@ -150,7 +156,7 @@ class Store:
         )
 
     def delete_session(self, session: int) -> None:
-        with self.db.atomic():
+        with self.write():
             for table in ("candidate_files", "assessments"):
                 self.db[table].delete_where("candidate_id in (select id from candidates where session_id = ?)", [session])
             self.db["candidates"].delete_where("session_id = ?", [session])
@@ -166,7 +172,7 @@ class Store:
 
     def add_candidate(self, session: int, candidate: Candidate, assessments: list[Assessment], overall: float) -> int:
         """Store a scored candidate with its files and assessments, in one transaction."""
-        with self.db.atomic():
+        with self.write():
             number = candidate.id if candidate.id is not None else self.next_number(session)
             row = self.db["candidates"].insert(
                 {
@@ -246,16 +252,16 @@ class Store:
 
     def replace_assessments(self, session: int, number: int, assessments: list[Assessment]) -> None:
         """Add or replace a candidate's assessments (a later critic pass, a rescore)."""
-        with self.db.atomic():
+        with self.write():
             cid = self._candidate_id(session, number)
             self.db["assessments"].upsert_all(assessment_rows(cid, assessments), pk=("candidate_id", "critic", "dimension"))
 
     def add_scenario(self, session: int, text: str, units: list[str] | None = None, source: str = "engineer") -> None:
-        with self.db.atomic():
+        with self.write():
             self.db["scenarios"].insert({"session_id": session, "text": text, "source": source, "units": json.dumps(units or [])})
 
     def set_scenario_units(self, session: int, text: str, units: list[str]) -> None:
-        with self.db.atomic():
+        with self.write():
             self.db.execute("update scenarios set units = ? where session_id = ? and text = ?", [json.dumps(units), session, text])
 
     def clear_model_assessments(self, session: int, critics: list[str]) -> None:
@@ -263,7 +269,7 @@ class Store:
         if not critics:
             return
         marks = ", ".join("?" for _ in critics)
-        with self.db.atomic():
+        with self.write():
             self.db.execute(
                 f"delete from assessments where critic in ({marks}) and candidate_id in "
                 "(select id from candidates where session_id = ?)",
@@ -271,7 +277,7 @@ class Store:
             )
 
     def set_rank(self, session: int, overall: dict[int, float], pareto: set[int]) -> None:
-        with self.db.atomic():
+        with self.write():
             for number, value in overall.items():
                 self.db.execute(
                     "update candidates set overall = ?, pareto = ? where session_id = ? and number = ?",
@@ -291,7 +297,7 @@ class Store:
 
     def set_mark(self, session: int, number: int, mark: int) -> None:
         self._candidate_id(session, number)
-        with self.db.atomic():
+        with self.write():
             if mark == 0:
                 self.db["marks"].delete_where("session_id = ? and number = ?", [session, number])
             else:
@@ -309,7 +315,7 @@ class Store:
     # clusters and events ------------------------------------------------
 
     def set_clusters(self, session: int, clusters: list[Cluster]) -> None:
-        with self.db.atomic():
+        with self.write():
             record_clusters(self.db, session, clusters, now())  # the history keeps every clustering
             self.db["clusters"].delete_where("session_id = ?", [session])
             self.db["clusters"].insert_all(
@@ -329,7 +335,7 @@ class Store:
         ]
 
     def add_event(self, session: int, kind: str, data: dict[str, Any], requests: int = 0) -> None:
-        with self.db.atomic():
+        with self.write():
             self.db["events"].insert(
                 {"session_id": session, "at": now(), "kind": kind, "data": json.dumps(data), "requests": requests}
             )

@@ -67,6 +67,7 @@ def test_kill_9_midway_then_open_finishes_and_loses_nothing(sample_repo, db_path
     with sqlite3.connect(db_path) as conn:
         calls = conn.execute("select count(*) from llm_calls where session_id = 1").fetchone()[0]
     assert doc["usage"]["requests"] == calls
-    # every request the server saw is in the usage, except those in flight when the process died
-    assert 0 <= endpoint_env.count - calls <= 2
+    # every request the server saw is in the usage: each was recorded before it was sent, so
+    # the usage may count the few held at the kill that never reached the server, never fewer
+    assert 0 <= calls - endpoint_env.count <= 2
     assert doc["status"] == "done"
