@@ -210,11 +210,12 @@ async def test_the_pareto_plot_labels_points_and_marks_today_and_the_front(db):
         await pilot.pause(0.3)
         text = screen_text(app)
         plot = text  # labels sit beside their markers: ●3, ◆8, ■today
-        assert "■today" in plot
-        labelled = {int(n) for n in re.findall(r"[●◆]([\d,]+)", plot) for n in n.split(",") if n}
-        assert labelled == set(numbers) - {0}
-        on_front = {int(n) for n in re.findall(r"◆([\d,]+)", plot) for n in n.split(",")}
-        assert on_front <= front and on_front
+        labels = re.findall(r"([●◆■])((?:today|\d+)(?:,(?:today|\d+))*)", plot)
+        named = [n for _, group in labels for n in group.split(",")]
+        assert sorted(named) == sorted(["today", *(str(n) for n in numbers if n)])  # every candidate once
+        assert ("■", "today") in [(m, g.split(",")[0]) for m, g in labels]  # today's code leads its label, as ■
+        on_front = {int(g.split(",")[0]) for m, g in labels if m == "◆"}
+        assert on_front and on_front <= front
         caption = str(app.screen.query_one("#pareto-caption").render())
         x, y = re.match(r"x: (\w+) · y: (\w+)", caption).groups()
         assert x != y
