@@ -291,6 +291,7 @@ class ExploreScreen(Steering, Screen):
     def action_fold(self) -> None:
         cluster = self.table.cursor_cluster()
         if cluster is not None:
+            self.follow_best = False  # the cursor stays on the header it folded
             self.table.toggle_fold(cluster)
             self.stale = True
             self.last_key = 0.0  # now, not after the browsing pause
