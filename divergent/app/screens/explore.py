@@ -2,11 +2,11 @@
 selected candidate's panes, the budget meter, and the steering keys (explore_keys).
 
 Engine commands run as async workers (group "engine"); the session's events reach the
-screen as messages and mark it stale, and a timer redraws at most five times a second,
-so keys stay responsive while many requests stream. A redraw waits while the engineer
-is browsing (at most a second); only the visible pane of the selected candidate is
-filled (the others when their tab is shown). A command that may spend more than FEW
-requests says how many and asks first.
+screen as messages and mark it stale, which schedules one redraw: at most five a second,
+and while the engineer is browsing it waits (at most a second), so keys stay responsive
+while many requests stream. Nothing redraws on a timer. Only the visible pane of the
+selected candidate is filled (the others when their tab is shown). A command that may
+spend more than a few requests says how many and asks first (steering.py).
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from divergent.model import Event, InputError
 
 BROWSING = 0.3  # seconds after a key during which a redraw waits...
 MAX_WAIT = 1.0  # ...but never longer than this since the last one
+GAP = 0.2  # seconds between two redraws, at least
 BROWSE_KEYS = ("up", "down", "j", "k", "pageup", "pagedown", "home", "end")
 NARROW = 110  # columns below which the panes go under the list
 IDLE = "↑↓ browse · 1-5 panes · ? help · ^p commands"
@@ -56,7 +57,8 @@ class ExploreScreen(Steering, Screen):
         self.session = None
         self.document: dict | None = None
         self.selected: int | None = None
-        self.stale = False
+        self._stale = False
+        self._due = None  # the redraw scheduled, if any
         self.follow_best = True  # the cursor stays on the best design until the engineer moves it
         self.busy = ""
         self.autopilot_on = False
@@ -79,8 +81,8 @@ class ExploreScreen(Steering, Screen):
         yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
-        self.set_interval(0.2, self.redraw_if_stale)
-        self.set_interval(0.25, self.update_meter)
+        self.set_interval(0.25, self.update_meter)  # in flight and spent, from the engine's memory
+        self.set_interval(IdleCollector.IDLE, lambda: self.collector.tick(self.last_key))
         self.start()
 
     def on_resize(self) -> None:
@@ -134,14 +136,35 @@ class ExploreScreen(Steering, Screen):
     def status(self, text: str) -> None:
         self.query_one("#status", Label).update(text, layout=False)  # one line, full width: its size never changes
 
+    @property
+    def stale(self) -> bool:
+        """Something changed since the last redraw; setting it schedules one."""
+        return self._stale
+
+    @stale.setter
+    def stale(self, value: bool) -> None:
+        self._stale = value
+        if value and self._due is None and self.is_attached:
+            self._due = self.set_timer(self.wait(), self.redraw_if_stale)
+
+    def wait(self) -> float:
+        """Seconds until the next redraw may run: GAP after the last one, and while keys come,
+        BROWSING after the last key (but never MAX_WAIT after the last redraw)."""
+        now = time.monotonic()
+        due = self.last_redraw + GAP
+        if now - self.last_key < BROWSING:
+            due = max(due, min(self.last_key + BROWSING, self.last_redraw + MAX_WAIT))
+        return max(0.01, due - now)  # a Timer of 0 s divides by zero
+
     def redraw_if_stale(self) -> None:
         self.collector.tick(self.last_key)
-        if not self.stale or self.session is None:
+        self._due = None
+        if not self._stale or self.session is None:
             return
-        now = time.monotonic()
-        if now - self.last_key < BROWSING and now - self.last_redraw < MAX_WAIT:
-            return  # the engineer is browsing: the rows stay put a moment longer
-        self.stale = False
+        if self.wait() > 0.01:  # keys came since it was scheduled: the rows stay put a moment longer
+            self._due = self.set_timer(self.wait(), self.redraw_if_stale)
+            return
+        self._stale = False
         self.redraw()
 
     def redraw(self) -> None:
