@@ -80,7 +80,6 @@ def _options(args):
 
 
 def cmd_explore(args) -> int:
-    from divergent.context.problem import frame
     from divergent.engine.estimate import before_start
     from divergent.engine.explore import explore
     from divergent.engine.headless import ProgressReporter
@@ -89,7 +88,7 @@ def cmd_explore(args) -> int:
     from divergent.llm.client import EndpointError
 
     options = _options(args)
-    problem = frame(args.target, args.repo, Path.cwd(), goal=args.goal or "", scenarios=args.scenario)
+    problem = _frame(args, check=lambda framed: check_explorable(framed, options), goal=args.goal or "", scenarios=args.scenario)
     if args.criteria:
         problem.criteria = [c.strip() for c in args.criteria.split(",") if c.strip()]
     if args.autopilot and args.offline:
@@ -532,14 +531,47 @@ def cmd_metrics(args) -> int:
     return EXIT_OK
 
 
+def context_tokens(args) -> int:
+    """--context-tokens, else the config file's ``[explore] context_tokens``, else the default."""
+    from divergent.context.problem import DEFAULT_CONTEXT_TOKENS
+    from divergent.llm.config import read_config_file
+
+    value = getattr(args, "context_tokens", None)
+    if value is None:
+        value = read_config_file().get("explore", {}).get("context_tokens", DEFAULT_CONTEXT_TOKENS)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise InputError(f"--context-tokens ([explore] context_tokens) must be a whole number of tokens, not {value!r}")
+    return value
+
+
+def _frame(args, check=None, **options):
+    """``frame`` for ``args.target``, with the symbol index kept in the sessions database.
+    Bad input (a bad target, or one ``check(problem)`` refuses) is refused before the
+    database is opened."""
+    from divergent.context.index import SymbolIndex
+    from divergent.context.problem import frame
+    from divergent.context.target import resolve
+    from divergent.model import Problem
+
+    target, _ = resolve(args.target, args.repo, Path.cwd())
+    if check is not None:
+        check(Problem(target=target))
+    with _store(args) as store:
+        index = SymbolIndex(store.db, write=store.write)
+        return frame(args.target, args.repo, Path.cwd(), context_tokens=context_tokens(args), index=index, **options)
+
+
 def cmd_context(args) -> int:
     from dataclasses import asdict
 
-    from divergent.context.problem import frame
-
-    problem = frame(args.target, args.repo, Path.cwd())
+    budget = context_tokens(args)
+    problem = _frame(args)
+    parts = problem.context
     document = {
         "target": problem.target.to_dict(),
+        "context_tokens": budget,
+        "tokens": sum(p.tokens for p in parts),
+        "parts": [p.to_dict() for p in parts],
         "source": problem.source,
         "signatures": problem.signatures,
         "call_sites": [asdict(c) for c in problem.call_sites],
@@ -548,13 +580,15 @@ def cmd_context(args) -> int:
     if args.json:
         _print_json(document)
         return EXIT_OK
-    print(f"# {problem.target.spec} ({problem.target.kind}, lines {problem.target.line}-{problem.target.end_line})\n")
-    print(problem.source)
-    print("# other signatures in the module")
-    print("\n".join(problem.signatures) or "(none)")
+    t = problem.target
+    around = sum(p.tokens for p in parts if p.kind != "target")
+    print(f"# {t.spec} ({t.kind}, lines {t.line}-{t.end_line}): {document['tokens']} tokens, "
+          f"{around} of them around the target (budget {budget}, ~4 characters a token)")
+    for part in parts:
+        where = f"{part.path}:{part.line}-{part.end_line}" if part.line else part.path
+        print(f"\n## {part.kind} {where} ({part.label}): {part.tokens} tokens")
+        print(part.text.rstrip())
     print(f"\n# {len(problem.call_sites)} call sites of: {', '.join(problem.used_names) or '(none)'}")
-    for c in problem.call_sites:
-        print(f"{c.path}:{c.line}: {c.text}")
     return EXIT_OK
 
 
@@ -597,6 +631,7 @@ def build_parser() -> Parser:
     p.add_argument("--concurrency", type=int, help="requests in flight at once (default 16)")
     p.add_argument("--weights", help="critic weights, e.g. simplicity=2,change_cost=1 (default 1 each)")
     p.add_argument("--criteria", help="the judge's criteria, comma-separated (default: readability, testability, fit to the goal)")
+    p.add_argument("--context-tokens", type=int, help="tokens a request spends around the target: callers, tests, repo map (default 8000)")
     p.add_argument("--judge-repeats", type=int, default=2, metavar="N", help="judge asks per design, the order swapped on every other one (default 2)")
     p.add_argument("--verify-tests", metavar="CMD", help="run CMD (the repo's tests) in a temporary worktree per candidate")
     p.add_argument("--verify-timeout", type=float, default=300.0, help="seconds before a --verify-tests run fails")
@@ -677,6 +712,7 @@ def build_parser() -> Parser:
     p = sub.add_parser("context", parents=[common], help="what the model would be given for a target")
     p.add_argument("target", metavar="TARGET")
     p.add_argument("--repo")
+    p.add_argument("--context-tokens", type=int, help="tokens for what surrounds the target (default 8000, or the config's context_tokens)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_context)
 

@@ -56,6 +56,34 @@ class CallSite:
     text: str
 
 
+@dataclass(frozen=True)
+class ContextPart:
+    """One piece of what a candidate request shows the model, with its token estimate.
+
+    ``kind``: target | outline (imports and other signatures) | caller (an enclosing
+    function, whole) | test (a test function) | map (a file's signatures).
+    """
+
+    kind: str
+    path: str
+    text: str
+    line: int = 0  # 1-based first line in ``path``; 0 when the text is not one span of it
+    end_line: int = 0
+    tokens: int = 0
+    label: str = ""  # the unit's name, or why it was picked ("3 uses")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "path": self.path,
+            "text": self.text,
+            "line": self.line,
+            "end_line": self.end_line,
+            "tokens": self.tokens,
+            "label": self.label,
+        }
+
+
 @dataclass
 class Problem:
     """The frame of a session: the target, what the design should achieve, and its context."""
@@ -70,8 +98,27 @@ class Problem:
     signatures: list[str] = field(default_factory=list)  # the module's other top-level signatures
     call_sites: list[CallSite] = field(default_factory=list)
     used_names: list[str] = field(default_factory=list)  # public names that callers use
+    context: list[ContextPart] = field(default_factory=list)  # what a request shows, packed to a budget
     scenario_terms: dict[str, list[str]] = field(default_factory=dict)  # scenario -> terms it touches
     criteria: list[str] = field(default_factory=lambda: ["readability", "testability", "fit to the goal"])
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One change a model reply asks for; applied to the base files it gives full contents.
+
+    ``kind``: target (``content`` is the target unit's new source, replacing its span) |
+    replace (``search`` -> ``replace`` in ``path``; an empty search creates or appends) |
+    file (``content`` is a whole file, or a snippet that defines the target) |
+    delete | move (``path`` -> ``to``, with ``content`` when it changes too).
+    """
+
+    kind: str
+    path: str
+    search: str = ""
+    replace: str = ""
+    content: str = ""
+    to: str = ""
 
 
 @dataclass
@@ -92,6 +139,7 @@ class Candidate:
     invalid_reason: str = ""
     id: int | None = None  # number within its session, 0 is the baseline
     cluster: int | None = None
+    deleted: list[str] = field(default_factory=list)  # repo-relative paths the design removes (a move is a deletion and a new file)
     call: str = ""  # cache key of the model call it was made from ("" for the catalog, the baseline)
 
     def invalidate(self, reason: str) -> None:

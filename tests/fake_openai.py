@@ -16,7 +16,9 @@ Endpoints: ``POST /v1/chat/completions`` (plain and ``stream: true`` SSE),
 
 What the default responder reads from a prompt (any message, in order):
 
-* files as ``<file path="REL/PATH.py">\\n...content...\\n</file>``; the first is the target;
+* files as ``<file path="REL/PATH.py" ...>\\n...content...\\n</file>``; the target is the
+  first block marked ``part="target"`` (the target unit's lines), else the first block;
+  the first ``part="caller"`` block is a caller it may edit;
 * an optional line ``Choices: {"dispatch": "registry"}`` (a JSON object), echoed back.
 
 What it answers depends on ``response_format`` and the server's ``mode``:
@@ -24,8 +26,13 @@ What it answers depends on ``response_format`` and the server's ``mode``:
 * ``json`` mode, ``json_schema`` named ``candidate`` (or ``json_object``): the candidate
   as JSON; ``dimensions`` / ``scenarios``: fixed lists; any other name: ``{}``.
 * ``markdown`` mode (or no ``response_format`` / ``{"type": "text"}`` at all): a candidate
-  as ``# Title``, a summary paragraph, the path line and a fenced ```` ```python ```` block;
-  other schema names as prose followed by a ```` ```json ```` block.
+  as ``# Title``, a summary paragraph, the path line and a fenced ```` ```python ```` block
+  holding the target's block with the function appended (a whole file when the block is
+  one); other schema names as prose followed by a ```` ```json ```` block.
+* ``edits`` mode: like ``json``, but the candidate is the edit format: a ``target`` edit
+  (the target's lines with the function appended at the target's indentation) and, when
+  a Python caller was shown, a ``replace`` edit adding a comment to its first line.
+* ``markdown-edits`` mode: the same two changes as SEARCH/REPLACE blocks in markdown.
 
 ``dialect="llama"`` speaks as llama-cpp-python's server (0.3.36) does: HTTP 500 (a
 validation error naming ``response_format``) to ``json_schema``; ``json_object`` with or
@@ -58,7 +65,7 @@ from typing import Any, Callable
 
 __all__ = ["FakeOpenAI", "default_content", "estimate_tokens", "MODES", "DIALECTS", "GARBAGE_CONTENT"]
 
-MODES = ("json", "markdown")
+MODES = ("json", "markdown", "edits", "markdown-edits")
 DIALECTS = ("openai", "llama")
 GARBAGE_CONTENT = "I cannot help with that."
 STREAM_PIECE_CHARS = 64
@@ -71,7 +78,7 @@ Responder = Callable[[dict], str]
 # Reading the prompt
 # --------------------------------------------------------------------------------------
 
-FILE_RE = re.compile(r'<file path="([^"]+)">\n(.*?)\n?</file>', re.DOTALL)
+FILE_RE = re.compile(r'<file path="([^"]+)"([^>\n]*)>\n(.*?)\n?</file>', re.DOTALL)
 CHOICES_RE = re.compile(r"^Choices:\s*(\{.*\})\s*$", re.MULTILINE)
 
 
@@ -100,12 +107,26 @@ def prompt_tokens(body: dict) -> int:
     return sum(estimate_tokens(message_text(m)) for m in body.get("messages") or [] if isinstance(m, dict))
 
 
+def shown_files(text: str) -> list[tuple[str, str, str]]:
+    """(path, attributes, content) of every ``<file ...>`` block, in order."""
+    return [(m.group(1), m.group(2), m.group(3)) for m in FILE_RE.finditer(text)]
+
+
+def target_block(text: str) -> tuple[str, str, bool]:
+    """(path, content, whether it is the target's lines only) of the target's block."""
+    shown = shown_files(text)
+    marked = [f for f in shown if 'part="target"' in f[1]]
+    if marked:
+        return marked[0][0], marked[0][2], True
+    if shown:
+        return shown[0][0], shown[0][2], False
+    return "module.py", "", False
+
+
 def target_file(text: str) -> tuple[str, str]:
-    """(path, content) of the first ``<file path=...>`` block, or a placeholder module."""
-    match = FILE_RE.search(text)
-    if match is None:
-        return "module.py", ""
-    return match.group(1), match.group(2)
+    """(path, content) of the target's block, or a placeholder module."""
+    path, content, _ = target_block(text)
+    return path, content
 
 
 def requested_choices(text: str) -> dict:
@@ -235,19 +256,73 @@ def join_module(original: str, addition: str) -> str:
     return original + separator + addition
 
 
-def candidate_payload(body: dict) -> dict:
-    """The default candidate for a request: the target file with one function appended."""
-    text = prompt_text(body)
-    path, original = target_file(text)
+def indented(function: str, indent: str) -> str:
+    return "".join(indent + line if line.strip() else line for line in function.splitlines(keepends=True))
+
+
+def extended_target(body: dict) -> tuple[str, str, str, str, bool]:
+    """(path, shown content, the content with the function appended, structure, target lines only)."""
+    path, original, span = target_block(prompt_text(body))
     structure, function = appended_function(body)
+    first = next((line for line in original.splitlines() if line.strip()), "")
+    indent = first[: len(first) - len(first.lstrip())] if span else ""
+    return path, original, join_module(original, indented(function, indent)), structure, span
+
+
+def header(body: dict, structure: str, path: str) -> dict:
     number = int.from_bytes(_digest("title", body)[:2], "big") % 100 + 1
     return {
         "title": f"Variant {number} ({structure})",
         "summary": f"Adds a small {structure}-shaped helper to {path}.",
         "rationale": f"A {structure} keeps the change local; the existing code is untouched.",
-        "choices": requested_choices(text),
-        "files": [{"path": path, "content": join_module(original, function)}],
+        "choices": requested_choices(prompt_text(body)),
     }
+
+
+def candidate_payload(body: dict) -> dict:
+    """The default candidate for a request: the target's block with one function appended."""
+    path, _, content, structure, _ = extended_target(body)
+    return {**header(body, structure, path), "files": [{"path": path, "content": content}]}
+
+
+def caller_edit(body: dict) -> dict | None:
+    """A SEARCH/REPLACE edit marking the first Python caller shown, or None."""
+    for path, attributes, content in shown_files(prompt_text(body)):
+        first = content.split("\n", 1)[0]
+        if 'part="caller"' in attributes and path.endswith(".py") and first.strip():
+            return {"kind": "replace", "path": path, "search": first, "replace": first + "  # reviewed by this design"}
+    return None
+
+
+def edits_payload(body: dict) -> dict:
+    """The default candidate in the edit format: the target's new source, a caller's edit."""
+    path, _, content, structure, span = extended_target(body)
+    edits = [{"kind": "target" if span else "create", "path": path, "content": content}]
+    edits += [e for e in [caller_edit(body)] if e]
+    return {**header(body, structure, path), "edits": edits}
+
+
+def search_replace_block(path: str, search: str, replace: str) -> str:
+    fence = fence_for(search + replace)
+    body = f"<<<<<<< SEARCH\n{search.rstrip(chr(10))}\n=======\n{replace.rstrip(chr(10))}\n>>>>>>> REPLACE"
+    return f"{path}\n{fence}python\n{body}\n{fence}\n"
+
+
+def edits_markdown(body: dict) -> str:
+    """The edit-format candidate as a model writing markdown would: SEARCH/REPLACE blocks."""
+    path, original, content, structure, span = extended_target(body)
+    top = header(body, structure, path)
+    parts = [f"# {top['title']}", "", top["summary"], ""]
+    if span:
+        tail = "\n".join(original.rstrip("\n").split("\n")[-3:])
+        parts.append(search_replace_block(path, tail, content.rstrip("\n")[len(original.rstrip("\n")) - len(tail):]))
+    else:
+        fence = fence_for(content)
+        parts += [path, f"{fence}python", content.rstrip("\n"), fence, ""]
+    caller = caller_edit(body)
+    if caller:
+        parts.append(search_replace_block(caller["path"], caller["search"], caller["replace"]))
+    return "\n".join(parts)
 
 
 DIMENSIONS = {
@@ -311,10 +386,14 @@ def json_markdown(payload: dict) -> str:
 def default_content(body: dict, mode: str = "json") -> str:
     """The message content the fake answers to a chat request ``body`` in ``mode``."""
     name = schema_name(body)
+    if mode == "markdown-edits" and name in (None, "candidate"):
+        return edits_markdown(body)
     if name is None:
         return candidate_markdown(candidate_payload(body))
+    if name == "candidate" and mode == "edits":
+        return json.dumps(edits_payload(body))
     payload = default_payload(name, body)
-    if mode == "json":
+    if mode in ("json", "edits"):
         return json.dumps(payload)
     if name == "candidate":
         return candidate_markdown(payload)
@@ -664,7 +743,8 @@ class FakeOpenAI:
     """A fake OpenAI-compatible endpoint on ``127.0.0.1``, served from a daemon thread.
 
     Args:
-        mode: "json" (honour response_format) or "markdown" (ignore it). Settable later.
+        mode: "json" (honour response_format), "markdown" (ignore it), "edits" or "markdown-edits"
+            (the edit format, as JSON or as SEARCH/REPLACE blocks). Settable later.
         latency: seconds slept per request before replying. Settable later.
         api_key: when set, requests without ``Authorization: Bearer <api_key>`` get a 401.
         responder: ``callable(body) -> str`` giving the message content, instead of the defaults.

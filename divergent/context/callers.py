@@ -1,4 +1,9 @@
-"""Who uses the target: call sites of its public names in the repository's other code."""
+"""Who can use the target: its public names, its own spans, the languages that can call it,
+and the uses of names in texts at hand (a design's files, for the critics).
+
+Framing finds call sites in the repository through the symbol index
+(``divergent.context.neighbours``); ``find_call_sites`` reads texts given to it.
+"""
 
 from __future__ import annotations
 
@@ -60,8 +65,8 @@ def _is_attribute_name(node: Node) -> bool:
 def find_call_sites(
     files: dict[str, str], target: Target, plain: set[str], attributes: set[str]
 ) -> list[CallSite]:
-    """Uses of the names in ``files`` (path -> text) in the target's language, outside the
-    target's own span. In Python a method name counts only after a dot; elsewhere any
+    """Uses of the names in ``files`` (path -> text, parsed here) in the target's language,
+    outside the target's own span. In Python a method name counts only after a dot; elsewhere any
     identifier spelled like one of the names does."""
     lang = language_for(target.path) or "python"
     own = own_spans(files.get(target.path, ""), lang, target)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import PurePath
 
@@ -57,7 +57,13 @@ def language_for(path: str | PurePath) -> str | None:
 
 
 def parse(source: str | bytes, lang: str = "python") -> Tree:
-    data = source.encode() if isinstance(source, str) else source
+    """The syntax tree of ``source``; the last few texts' trees are kept (framing and the
+    critics read one text several times). A tree is shared: read it, never ``edit`` it."""
+    return _parse(source.encode() if isinstance(source, str) else source, lang)
+
+
+@lru_cache(maxsize=16)
+def _parse(data: bytes, lang: str) -> Tree:
     return Parser(language(lang)).parse(data)
 
 

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from divergent.context import repo as gitrepo
-from divergent.context.callers import family_suffixes, find_call_sites, own_spans, public_names
+from divergent.context import neighbours
+from divergent.context.callers import own_spans, public_names
 from divergent.context.figures import scanned
+from divergent.context.index import SymbolIndex
+from divergent.context.neighbours import call_sites, function_spans, neighbourhood
+from divergent.context.pack import pack, tokens
 from divergent.context.parsing import language_for, parse, text
 from divergent.context.syntax import definitions, signature
 from divergent.context.target import resolve
 from divergent.model import Problem, Target
+
+DEFAULT_CONTEXT_TOKENS = 8000
 
 
 def target_source(source: str, target: Target) -> str:
@@ -49,22 +54,32 @@ def frame(
     cwd: Path,
     goal: str = "",
     scenarios: list[str] | None = None,
+    context_tokens: int = DEFAULT_CONTEXT_TOKENS,
+    index: SymbolIndex | None = None,
 ) -> Problem:
+    """The problem for a target, with what a request shows packed to ``context_tokens``.
+    ``index``: the symbol index to read and fill (one in memory when not given)."""
     target, source = resolve(spec, repo_arg, cwd)
-    top = Path(target.repo)
+    index = index if index is not None else SymbolIndex()
     plain, attributes = public_names(source, target)
-    others = gitrepo.read_many(top, target.commit, gitrepo.tracked_files(top, target.commit, family_suffixes(language_for(target.path))))
-    sites = find_call_sites(others, target, plain, attributes)
+    found = neighbourhood(index, target, source, plain, attributes)
+    texts = {target.path: source}
+    sites = call_sites(index, found, target, plain, attributes, texts)
     split = [split_scenario(s) for s in scenarios or []]
+    shown = target_source(source, target)
+    signatures = module_signatures(source, target)
+    repo_map = neighbours.repo_map(index, found, target, plain | attributes, tokens)
+    context = pack(target, source, shown, signatures, sites, texts.get, function_spans(index, found, {s.path for s in sites}), context_tokens, repo_map)
     return Problem(
         target=target,
         goal=goal,
         scenarios=[text for text, _ in split if text],
         scenario_terms={text: units for text, units in split if text and units},
         files={target.path: source},
-        source=target_source(source, target),
-        signatures=module_signatures(source, target),
+        source=shown,
+        signatures=signatures,
         call_sites=sites,
+        context=context,
         used_names=sorted({s.name for s in sites}),
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Iterator
@@ -32,21 +33,25 @@ def open_repo(top: Path) -> Iterator[git.Repo]:
 
 
 def head_commit(top: Path) -> str:
-    with open_repo(top) as repo:
-        try:
-            return repo.head.commit.hexsha
-        except ValueError:
-            raise InputError(f"the repository has no commits yet: {top}") from None
+    done = subprocess.run(["git", "-C", str(top), "rev-parse", "--verify", "--quiet", "HEAD^{commit}"], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise InputError(f"the repository has no commits yet: {top}")
+    return done.stdout.strip()
 
 
 def read_at(top: Path, commit: str, path: str) -> str | None:
-    """A file's text at ``commit``, or None when the commit does not hold it."""
-    with open_repo(top) as repo:
-        try:
-            blob = repo.commit(commit).tree / path
-        except KeyError:
-            return None
-        return blob.data_stream.read().decode("utf-8", errors="replace")
+    """A file's text at ``commit``, or None when the commit does not hold it (as a file)."""
+    _check_commit(commit)
+    pure = PurePosixPath(path)
+    if pure.is_absolute() or ".." in pure.parts or not pure.parts:
+        return None
+    done = subprocess.run(["git", "-C", str(top), "cat-file", "blob", f"{commit}:{pure.as_posix()}"], capture_output=True)
+    return done.stdout.decode("utf-8", errors="replace") if done.returncode == 0 else None
+
+
+def _check_commit(commit: str) -> None:
+    if not commit or not all(c in "0123456789abcdef" for c in commit.lower()):
+        raise InputError(f"not a commit id: {commit!r}")
 
 
 def tracked_files(top: Path, commit: str, suffixes: tuple[str, ...] = (".py",)) -> list[str]:
@@ -89,3 +94,59 @@ def safe_relative(top: Path, path: str) -> str:
     except ValueError:
         raise InputError(f"path leaves the repository: {path}") from None
     return rel.as_posix()
+
+
+def blob_shas(top: Path, commit: str, suffixes: tuple[str, ...]) -> dict[str, str]:
+    """path -> git blob sha of every file of ``commit`` with one of ``suffixes`` (one ``git ls-tree``)."""
+    _check_commit(commit)
+    done = subprocess.run(["git", "-C", str(top), "ls-tree", "-r", "-z", "--full-tree", commit], capture_output=True, check=True)
+    out = {}
+    for entry in done.stdout.split(b"\0"):
+        meta, _, path = entry.partition(b"\t")
+        parts = meta.split()
+        if len(parts) == 3 and parts[1] == b"blob":
+            name = path.decode("utf-8", errors="replace")
+            if name.endswith(suffixes):
+                out[name] = parts[2].decode()
+    return out
+
+
+def read_blobs(top: Path, shas: list[str]) -> dict[str, bytes]:
+    """sha -> content of each blob, through one ``git cat-file --batch``."""
+    if not shas:
+        return {}
+    done = subprocess.run(
+        ["git", "-C", str(top), "cat-file", "--batch"], input="".join(f"{sha}\n" for sha in shas).encode(), capture_output=True, check=True
+    )
+    data, out, at = done.stdout, {}, 0
+    for sha in shas:
+        end = data.index(b"\n", at)
+        header = data[at:end].split()
+        at = end + 1
+        if len(header) == 3 and header[1] == b"blob":
+            size = int(header[2])
+            out[sha] = data[at : at + size]
+            at += size + 1
+    return out
+
+
+def grep_files(top: Path, commit: str, strings: list[str], suffixes: tuple[str, ...]) -> set[str]:
+    """Paths of ``commit``'s files with one of ``suffixes`` holding one of ``strings`` as whole
+    words (one ``git grep -F -w``; every string is passed after ``-e``, never as an option)."""
+    if not strings:
+        return set()
+    args = ["git", "-C", str(top), "grep", "-l", "-w", "-F", "-I", "--no-color"]
+    for string in strings:
+        args += ["-e", string]
+    args += [commit, "--", *(f"*{suffix}" for suffix in suffixes)]
+    done = subprocess.run(args, capture_output=True)
+    if done.returncode not in (0, 1):  # 1: nothing found
+        raise InputError(f"git grep failed: {done.stderr.decode(errors='replace').strip()[-200:]}")
+    prefix = f"{commit}:"
+    return {line.removeprefix(prefix) for line in done.stdout.decode("utf-8", errors="replace").splitlines()}
+
+
+def read_many_blobs(top: Path, blobs: dict[str, str]) -> dict[str, str]:
+    """path -> text for ``{path: blob sha}``."""
+    data = read_blobs(top, sorted(set(blobs.values())))
+    return {path: data[sha].decode("utf-8", errors="replace") for path, sha in blobs.items() if sha in data}

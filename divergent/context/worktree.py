@@ -11,7 +11,7 @@ import subprocess
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from divergent.context.repo import safe_relative
 from divergent.model import InputError
@@ -26,8 +26,11 @@ def git(repo: Path, *args: str) -> str:
 
 
 @contextmanager
-def scratch_worktree(repo: Path, commit: str, files: dict[str, str], branch: str | None = None) -> Iterator[Path]:
-    """A temporary worktree of ``repo`` at ``commit`` with ``files`` written (paths kept inside it).
+def scratch_worktree(
+    repo: Path, commit: str, files: dict[str, str], branch: str | None = None, deleted: Iterable[str] = ()
+) -> Iterator[Path]:
+    """A temporary worktree of ``repo`` at ``commit`` with ``files`` written and ``deleted``
+    removed (paths kept inside it).
 
     Detached unless ``branch`` names a new branch to create there.
     """
@@ -40,6 +43,8 @@ def scratch_worktree(repo: Path, commit: str, files: dict[str, str], branch: str
                 target = tree / safe_relative(tree, path)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(content)
+            for path in deleted:
+                (tree / safe_relative(tree, path)).unlink(missing_ok=True)
             yield tree
         finally:
             subprocess.run(["git", "-C", str(repo), "worktree", "remove", "--force", str(tree)], capture_output=True)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import math
+from functools import lru_cache
+from pathlib import Path
 from typing import Protocol
 
 from divergent.context.parsing import language_for
+from divergent.context.repo import read_at
 from divergent.model import Assessment, Candidate, Problem
 from divergent.plugins import Registry
 
@@ -21,14 +24,28 @@ CRITICS: Registry[Critic] = Registry("divergent.critics", "critic")
 register = CRITICS.register
 
 
+def base_text(problem: Problem, path: str) -> str | None:
+    """Today's text of ``path``: the problem's copy, else the session commit's; None when the
+    commit has no such file (the candidate adds it)."""
+    if path in problem.files:
+        return problem.files[path]
+    return _read_at(problem.target.repo, problem.target.commit, path)
+
+
+@lru_cache(maxsize=512)
+def _read_at(repo: str, commit: str, path: str) -> str | None:
+    if not commit or not Path(repo).is_dir():
+        return None
+    return read_at(Path(repo), commit, path)
+
+
 def changed_sources(candidate: Candidate, problem: Problem) -> list[tuple[str, str, str]]:
     """(path, today's text, the candidate's text) for each file in a language we read
-    (``parsing.LANGUAGES``) that the candidate writes."""
-    return [
-        (path, problem.files.get(path, ""), new)
-        for path, new in sorted(candidate.files.items())
-        if language_for(path) is not None
-    ]
+    (``parsing.LANGUAGES``) that the candidate writes or deletes ("" for a file it adds,
+    and for one it deletes). A changed file is compared with its version at the commit."""
+    written = [(path, base_text(problem, path) or "", new) for path, new in sorted(candidate.files.items()) if language_for(path)]
+    gone = [(path, base_text(problem, path), "") for path in sorted(candidate.deleted) if language_for(path)]
+    return written + [(path, old, new) for path, old, new in gone if old is not None]
 
 
 def change(before: float, after: float) -> str:

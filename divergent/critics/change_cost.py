@@ -18,6 +18,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from divergent.context.edits import apply_edits, base_reader
 from divergent.context.figures import scanned
 from divergent.context.parsing import language_for, parse, text
 from divergent.context.structure import public_units
@@ -154,7 +155,7 @@ def measure(before: dict[str, str], after: dict[str, str]) -> Diff:
 
 APPLY = """Apply this change to the design above, and nothing else: {scenario}
 Keep the design's structure; change only what the change needs. Reply with the same JSON
-object shape, "files" holding the full new content of every file you change."""
+object shape, "edits" changing the files above."""
 
 
 class Speculative:
@@ -185,7 +186,8 @@ class Speculative:
         reply = await ask_candidate(self.client, request, problem.target.path)
         if reply is None:
             return None
-        changed = {p: c for p, c in reply.files.items() if p in files or not re.search(r"(^|/)\.\.(/|$)", p)}
+        applied = apply_edits(reply.edits, problem.target, base_reader(problem, files))
+        changed = {p: c for p, c in applied.files.items() if p in files or not re.search(r"(^|/)\.\.(/|$)", p)}
         return measure(files, {**files, **changed})
 
     async def assess(self, candidate: Candidate, problem: Problem) -> list[Assessment]:

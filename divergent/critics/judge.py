@@ -8,6 +8,7 @@ rate (a tie counts half); today's code scores 0.5.
 
 from __future__ import annotations
 
+from divergent.context.edits import target_spans
 from divergent.llm import prompts
 from divergent.llm.client import ChatRequest
 from divergent.llm.ask import ask_json
@@ -53,7 +54,9 @@ class Judge:
         return self.repeats
 
     async def _verdicts(self, first: dict[str, str], second: dict[str, str], problem: Problem, seed: int) -> dict[str, str]:
-        files = prompts.candidate_files(Candidate("A", first), "A") + prompts.candidate_files(Candidate("B", second), "B")
+        files = prompts.candidate_files(Candidate("A", first), "A", target_spans(first, problem)) + prompts.candidate_files(
+            Candidate("B", second), "B", target_spans(second, problem)
+        )
         request = ChatRequest(
             messages=prompts.messages(problem, ASK.format(criteria=", ".join(problem.criteria)), files),
             schema_name="verdict",

@@ -19,9 +19,11 @@ DEFAULT_TIMEOUT = 300.0
 TAIL = 2000  # characters of the test output kept as evidence
 
 
-def run_in_worktree(repo: Path, commit: str, files: dict[str, str], command: str, timeout: float) -> tuple[bool, str]:
+def run_in_worktree(
+    repo: Path, commit: str, files: dict[str, str], command: str, timeout: float, deleted: tuple[str, ...] = ()
+) -> tuple[bool, str]:
     """(passed, output tail) of ``command`` in a detached worktree at ``commit`` with ``files`` written."""
-    with scratch_worktree(repo, commit, files) as tree:
+    with scratch_worktree(repo, commit, files, deleted=deleted) as tree:
         try:
             done = subprocess.run(shlex.split(command), cwd=tree, capture_output=True, text=True, timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -48,7 +50,7 @@ class Verify:
         if not self.command or not candidate.valid:
             return []
         repo, commit = Path(problem.target.repo), problem.target.commit
-        passed, output = await asyncio.to_thread(run_in_worktree, repo, commit, candidate.files, self.command, self.timeout)
+        passed, output = await asyncio.to_thread(run_in_worktree, repo, commit, candidate.files, self.command, self.timeout, tuple(candidate.deleted))
         last = output.strip().splitlines()[-1] if output.strip() else ""
         evidence = f"tests pass ({self.command}): {last}" if passed else f"tests fail ({self.command}): {last}"
         return [Assessment(self.name, "validity", 1.0 if passed else 0.0, {"passed": passed, "output": output}, evidence)]

@@ -110,11 +110,12 @@ def units(source: str, path: str = "x.py") -> list[str]:
 
 
 def _changed(candidate: Candidate, baseline: dict[str, str], today=None) -> tuple[str, set[str]]:
-    """(skeleton, names the added units define); ``today(path)`` gives today's units, cached."""
+    """(skeleton, names the added units define); ``today(path)`` gives today's units, cached.
+    A file the candidate deletes removes all of today's units."""
     today = today or (lambda path: _units(baseline.get(path, ""), path))
     shapes: list[str] = []
     names: set[str] = set()
-    for path, content in candidate.files.items():
+    for path, content in [*candidate.files.items(), *((path, "") for path in candidate.deleted)]:
         if language_for(path) is None:
             continue
         after, before = _units(content, path), today(path)
@@ -140,15 +141,19 @@ def _choice_agreement(a: dict[str, str], b: dict[str, str]) -> float | None:
 class Clusterer:
     """Incremental clustering; keeps each candidate's skeleton so a re-cluster costs little."""
 
-    def __init__(self, baseline: dict[str, str], threshold: float = THRESHOLD) -> None:
+    def __init__(self, baseline: dict[str, str], threshold: float = THRESHOLD, read=None) -> None:
         self.baseline = baseline
+        self.read = read  # read(path): today's text of a file outside ``baseline`` (None: a new file)
         self.threshold = threshold
         self._seen: dict[int, tuple[str, set[str]]] = {}
         self._today: dict[str, list[tuple[str, set[str]]]] = {}
 
     def _today_units(self, path: str) -> list[tuple[str, set[str]]]:
         if path not in self._today:
-            self._today[path] = _units(self.baseline.get(path, ""), path)
+            today = self.baseline.get(path)
+            if today is None and self.read is not None:
+                today = self.read(path)
+            self._today[path] = _units(today or "", path)
         return self._today[path]
 
     def features(self, candidate: Candidate) -> tuple[str, set[str]]:

@@ -10,7 +10,7 @@ from divergent.llm.config import Endpoint
 from divergent.llm.pricing import cost, estimate_tokens, price
 from divergent.model import Problem
 
-REPLY_GROWTH = 1.3  # a redesigned file is usually a little longer than today's
+REPLY_GROWTH = 1.3  # a redesigned target is usually a little longer than today's (replies are edits)
 UNITS_PROMPT, UNITS_REPLY = 100, 30  # tokens around today's file when asking which units a scenario touches
 
 
@@ -55,7 +55,7 @@ def critic_requests(problem: Problem, critics: list[str], settings: dict[str, di
 def first_wave(
     problem: Problem, endpoint: Endpoint, candidates: int, explorers: list[str], critics_each: int = 0
 ) -> Estimate:
-    today = estimate_tokens(problem.files.get(problem.target.path, ""))
+    today = estimate_tokens(problem.source or problem.files.get(problem.target.path, ""))
     prompt = sum(estimate_tokens(m["content"]) for m in prompts.messages(problem, "Direction: x"))
     reply = int(today * REPLY_GROWTH) + 200
     designs = first_wave_requests(candidates, explorers)

@@ -24,7 +24,7 @@ def patch(store: Store, session: int, number: int) -> str:
     candidate = store.candidate(session, number)
     repo = Path(problem.target.repo)
     changes = []
-    for path, new in candidate.files.items():
+    for path, new in [*candidate.files.items(), *((path, None) for path in candidate.deleted)]:
         old = problem.files.get(path)
         if old is None and repo.exists():
             old = read_at(repo, problem.target.commit, path)
@@ -51,8 +51,8 @@ def branch(store: Store, session: int, number: int, name: str) -> str:
     if not repo.exists():
         raise InputError(f"the session's repository is gone: {repo}")
     check_branch_name(repo, name)
-    with scratch_worktree(repo, problem.target.commit, candidate.files, branch=name) as tree:
-        git(tree, "add", "--", *candidate.files)
+    with scratch_worktree(repo, problem.target.commit, candidate.files, branch=name, deleted=candidate.deleted) as tree:
+        git(tree, "add", "--all", "--", *candidate.files, *candidate.deleted)
         message = f"{candidate.title}\n\n{candidate.summary}\n\nExplored with divergent: session {session}, candidate {number}."
         git(tree, "-c", "user.name=divergent", "-c", "user.email=divergent@localhost", "commit", "--quiet", "--no-verify", "-m", message)
         return git(tree, "rev-parse", "HEAD").strip()

@@ -22,7 +22,7 @@ def baseline_of(problem: Problem) -> Candidate:
 
 
 def reject_unsafe_paths(candidate: Candidate, repo: Path) -> None:
-    """Drop files whose paths leave the repository; the candidate stays, marked invalid."""
+    """Drop files (and deletions) whose paths leave the repository; the candidate stays, marked invalid."""
     for path in list(candidate.files):
         try:
             safe = safe_relative(repo, path)
@@ -32,6 +32,13 @@ def reject_unsafe_paths(candidate: Candidate, repo: Path) -> None:
             continue
         if safe != path:
             candidate.files[safe] = candidate.files.pop(path)
+    kept = []
+    for path in candidate.deleted:
+        try:
+            kept.append(safe_relative(repo, path))
+        except InputError as error:
+            candidate.invalidate(f"rejected deletion: {error}")
+    candidate.deleted = kept
 
 
 def inherited(found: list[Assessment], representative: int) -> list[Assessment]:

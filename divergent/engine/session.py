@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from divergent.critics.base import CRITICS, Critic
+from divergent.critics.base import CRITICS, Critic, base_text
 from divergent.engine import clustering, ranking
 from divergent.engine.choices import recall_choice, remember
 from divergent.engine.autopilot import Observation, Policy, first_wave_size, tune
@@ -138,7 +138,7 @@ class Session:
         self._baseline_unscored = False  # today's code restored on opening, not yet scored
         self.candidates: list[Candidate] = []
         self.clusters: list[Cluster] = []
-        self.clusterer = clustering.Clusterer(problem.files)
+        self.clusterer = clustering.Clusterer(problem.files, read=lambda path: base_text(problem, path))
         self.critics: list[Critic] = []
         for name in options.critics:
             critic = CRITICS.create(name)

@@ -82,6 +82,7 @@ def candidate_document(store: Store, session: int, number: int) -> dict[str, Any
             "overall": ranking.explain_overall({k: v for k, v in scores.items() if k != "overall"}, scores["overall"]),
         },
         "files": c.files,
+        "deleted": c.deleted,
     }
 
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from divergent.tokens import estimate_tokens
+
+__all__ = ["DEFAULT_PRICES", "cost", "estimate_tokens", "price"]
+
 # (input, output) in USD per million tokens, list prices as published by the vendors
 DEFAULT_PRICES: dict[str, tuple[float, float]] = {
     "gpt-4o-mini": (0.15, 0.60),
@@ -26,8 +30,3 @@ def cost(model: str, input_tokens: int, output_tokens: int, overrides=None) -> f
     if known is None:
         return 0.0
     return (input_tokens * known[0] + output_tokens * known[1]) / 1_000_000
-
-
-def estimate_tokens(text: str) -> int:
-    """A rough count for when a server reports no usage: four characters a token."""
-    return max(1, (len(text) + 3) // 4)

@@ -12,7 +12,7 @@ from typing import Any
 import platformdirs
 from sqlite_utils import Database
 
-from divergent.model import Assessment, CallSite, Candidate, Cluster, Fidelity, InputError, Problem, Target
+from divergent.model import Assessment, CallSite, Candidate, Cluster, ContextPart, Fidelity, InputError, Problem, Target
 from divergent.storage.connection import connect, transaction
 from divergent.storage.lineage import link_call, record_clusters
 
@@ -78,6 +78,7 @@ class Store:
             "used_names": problem.used_names,
             "constraints": problem.constraints,
             "source": problem.source,
+            "context": [part.to_dict() for part in problem.context],
         }
         with self.write():
             table = self.db["sessions"].insert(
@@ -140,6 +141,7 @@ class Store:
             signatures=extra.get("signatures", []),
             call_sites=[CallSite(**c) for c in extra.get("call_sites", [])],
             used_names=extra.get("used_names", []),
+            context=[ContextPart(**part) for part in extra.get("context", [])],
         )
 
     def sessions(self) -> list[dict[str, Any]]:
@@ -198,7 +200,8 @@ class Store:
             cid = row.last_pk
             link_call(self.db, session, cid, candidate.call)
             self.db["candidate_files"].insert_all(
-                {"candidate_id": cid, "path": path, "content": content} for path, content in candidate.files.items()
+                [{"candidate_id": cid, "path": path, "content": content} for path, content in candidate.files.items()]
+                + [{"candidate_id": cid, "path": path, "content": None} for path in candidate.deleted]  # NULL: deleted
             )
             self.db["assessments"].insert_all(assessment_rows(cid, assessments))
             self.db["sessions"].update(session, {"updated_at": now()})
@@ -206,13 +209,11 @@ class Store:
         return number
 
     def _row_to_candidate(self, row: dict[str, Any]) -> Candidate:
-        files = {
-            f["path"]: f["content"]
-            for f in self.db["candidate_files"].rows_where("candidate_id = ?", [row["id"]], order_by="path")
-        }
+        rows = list(self.db["candidate_files"].rows_where("candidate_id = ?", [row["id"]], order_by="path"))
         return Candidate(
             title=row["title"],
-            files=files,
+            files={f["path"]: f["content"] for f in rows if f["content"] is not None},
+            deleted=[f["path"] for f in rows if f["content"] is None],
             summary=row["summary"],
             rationale=row["rationale"],
             explorer=row["explorer"],

@@ -25,7 +25,7 @@ def explore(cli, repo, *extra):
     return cli("explore", repo / TARGET, "--repo", repo, "--headless", *extra)
 
 
-@pytest.mark.parametrize("mode", ["json", "markdown"])
+@pytest.mark.parametrize("mode", ["json", "markdown", "edits", "markdown-edits"])
 def test_headless_first_wave_fills_usage_and_candidates(sample_repo, cli, endpoint_env, mode):
     endpoint_env.mode = mode
     code, out, err = explore(cli, sample_repo, "--candidates", "10", "--budget", "30", "--json")
@@ -36,7 +36,7 @@ def test_headless_first_wave_fills_usage_and_candidates(sample_repo, cli, endpoi
     assert len(models) == 10 and all(c["valid"] for c in models)
     assert {c["explorer"] for c in models} == {"lenses", "dimensions"}
     usage = doc["usage"]
-    wave = [r for r in endpoint_env.requests if r["body"]["response_format"]["json_schema"]["name"] in ("candidate", "dimensions")] if mode == "json" else None
+    wave = [r for r in endpoint_env.requests if r["body"]["response_format"]["json_schema"]["name"] in ("candidate", "dimensions")] if mode in ("json", "edits") else None
     assert usage["requests"] == endpoint_env.count
     if wave is not None:
         assert len(wave) == 11

@@ -73,5 +73,7 @@ def test_a_go_type_is_framed_with_the_methods_declared_beside_it(tmp_path, cli):
     assert code == 0, err
     assert "type ReportService struct {" in out and "func (s *ReportService) Heading() string {" in out
     assert out.count("func (s *ReportService) Render(") == 1  # not again as a call site
-    assert "cmd/main.go:7: out, _ := svc.Render(\"csv\")" in out
+    caller = out[out.index("## caller cmd/main.go:"):]
+    assert "(main: 1 use of Render)" in caller.splitlines()[0]  # the caller's function, whole
+    assert "\tout, _ := svc.Render(\"csv\")\n\tprintln(out)\n}" in caller
     assert "func NewReportService(path string) *ReportService" in out  # another signature of the file

@@ -6,6 +6,7 @@ import itertools
 import random
 from typing import AsyncIterator
 
+from divergent.context.edits import target_spans
 from divergent.llm.budget import BudgetExhausted
 from divergent.llm.client import ChatRequest
 from divergent.llm.ask import ask_json
@@ -132,7 +133,7 @@ class ExpandExplorer(AskingExplorer):
             if parent.choices:
                 direction += "\n" + prompts.choices_line(parent.choices)
             for i in range(max(1, request.count)):
-                asks.append(_ask(request, self.name, direction, seed=6000 + i, files=prompts.candidate_files(parent), parents=[parent.id], lens="expand", choices=dict(parent.choices)))
+                asks.append(_ask(request, self.name, direction, seed=6000 + i, files=prompts.candidate_files(parent, spans=target_spans(parent.files, request.problem)), base=dict(parent.files), parents=[parent.id], lens="expand", choices=dict(parent.choices)))
         return asks
 
 
@@ -170,7 +171,7 @@ class RefineExplorer(AskingExplorer):
                 "Keep its central idea; change what the evidence shows is weak."
             )
             for i in range(max(1, request.count // max(1, len(request.parents)))):
-                asks.append(_ask(request, self.name, direction, seed=3000 + i, files=prompts.candidate_files(parent), parents=[parent.id], lens="refine", choices=dict(parent.choices)))
+                asks.append(_ask(request, self.name, direction, seed=3000 + i, files=prompts.candidate_files(parent, spans=target_spans(parent.files, request.problem)), base=dict(parent.files), parents=[parent.id], lens="refine", choices=dict(parent.choices)))
         return asks
 
 
@@ -187,8 +188,10 @@ class CombineExplorer(AskingExplorer):
             f"Combine design A ({a.title}: {a.summary}) and design B ({b.title}: {b.summary}) into one "
             "coherent design that keeps the strengths of both."
         )
-        files = prompts.candidate_files(a, "A") + prompts.candidate_files(b, "B")
-        asks = [_ask(request, self.name, direction, seed=4000 + i, files=files, parents=[a.id, b.id], lens="combine") for i in range(max(1, request.count))]
+        files = prompts.candidate_files(a, "A", target_spans(a.files, request.problem)) + prompts.candidate_files(
+            b, "B", target_spans(b.files, request.problem)
+        )
+        asks = [_ask(request, self.name, direction, seed=4000 + i, files=files, base=dict(a.files), parents=[a.id, b.id], lens="combine") for i in range(max(1, request.count))]
         return asks
 
 
@@ -201,5 +204,5 @@ class MaterializeExplorer(AskingExplorer):
         asks = []
         for parent in request.parents:
             direction = f"Implement this sketch ({parent.title}) in full: keep its public API exactly and fill every body."
-            asks.append(_ask(request, self.name, direction, seed=5000, files=prompts.candidate_files(parent), parents=[parent.id], lens="materialize", choices=dict(parent.choices)))
+            asks.append(_ask(request, self.name, direction, seed=5000, files=prompts.candidate_files(parent, spans=target_spans(parent.files, request.problem)), base=dict(parent.files), parents=[parent.id], lens="materialize", choices=dict(parent.choices)))
         return asks

@@ -6,6 +6,7 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import AsyncIterator
 
+from divergent.context.edits import apply_edits, base_reader
 from divergent.llm.budget import BudgetExhausted
 from divergent.llm.client import ChatRequest, ChatResult, ModelClient
 from divergent.llm.parsing import ReplyError, parse_candidate
@@ -22,6 +23,7 @@ class Ask:
     choices: dict[str, str] = field(default_factory=dict)
     parents: list[int] = field(default_factory=list)
     fidelity: Fidelity = Fidelity.FULL
+    base: dict[str, str] = field(default_factory=dict)  # the files the edits apply to, over today's (a parent's)
 
 
 def require_client(client: ModelClient | None, explorer: str) -> ModelClient:
@@ -31,10 +33,13 @@ def require_client(client: ModelClient | None, explorer: str) -> ModelClient:
 
 
 def to_candidate(text: str, ask: Ask, problem: Problem) -> Candidate:
+    """The reply's edits applied to the base files; an edit that cannot apply marks it invalid."""
     reply = parse_candidate(text, problem.target.path)
-    return Candidate(
+    applied = apply_edits(reply.edits, problem.target, base_reader(problem, ask.base))
+    candidate = Candidate(
         title=reply.title or f"Untitled {ask.lens or ask.explorer} design",
-        files=reply.files,
+        files=applied.files,
+        deleted=applied.deleted,
         summary=reply.summary,
         rationale=reply.rationale,
         explorer=ask.explorer,
@@ -43,6 +48,9 @@ def to_candidate(text: str, ask: Ask, problem: Problem) -> Candidate:
         fidelity=ask.fidelity,
         choices={**reply.choices, **ask.choices},
     )
+    for error in applied.errors:
+        candidate.invalidate(error)
+    return candidate
 
 
 async def fan_out(client: ModelClient, problem: Problem, asks: list[Ask]) -> AsyncIterator[Candidate]:

@@ -1,0 +1,122 @@
+"""The symbol index: tags from tree-sitter queries, kept by git blob sha in SQLite, built
+in processes; call sites and the repo map read from it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+
+from conftest import git, make_repo
+from divergent.context import index as index_module
+from divergent.context.index import SymbolIndex, tag, tag_many
+from divergent.context.parsing import language_for
+from divergent.context.problem import frame
+from divergent.context.repomap import Graph, pagerank
+
+LANGUAGES = Path(__file__).resolve().parent.parent / "languages"
+
+CORE = '''import os
+from pkg.util import clamp
+
+
+class Engine(Base):
+    speed: Gear
+
+    def start(self) -> Gear:
+        self.gear = Gear()
+        return clamp(self.speed)
+
+    @property
+    def running(self):
+        return True
+
+
+def helper(a):
+    return os.path.join(a)
+'''
+
+FILES = {
+    "pkg/__init__.py": "",
+    "pkg/util.py": "def clamp(x):\n    return max(0, x)\n\n\nclass Base:\n    pass\n\n\nclass Gear:\n    pass\n",
+    "pkg/core.py": CORE,
+    "pkg/use.py": "from pkg.core import Engine\n\n\ndef run():\n    e = Engine()\n    e.start()\n    return e.running\n",
+    "pkg/other.py": "def unrelated():\n    return 1\n",
+    "tests/test_core.py": "from pkg.core import Engine\n\n\ndef test_start():\n    assert Engine().start() is not None\n",
+}
+
+
+def test_python_tags_hold_definitions_and_every_kind_of_use():
+    found = tag("sha", "python", CORE.encode())
+    assert [(d.name, d.kind, d.line, d.end_line) for d in found.defs] == [
+        ("Engine", "class", 5, 14), ("start", "function", 8, 10), ("running", "function", 13, 14), ("helper", "function", 17, 18),
+    ]
+    assert found.defs[1].signature == "    def start(self) -> Gear:"
+    refs = found.refs
+    assert refs["clamp"] == [2, 10]  # imported, then called
+    assert refs["Base"] == [5] and refs["Gear"] == [6, 8, 9]  # a base class, annotations, a call
+    assert refs["join"] == [-18] and refs["gear"] == [-9]  # through a dot: negative
+    assert refs["property"] == [12]  # a decorator
+
+
+@pytest.mark.parametrize("name", ["before.go", "before.js", "before.ts", "before.rs", "Before.java"])
+def test_the_other_languages_tag_their_types_methods_and_calls(name):
+    source = (LANGUAGES / name).read_bytes()
+    found = tag("sha", language_for(name), source)
+    names = {d.name.lower() for d in found.defs}
+    assert {"reportservice", "render", "heading"} <= names
+    assert "join" in {n.lower() for n in found.refs}  # strings.Join, rows.join(...), String.join
+
+
+def test_work_spread_over_processes_tags_the_same_as_one_process(monkeypatch):
+    work = [(f"sha{i}", language_for(p.name), p.read_bytes()) for i, p in enumerate(sorted(LANGUAGES.iterdir()))]
+    alone = {t.blob: (t.defs, t.refs) for t in tag_many(work)}
+    monkeypatch.setattr(index_module, "PARALLEL_BYTES", 0)
+    spread = {t.blob: (t.defs, t.refs) for t in tag_many(work)}
+    assert spread == alone and len(spread) == len(work)
+
+
+@pytest.fixture
+def repo(tmp_path) -> Path:
+    return make_repo(tmp_path / "repo", FILES)
+
+
+def test_an_unchanged_file_is_never_parsed_twice(repo, tmp_path):
+    db = tmp_path / "index.db"
+    first = SymbolIndex(Database(db))
+    frame("pkg/core.py::Engine", str(repo), Path.cwd(), index=first)
+    assert first.parsed == 4  # the target's file, the two that mention Engine, the module it imports
+    again = SymbolIndex(Database(db))  # another run on the same database
+    problem = frame("pkg/core.py::Engine", str(repo), Path.cwd(), index=again)
+    assert again.parsed == 0 and problem.call_sites
+    (repo / "pkg/use.py").write_text(FILES["pkg/use.py"] + "\n\ndef more():\n    return Engine().start()\n")
+    git(repo, "commit", "-qam", "more")
+    after = SymbolIndex(Database(db))
+    problem = frame("pkg/core.py::Engine", str(repo), Path.cwd(), index=after)
+    assert after.parsed == 1  # only the changed blob
+    assert ("pkg/use.py", 11, "start") in {(s.path, s.line, s.name) for s in problem.call_sites}
+
+
+def test_call_sites_come_from_the_index_and_respect_dots(repo):
+    problem = frame("pkg/core.py::Engine", str(repo), Path.cwd())
+    assert {(s.path, s.line, s.name) for s in problem.call_sites} == {
+        ("pkg/use.py", 1, "Engine"), ("pkg/use.py", 5, "Engine"), ("pkg/use.py", 6, "start"), ("pkg/use.py", 7, "running"),
+        ("tests/test_core.py", 1, "Engine"), ("tests/test_core.py", 5, "Engine"), ("tests/test_core.py", 5, "start"),
+    }
+
+
+def test_the_repo_map_ranks_the_imported_module_and_leaves_out_what_is_unrelated(repo):
+    problem = frame("pkg/core.py::Engine", str(repo), Path.cwd())
+    mapped = [p.path for p in problem.context if p.kind == "map"]
+    assert "pkg/util.py" in mapped and "pkg/other.py" not in mapped and "pkg/core.py" not in mapped
+    util = next(p for p in problem.context if p.kind == "map" and p.path == "pkg/util.py")
+    assert util.text == "def clamp(x):\nclass Base:\nclass Gear:"
+
+
+def test_pagerank_follows_links_from_the_personal_node():
+    g = Graph({"t": {"a": 3.0, "b": 1.0}, "a": {"c": 1.0}, "b": {}, "d": {"t": 1.0}})
+    rank = pagerank(g, {"t": 1.0})
+    assert rank["t"] > rank["a"] > rank["b"] and rank["a"] > rank["c"] > 0
+    assert rank["d"] == pytest.approx(0.0)  # nothing links from the target to d
+    assert sum(rank.values()) == pytest.approx(1.0)
