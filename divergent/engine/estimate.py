@@ -92,6 +92,9 @@ class Plan:
     left: int | None  # requests left in the budget
 
     def line(self) -> str:
+        if self.action == "autopilot":
+            budget = f"up to the {self.left} requests left in the budget" if self.left is not None else "requests with no budget limit set"
+            return f"spends {budget}, and stops earlier once the designs stop improving"
         parts = [f"{self.designs} for designs"] if self.designs else []
         if self.critics:
             parts.append(f"up to {self.critics} for the model critics")
@@ -111,6 +114,8 @@ def plan(session, action: str, count: int = 1, scenario: str = "") -> Plan:
     left = session.options.budget.requests_left if session.client is not None else None
     if session.client is None:
         return Plan(action, 0, 0, 0, None)
+    if action == "autopilot":  # as much as the budget allows, unless it stops earlier
+        return Plan(action, max(0, left) if left is not None else 10**9, 0, 0, left)
     critics = [c for c in session.critics if getattr(c, "needs_model", False) and getattr(c, "phase", "each") == "representatives"]
     if action == "add_scenario":
         from dataclasses import replace

@@ -658,3 +658,21 @@ async def test_a_cluster_of_several_is_named_after_its_representative_and_folds(
         assert not any(f"  {title}" in screen_text(app) for title in others)
         await pilot.press("enter")
         await wait_until(pilot, lambda: header in screen_text(app))
+
+
+async def test_the_autopilot_asks_first_naming_the_budget_it_may_spend(online_session, db_path, endpoint_env):
+    options = make_options(offline=False, budget=60)
+    app = DivergentApp(db_path, Start("open", session=online_session, options=options))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await explore_ready(pilot)
+        spent = len(chat_schemas(endpoint_env))
+        await pilot.press("a")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        question = str(app.screen.query_one(".dialog-title").render())
+        left = options.budget.max_requests - options.budget.spent.requests
+        assert f"up to the {left} requests left in the budget" in question
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is screen)
+        await pilot.pause(0.3)
+        assert len(chat_schemas(endpoint_env)) == spent
+        assert "autopilot" not in str(screen.query_one("#status").render())

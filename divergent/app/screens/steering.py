@@ -72,7 +72,8 @@ class Steering:
             self.command(name, factory)
             return
         question = f"{name.capitalize()}: {plan.line()}."
-        self.app.push_screen(ConfirmScreen(question, yes=f"Spend up to {plan.requests}"), lambda yes: yes and self.command(name, factory))
+        spend = f"Spend up to {plan.requests}" if plan.left is not None or action != "autopilot" else "Start"
+        self.app.push_screen(ConfirmScreen(question, yes=spend), lambda yes: yes and self.command(name, factory))
 
     def _selected_cluster(self) -> int | None:
         if self.selected is None or self.document is None:
@@ -157,10 +158,10 @@ class Steering:
         if self.autopilot_on:
             self.action_stop()
             return
-        self.autopilot_on = True
-        self.command("autopilot", self._autopilot)
+        self.steer("autopilot", "autopilot", self._autopilot)
 
     async def _autopilot(self) -> None:
+        self.autopilot_on = True
         try:
             reason = await self.session.autopilot()
             self.notify(f"autopilot stopped: {reason}")
