@@ -79,7 +79,16 @@ def _options(args):
     )
 
 
+def _check_scenario(text: str) -> None:
+    from divergent.context.problem import split_scenario
+
+    if not split_scenario(text)[0]:
+        raise InputError(f"a scenario needs some text before '=>', not {text!r} (e.g. 'export as YAML => ReportService.render')")
+
+
 def cmd_explore(args) -> int:
+    from divergent.context.parsing import language_for
+    from divergent.context.target import unparseable
     from divergent.engine.estimate import before_start
     from divergent.engine.explore import explore
     from divergent.engine.headless import ProgressReporter
@@ -87,8 +96,19 @@ def cmd_explore(args) -> int:
     from divergent.engine.summary import session_document
     from divergent.llm.client import EndpointError
 
+    for scenario in args.scenario:
+        _check_scenario(scenario)
     options = _options(args)
-    problem = _frame(args, check=lambda framed: check_explorable(framed, options), goal=args.goal or "", scenarios=args.scenario)
+
+    def refuse(framed) -> None:
+        check_explorable(framed, options)
+        line = unparseable(framed.files[framed.target.path], language_for(framed.target.path) or "python")
+        if line is not None and not args.allow_unparseable:
+            raise InputError(
+                f"{framed.target.path} does not parse (line {line}): fix it, or pass --allow-unparseable to explore it anyway"
+            )
+
+    problem = _frame(args, check=refuse, goal=args.goal or "", scenarios=args.scenario)
     if args.criteria:
         problem.criteria = [c.strip() for c in args.criteria.split(",") if c.strip()]
     if args.autopilot and args.offline:
@@ -314,11 +334,46 @@ def _check_budget(budget: int | None) -> None:
         raise InputError(f"--budget must be between 1 and {MAX_BUDGET}")
 
 
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def cmd_serve(args) -> int:
+    """The app in a browser. textual-serve starts it with a shell command string: that string
+    holds our own interpreter's path only (quoted); --db reaches the app through its environment."""
+    import os
+    import shlex
+
     from textual_serve.server import Server
 
-    command = f"{sys.executable} -m divergent" + (f" --db {args.db}" if args.db else "")
-    Server(command, host=args.host, port=args.port, title="divergent").serve()
+    from divergent.storage.connection import SchemaBehind
+
+    if not _loopback(args.host):
+        raise InputError(
+            f"serve listens on this machine only (--host localhost, 127.0.0.1 or ::1), not {args.host!r}: "
+            "the app reads your repositories and runs git"
+        )
+    if not 1 <= args.port <= 65535:
+        raise InputError(f"--port must be between 1 and 65535, not {args.port}")
+    if args.db:
+        try:
+            _store(args, readonly=True).close()  # a file that is not ours is refused now, not in the browser
+        except SchemaBehind:
+            pass  # the app upgrades it
+        os.environ["DIVERGENT_DB"] = str(Path(args.db).expanduser().resolve())
+    # -P: the current directory is not on sys.path, so a divergent/ folder there is never imported
+    command = shlex.join([sys.executable, "-P", "-m", "divergent"])
+    try:
+        Server(command, host=args.host, port=args.port, title="divergent").serve()
+    except OSError as error:
+        raise InputError(f"cannot listen on {args.host}:{args.port}: {error.strerror or error}") from None
     return EXIT_OK
 
 
@@ -404,11 +459,23 @@ def _patch_for(store, session: int, number: int) -> str:
 
 def _output_file(value: str, flag: str) -> Path:
     out = Path(value).expanduser()
+    if "\x00" in value:
+        raise InputError(f"{flag} names a path with a NUL byte")
     if out.is_dir():
         raise InputError(f"{flag} names a directory: {out}")
     if not out.parent.exists():
         raise InputError(f"no such directory for {flag}: {out.parent}")
+    if not out.parent.is_dir():
+        raise InputError(f"{flag}: {out.parent} is a file, not a directory")
     return out
+
+
+def _write(out: Path, text: str, flag: str) -> None:
+    """Write an export; one line when the file cannot be written."""
+    try:
+        out.write_text(text)
+    except OSError as error:
+        raise InputError(f"cannot write {flag} {out}: {error.strerror or error}") from None
 
 
 def cmd_export(args) -> int:
@@ -425,15 +492,17 @@ def cmd_export(args) -> int:
             raise InputError(f"candidate {number} is today's code: there is nothing to export")
         commit = store.session(session)["commit_sha"]
         if not candidate.valid:
-            print(f"warning: candidate {number} is invalid ({candidate.invalid_reason})", file=sys.stderr)
+            raise InputError(f"candidate {number} is invalid ({candidate.invalid_reason}): nothing exported; pick a valid one")
+        text = exports.patch(store, session, number)
+        if not text:
+            raise InputError(f"candidate {number} changes nothing at {commit[:8]}: there is nothing to export")
         if args.patch:
-            text = exports.patch(store, session, number)
             if args.patch == "-":
                 sys.stdout.write(text)
                 record_export(store, session, number, "patch", "-")
             else:
                 out = _output_file(args.patch, "--patch")
-                out.write_text(text)
+                _write(out, text, "--patch")
                 record_export(store, session, number, "patch", str(out.resolve()))
                 print(f"wrote {out} — apply it at {commit[:8]} with: git apply {out}", file=sys.stderr)
         if args.branch:
@@ -442,7 +511,7 @@ def cmd_export(args) -> int:
             print(f"branch {args.branch} at {sha[:8]} (from {commit[:8]}); your working tree is untouched", file=sys.stderr)
         if args.adr:
             out = _output_file(args.adr, "--adr")
-            out.write_text(exports.decision_record(store, session, number))
+            _write(out, exports.decision_record(store, session, number), "--adr")
             record_export(store, session, number, "adr", str(out.resolve()))
             print(f"wrote the decision record {out}", file=sys.stderr)
     return EXIT_OK
@@ -553,9 +622,9 @@ def _frame(args, check=None, **options):
     from divergent.context.target import resolve
     from divergent.model import Problem
 
-    target, _ = resolve(args.target, args.repo, Path.cwd())
+    target, source = resolve(args.target, args.repo, Path.cwd())
     if check is not None:
-        check(Problem(target=target))
+        check(Problem(target=target, files={target.path: source}))
     with _store(args) as store:
         index = SymbolIndex(store.db, write=store.write)
         return frame(args.target, args.repo, Path.cwd(), context_tokens=context_tokens(args), index=index, **options)
@@ -596,10 +665,14 @@ def cmd_sample(args) -> int:
     from divergent.samples import create
 
     dest = Path(args.dir).expanduser()
+    if dest.exists() and not dest.is_dir():
+        raise InputError(f"{dest} is a file: name a new or empty directory for the sample")
     try:
         create("shop", dest)
     except FileExistsError as error:
         raise InputError(str(error)) from None
+    except OSError as error:
+        raise InputError(f"cannot create the sample in {dest}: {error.strerror or error}") from None
     print(f"sample repository created in {dest}", file=sys.stderr)
     print(f"try: divergent explore {dest}/shop/reports.py::ReportService --repo {dest} --offline --headless", file=sys.stderr)
     return EXIT_OK
@@ -639,6 +712,7 @@ def build_parser() -> Parser:
     p.add_argument("--critics", metavar="NAMES", help="the critics that score, comma-separated (see 'divergent plugins')")
     p.add_argument("--headless", action="store_true", help="no TUI: progress on stderr, a summary on stdout")
     p.add_argument("--json", action="store_true", help="with --headless: one JSON document on stdout")
+    p.add_argument("--allow-unparseable", action="store_true", help="explore a target the grammar cannot read (refused otherwise)")
     p.add_argument("--autopilot", action="store_true", help="let the autopilot size the first wave and spend the budget")
     p.set_defaults(func=cmd_explore)
 
@@ -662,8 +736,8 @@ def build_parser() -> Parser:
     p.set_defaults(func=cmd_steer)
 
     p = sub.add_parser("serve", parents=[common], help="the TUI in a browser (textual-serve, localhost only)")
-    p.add_argument("--host", default="localhost")
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--host", default="localhost", help="localhost, 127.0.0.1 or ::1 (this machine only)")
+    p.add_argument("--port", type=int, default=8000, help="1 to 65535 (default 8000)")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("sessions", parents=[common], help="list saved sessions")
@@ -722,6 +796,17 @@ def build_parser() -> Parser:
     return parser
 
 
+def _parse(argv: list[str]):
+    """The arguments; a target that starts with '-' gets a hint instead of a puzzle."""
+    try:
+        return build_parser().parse_args(argv)
+    except InputError as error:
+        dashed = [a for a in argv if a.startswith("-") and ("::" in a or Path(a.partition("::")[0]).suffix in (".py", ".js", ".ts", ".tsx", ".go", ".rs", ".java"))]
+        if dashed:
+            raise InputError(f"{error}; a TARGET that starts with '-' is written ./{dashed[0]}") from None
+        raise
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
@@ -732,7 +817,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             common.add_argument("--db")
             common.add_argument("--debug", action="store_true")
             return _run_app(common.parse_args(argv))
-        args = build_parser().parse_args(argv)
+        args = _parse(argv)
         return args.func(args)
     except InputError as error:
         if debug:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
@@ -10,6 +11,8 @@ from typing import Iterator
 import git
 
 from divergent.model import InputError
+
+MAX_FILE_BYTES = 1_000_000  # a target this large is generated or vendored, not designed
 
 
 def find_top_level(repo_arg: str | None, cwd: Path) -> Path:
@@ -34,9 +37,14 @@ def open_repo(top: Path) -> Iterator[git.Repo]:
 
 def head_commit(top: Path) -> str:
     done = subprocess.run(["git", "-C", str(top), "rev-parse", "--verify", "--quiet", "HEAD^{commit}"], capture_output=True, text=True)
-    if done.returncode != 0:
-        raise InputError(f"the repository has no commits yet: {top}")
-    return done.stdout.strip()
+    if done.returncode == 0 and done.stdout.strip():
+        return done.stdout.strip()
+    # say what git says: no commits yet, or a refusal (safe.directory, permissions)
+    fatal = [line for line in done.stderr.splitlines() if line.startswith(("fatal:", "error:"))]
+    if fatal:
+        hint = f" (if you trust it: git config --global --add safe.directory {top})" if "dubious ownership" in done.stderr else ""
+        raise InputError(f"git refuses the repository {top}: {fatal[0].partition(':')[2].strip()}{hint}")
+    raise InputError(f"the repository has no commits yet: {top}")
 
 
 def read_at(top: Path, commit: str, path: str) -> str | None:
@@ -63,15 +71,38 @@ def tracked_files(top: Path, commit: str, suffixes: tuple[str, ...] = (".py",)) 
         )
 
 
+def max_file_bytes() -> int:
+    """The largest file divergent reads as a target or as a caller ($DIVERGENT_MAX_TARGET_BYTES)."""
+    value = os.environ.get("DIVERGENT_MAX_TARGET_BYTES", "")
+    if not value:
+        return MAX_FILE_BYTES
+    if not (value.isascii() and value.isdigit()) or int(value) < 1:
+        raise InputError(f"DIVERGENT_MAX_TARGET_BYTES must be a whole number of bytes, not {value!r}")
+    return int(value)
+
+
+def blob_size(top: Path, commit: str, path: str) -> int | None:
+    """A file's size in bytes at ``commit`` (read from git's object header, not the file), or None."""
+    with open_repo(top) as repo:
+        try:
+            return (repo.commit(commit).tree / path).size
+        except KeyError:
+            return None
+
+
 def read_many(top: Path, commit: str, paths: list[str]) -> dict[str, str]:
+    """Files' text at ``commit``; files over ``max_file_bytes`` are left out (memory stays bounded)."""
+    limit = max_file_bytes()
     with open_repo(top) as repo:
         tree = repo.commit(commit).tree
         out = {}
         for path in paths:
             try:
-                out[path] = (tree / path).data_stream.read().decode("utf-8", errors="replace")
+                blob = tree / path
             except KeyError:
                 continue
+            if blob.size <= limit:
+                out[path] = blob.data_stream.read().decode("utf-8", errors="replace")
         return out
 
 
@@ -85,10 +116,17 @@ def safe_relative(top: Path, path: str) -> str:
 
     Rejects absolute paths, ``..`` that climbs out, and symlinks that lead outside.
     """
+    if "\x00" in path:
+        raise InputError(f"a path with a NUL byte: {path!r}")
     pure = PurePosixPath(path.replace("\\", "/"))
     if pure.is_absolute() or not pure.parts:
-        raise InputError(f"not a path inside the repository: {path}")
-    resolved = (top / pure).resolve()
+        raise InputError(f"not a path inside the repository: {path!r}")
+    if any(part.lower() == ".git" for part in pure.parts):
+        raise InputError(f"a path under .git/, which is git's own: {path!r}")
+    try:
+        resolved = (top / pure).resolve()
+    except (OSError, RuntimeError) as error:  # a name too long, a symlink loop
+        raise InputError(f"not a usable path: {path!r} ({error})") from None
     try:
         rel = resolved.relative_to(top.resolve())
     except ValueError:

@@ -49,9 +49,17 @@ def resolve(spec: str, repo_arg: str | None, cwd: Path) -> tuple[Target, str]:
         known = ", ".join(sorted(set(LANGUAGES)))
         raise InputError(f"{path} is not a source file divergent reads ({known})")
     commit = gitrepo.head_commit(top)
-    source = gitrepo.read_at(top, commit, rel)
-    if source is None:
+    size = gitrepo.blob_size(top, commit, rel)
+    if size is None:
         raise InputError(f"{rel} is not in the last commit: commit it first, divergent explores committed code")
+    limit = gitrepo.max_file_bytes()
+    if size > limit:
+        raise InputError(f"{rel} is {size:,} bytes, over the {limit:,}-byte limit for a target: name a smaller file (DIVERGENT_MAX_TARGET_BYTES sets the limit)")
+    source = gitrepo.read_at(top, commit, rel) or ""
+    if "\x00" in source:
+        raise InputError(f"{rel} is binary (it holds NUL bytes): name a source file")
+    if not source.strip():
+        raise InputError(f"{rel} is empty at {commit[:8]}: there is no design to explore")
     if symbol is None:
         lines = source.count("\n") + (0 if source.endswith("\n") else 1)
         return Target(str(top), rel, None, "module", 1, max(lines, 1), commit), source
@@ -60,6 +68,20 @@ def resolve(spec: str, repo_arg: str | None, cwd: Path) -> tuple[Target, str]:
         raise InputError(f"no symbol {symbol!r} in {rel} (expected Class, Class.method or function)")
     kind, line, end_line = found_symbol
     return Target(str(top), rel, symbol, kind, line, end_line, commit), source
+
+
+def unparseable(source: str, lang: str) -> int | None:
+    """The first line the grammar cannot read, or None when the file parses cleanly."""
+    root = parse(source, lang).root_node
+    if not root.has_error:
+        return None
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.is_error or node.is_missing:
+            return node.start_point[0] + 1
+        stack.extend(reversed([c for c in node.children if c.has_error or c.is_error or c.is_missing]))
+    return root.start_point[0] + 1
 
 
 def locate_symbol(source: str, lang: str, symbol: str) -> tuple[str, int, int] | None:

@@ -7,6 +7,7 @@ afterwards, whatever happens. Nothing here is passed to a shell.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import tempfile
 from contextlib import contextmanager
@@ -17,9 +18,12 @@ from divergent.context.repo import safe_relative
 from divergent.model import InputError
 
 
+NO_HOOKS = ("-c", "core.hooksPath=/dev/null")  # our own worktrees and commits run none of the repo's hooks
+
+
 def git(repo: Path, *args: str) -> str:
-    """``git -C repo args``'s output; InputError with git's last line when it fails."""
-    done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True)
+    """``git -C repo args``'s output, hooks off; InputError with git's last line when it fails."""
+    done = subprocess.run(["git", *NO_HOOKS, "-C", str(repo), *args], capture_output=True, text=True)
     if done.returncode != 0:
         raise InputError(f"git {args[0]} failed: {done.stderr.strip().splitlines()[-1] if done.stderr.strip() else done.returncode}")
     return done.stdout
@@ -47,5 +51,16 @@ def scratch_worktree(
                 (tree / safe_relative(tree, path)).unlink(missing_ok=True)
             yield tree
         finally:
-            subprocess.run(["git", "-C", str(repo), "worktree", "remove", "--force", str(tree)], capture_output=True)
-            subprocess.run(["git", "-C", str(repo), "worktree", "prune"], capture_output=True)
+            _remove(repo, tree)
+
+
+def _remove(repo: Path, tree: Path) -> None:
+    """Remove our worktree and only ours: never ``git worktree prune``, which would also drop
+    the records of the engineer's own worktrees whose folders are gone."""
+    admin = None
+    link = tree / ".git"
+    if link.is_file():  # "gitdir: <repo>/.git/worktrees/<name>"
+        admin = Path(link.read_text().partition("gitdir:")[2].strip())
+    done = subprocess.run(["git", *NO_HOOKS, "-C", str(repo), "worktree", "remove", "--force", str(tree)], capture_output=True)
+    if done.returncode != 0 and admin is not None and admin.parent.name == "worktrees" and admin.is_dir():
+        shutil.rmtree(admin, ignore_errors=True)

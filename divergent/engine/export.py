@@ -51,11 +51,16 @@ def branch(store: Store, session: int, number: int, name: str) -> str:
     if not repo.exists():
         raise InputError(f"the session's repository is gone: {repo}")
     check_branch_name(repo, name)
-    with scratch_worktree(repo, problem.target.commit, candidate.files, branch=name, deleted=candidate.deleted) as tree:
-        git(tree, "add", "--all", "--", *candidate.files, *candidate.deleted)
-        message = f"{candidate.title}\n\n{candidate.summary}\n\nExplored with divergent: session {session}, candidate {number}."
-        git(tree, "-c", "user.name=divergent", "-c", "user.email=divergent@localhost", "commit", "--quiet", "--no-verify", "-m", message)
-        return git(tree, "rev-parse", "HEAD").strip()
+    try:
+        with scratch_worktree(repo, problem.target.commit, candidate.files, branch=name, deleted=candidate.deleted) as tree:
+            git(tree, "add", "--all", "--", *candidate.files, *candidate.deleted)
+            message = f"{candidate.title}\n\n{candidate.summary}\n\nExplored with divergent: session {session}, candidate {number}."
+            git(tree, "-c", "user.name=divergent", "-c", "user.email=divergent@localhost", "commit", "--quiet", "--no-verify", "-m", message)
+            return git(tree, "rev-parse", "HEAD").strip()
+    except BaseException:
+        # the branch did not exist before (checked above): whatever is there now is ours, half made
+        subprocess.run(["git", "-C", str(repo), "branch", "--quiet", "-D", name], capture_output=True)
+        raise
 
 
 def decision_record(store: Store, session: int, number: int) -> str:

@@ -67,6 +67,19 @@ class Options:
         return "" if self.offline or self.endpoint is None else self.endpoint.model
 
 
+def LIMITS(candidates, judge_repeats, budget, budget_tokens, budget_usd, concurrency, verify_timeout):  # noqa: N802
+    """(flag, value, least, most) for each number the engineer may type: anything else is a typo."""
+    return (
+        ("candidates", candidates, 1, 256),
+        ("judge-repeats", judge_repeats, 1, 16),
+        ("budget", budget, 1, 1_000_000),
+        ("budget-tokens", budget_tokens, 1, 10**12),
+        ("budget-usd", budget_usd, 0.0001, 1_000_000),
+        ("concurrency", concurrency, 1, 256),
+        ("verify-timeout", verify_timeout, 0.1, 86_400),
+    )
+
+
 def make_options(
     *,
     offline: bool,
@@ -88,15 +101,14 @@ def make_options(
     from divergent.engine.ranking import parse_weights
     from divergent.llm import config
 
-    if candidates < 1:
-        raise InputError("--candidates must be at least 1")
-    if judge_repeats < 1:
-        raise InputError("--judge-repeats must be at least 1")
-    for flag, value in (("budget", budget), ("budget-tokens", budget_tokens), ("budget-usd", budget_usd)):
-        if value is not None and value <= 0:
-            raise InputError(f"--{flag} must be positive")
+    for flag, value, least, most in LIMITS(candidates, judge_repeats, budget, budget_tokens, budget_usd, concurrency, verify_timeout):
+        if value is not None and not least <= value <= most:  # nan fails both comparisons
+            raise InputError(f"--{flag} must be between {least:g} and {most:g}, not {value}")
     file = config.read_config_file()
-    merged = {**file.get("weights", {}), **parse_weights(weights)}
+    saved = file.get("weights", {})
+    if not isinstance(saved, dict):
+        raise InputError("config file: [weights] must be a table of DIMENSION = NUMBER")
+    merged = {**parse_weights(",".join(f"{k}={v}" for k, v in saved.items())), **parse_weights(weights)}
     default_critics = list(STATIC_CRITICS) + ([] if offline else list(MODEL_CRITICS))
     wave, critics = choose(explorers, critics, file, offline, ["catalog"] if offline else list(FIRST_WAVE), default_critics)
     settings: dict[str, dict] = {}

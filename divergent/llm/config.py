@@ -32,6 +32,7 @@ from typing import Any
 
 import platformdirs
 
+from divergent.llm import config_types
 from divergent.model import InputError
 
 DEFAULT_MODEL = "gpt-4o-mini"
@@ -51,10 +52,15 @@ def read_config_file(path: Path | None = None) -> dict[str, Any]:
     path = path or config_path()
     if not path.exists():
         return {}
+    if path.is_dir():
+        raise InputError(f"the config file {path} is a directory: name a TOML file (DIVERGENT_CONFIG)")
     try:
-        return tomllib.loads(path.read_text())
+        found = tomllib.loads(path.read_text())
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise InputError(f"cannot read the config file {path}: {error}") from None
+    except OSError as error:
+        raise InputError(f"cannot read the config file {path}: {error.strerror or error}") from None
+    return config_types.check(found, path)
 
 
 @dataclass(frozen=True)

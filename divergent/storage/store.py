@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
@@ -342,12 +343,18 @@ class Store:
             )
 
     def search(self, text: str, limit: int = 50) -> list[dict[str, Any]]:
+        """Candidates whose title, summary or rationale hold every word of ``text`` (plain words:
+        quotes, operators and other fts5 syntax are read as text)."""
+        words = re.findall(r"\w+", text)
+        if not words:
+            raise InputError(f"nothing to search for in {text!r}: give a word")
+        query = " ".join('"' + w + '"' for w in words)
         return list(
             self.db.query(
                 """
                 select c.session_id, c.number, c.title, c.summary from candidates c
                 join candidates_fts f on f.rowid = c.id where candidates_fts match ? order by rank limit ?
                 """,
-                [self.db.quote_fts(text), limit],
+                [query, limit],
             )
         )

@@ -80,4 +80,4 @@ def test_installed_command_reports_without_traceback(tmp_path):
 def test_judge_repeats_below_one_is_bad_input(sample_repo, cli):
     code, out, err = cli("explore", sample_repo / "shop/reports.py::ReportService", "--repo", sample_repo,
                          "--headless", "--judge-repeats", "0")
-    assert code == 2 and err.strip().splitlines() == ["divergent: --judge-repeats must be at least 1"]
+    assert code == 2 and err.strip().splitlines() == ["divergent: --judge-repeats must be between 1 and 16, not 0"]

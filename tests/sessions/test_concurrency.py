@@ -106,16 +106,22 @@ def test_budget_holds_across_two_kills_and_a_further_budget(sample_repo, db_path
     assert chats(endpoint_env) <= 13, "the session's 10 and the 3 more asked for, never beyond"
 
 
-def test_a_session_killed_before_its_baseline_was_stored_reopens(sample_repo, db_path, endpoint_env):
-    endpoint_env.latency = 30  # matching the scenario's units never answers before the kill
+def killed_while_matching(sample_repo, db_path, server) -> dict:
+    """An explore killed while the model matches its scenario's units (a reply that never comes)."""
+    server.latency = 30
     env = {**os.environ, "DIVERGENT_DB": str(db_path)}
     run = divergent("explore", str(sample_repo / TARGET), "--repo", str(sample_repo), "--headless",
                     "--scenario", "export reports as YAML", "--candidates", "4", env=env)
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and chats(endpoint_env) == 0:
+    while time.monotonic() < deadline and chats(server) == 0:
         time.sleep(0.02)
     run.send_signal(signal.SIGKILL)
     run.wait()
+    return env
+
+
+def test_a_session_killed_before_its_baseline_was_stored_reopens(sample_repo, db_path, endpoint_env):
+    env = killed_while_matching(sample_repo, db_path, endpoint_env)
     endpoint_env.latency = 0.0
     with sqlite3.connect(db_path) as conn:  # emulate the old order: the session without today's code
         conn.execute("delete from assessments where candidate_id in (select id from candidates where number = 0)")
@@ -132,15 +138,7 @@ def test_a_session_killed_before_its_baseline_was_stored_reopens(sample_repo, db
 
 
 def test_a_kill_during_scenario_matching_leaves_the_baseline_stored(sample_repo, db_path, endpoint_env):
-    endpoint_env.latency = 30
-    env = {**os.environ, "DIVERGENT_DB": str(db_path)}
-    run = divergent("explore", str(sample_repo / TARGET), "--repo", str(sample_repo), "--headless",
-                    "--scenario", "export reports as YAML", "--candidates", "4", env=env)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and chats(endpoint_env) == 0:
-        time.sleep(0.02)
-    run.send_signal(signal.SIGKILL)
-    run.wait()
+    killed_while_matching(sample_repo, db_path, endpoint_env)
     with sqlite3.connect(db_path) as conn:
         numbers = [n for (n,) in conn.execute("select number from candidates where session_id = 1")]
     assert numbers == [0]
