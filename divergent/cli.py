@@ -208,6 +208,7 @@ STEER = {
     "rescore": "WEIGHTS: re-rank with weights, e.g. simplicity=2",
     "scenario": "TEXT: add a likely future change ('TEXT => Unit, Unit' names its units)",
     "mark": "CANDIDATE up|down|clear: your own verdict",
+    "add-design": "REF|DIR [--title T]: your own design (a branch or commit, or a folder) as a candidate",
     "autopilot": "let the autopilot spend --budget more requests",
 }
 
@@ -255,6 +256,10 @@ def _steer_args(action: str, rest: list[str], count: int) -> Any:
             raise InputError("usage: steer SESSION mark CANDIDATE up|down|clear")
         (number,) = _numbers(rest[:1], 1, "steer SESSION mark CANDIDATE up|down|clear")
         return number, {"up": 1, "down": -1, "clear": 0}[rest[1]]
+    if action == "add-design":
+        if len(rest) != 1:
+            raise InputError("usage: steer SESSION add-design REF|DIR [--title T]")
+        return rest[0]
     if rest:
         raise InputError(f"steer SESSION {action} takes no arguments")
     return None
@@ -277,6 +282,9 @@ async def _steer(live, action: str, value: Any, args) -> None:
         await live.add_scenario(value)
     elif action == "mark":
         live.mark(*value)
+    elif action == "add-design":
+        made = await live.add_design_from(value, args.title, Path.cwd())
+        print(f"added #{made.id} {made.title}", file=sys.stderr)
     else:
         reason = await live.autopilot(budget=args.budget)
         print(f"autopilot stopped: {reason}", file=sys.stderr)
@@ -731,6 +739,7 @@ def build_parser() -> Parser:
     p.add_argument("action", metavar="ACTION", help=", ".join(STEER))
     p.add_argument("args", metavar="ARG", nargs="*")
     p.add_argument("--count", type=int, default=1, help="how many designs to ask for (default 1)")
+    p.add_argument("--title", help="add-design: the design's title (default: the ref or folder)")
     p.add_argument("--budget", type=int, help="most further model requests")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_steer)

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import importlib
 import json
+import multiprocessing
 import os
+import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -144,13 +146,13 @@ def _tag_all(batch: list[tuple[str, str, bytes]]) -> list[FileTags]:
 
 def tag_many(work: list[tuple[str, str, bytes]]) -> Iterator[FileTags]:
     """Tags of every (blob, language, text); in worker processes when there is much to parse."""
-    if sum(len(data) for _, _, data in work) < PARALLEL_BYTES or WORKERS < 2 or not hasattr(os, "fork"):
+    # forking copies only the calling thread: with others running (the app's workers), stay in one process
+    alone = threading.active_count() == 1 and hasattr(os, "fork")
+    if sum(len(data) for _, _, data in work) < PARALLEL_BYTES or WORKERS < 2 or not alone:
         yield from _tag_all(work)
         return
     work = sorted(work, key=lambda item: -len(item[2]))  # big files first: the workers finish together
     batches = [work[i::WORKERS * 4] for i in range(WORKERS * 4)]
-    import multiprocessing
-
     with ProcessPoolExecutor(WORKERS, mp_context=multiprocessing.get_context("fork")) as pool:
         for result in pool.map(_tag_all, [b for b in batches if b]):
             yield from result
@@ -259,7 +261,11 @@ class SymbolIndex:
             if name in defined:
                 yield blob, name, lines.count(",") + 1
 
-    def defs_in(self, blobs: Iterable[str]) -> Iterator[tuple[str, Definition]]:
+    def def_rows(self, blobs: Iterable[str]) -> Iterator[tuple]:
+        """(blob, name, kind, line, end_line, signature) of every definition in the blobs."""
         sql = "select blob_sha, name, kind, line, end_line, signature from symbol_defs where blob_sha in ({marks})"
-        for row in self._select(sql, sorted(set(blobs)), None):
+        yield from self._select(sql, sorted(set(blobs)), None)
+
+    def defs_in(self, blobs: Iterable[str]) -> Iterator[tuple[str, Definition]]:
+        for row in self.def_rows(blobs):
             yield row[0], Definition(*row[1:])

@@ -114,8 +114,9 @@ class Structure:
 
     @property
     def split_classes(self) -> int:
-        """How many more groups the classes fall into than one each: sum of (LCOM4 - 1)."""
-        return sum(max(0, n - 1) for n in self.lcom4.values())
+        """How many classes fall apart into groups (LCOM4 above 1): one design problem each,
+        as a type-code chain is one, however many pieces a big class splits into."""
+        return sum(1 for n in self.lcom4.values() if n > 1)
 
 
 def read(source: str, lang: str, label: str = "") -> FileStructure:

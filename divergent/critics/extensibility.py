@@ -65,7 +65,7 @@ def evidence(before: dict, after: dict) -> str:
         added = [x for x in after[key] if x not in before[key]]
         note = f" (+{', '.join(added)})" if added and key == "extension_points" else ""
         out.append(f"{label} {change(len(before[key]), len(after[key]))}{note}")
-    out.append(f"classes split (LCOM4 − 1) {change(before['split_classes'], after['split_classes'])}")
+    out.append(f"classes that split (LCOM4 > 1) {change(before['split_classes'], after['split_classes'])}")
     out.append(f"outside callees per line {change(before['coupling'], after['coupling'])}")
     unused = [x for x in after["unused"] if x not in before["unused"]]
     if unused:
@@ -80,7 +80,7 @@ def explain(before: dict, after: dict) -> str:
     return "\n".join(
         [
             f"extensibility {total:.3f} = {1 - COUPLING_WEIGHT:g} × counts {found['counts']:.3f} + {COUPLING_WEIGHT:g} × coupling {found['coupling']:.3f}",
-            f"  counts: balance = extension points − type-code branches − built collaborators − (LCOM4 − 1); "
+            f"  counts: balance = extension points − type-code branches − built collaborators − classes that split (LCOM4 > 1); "
             f"{b} → {a}; 0.5 + 0.5 × tanh(({a} − {b}) / {BALANCE_SCALE:g}) = {found['counts']:.3f}",
             f"  coupling: outside callees per line {before['coupling']:g} → {after['coupling']:g}; "
             f"r = (candidate + {COUPLING_OFFSET:g}) / (today + {COUPLING_OFFSET:g}) = {found['coupling_ratio']:g}; 1 / (1 + r³) = {found['coupling']:.3f}",

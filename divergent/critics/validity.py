@@ -143,6 +143,7 @@ class Validity:
         repo = repo_files(target.repo, target.commit, family_suffixes(language_for(target.path)))
         today = {**repo, **problem.files}
         written = {p: new for p, new in candidate.files.items() if new != today.get(p)}
+        written.update({p: "" for p in candidate.deleted})  # a deleted file defines nothing
         sources = {p: new for p, new in written.items() if language_for(p) is not None}
         problems: list[str] = []
         junk = sorted(p for p, new in written.items() if not new.strip() and p not in today)

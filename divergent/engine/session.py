@@ -478,6 +478,32 @@ class Session:
             raise InputError(f"candidate {number} is already a full design")
         return await self.run("materialize", [("materialize", self._request(1, parents=[sketch]))], candidate=number, seed=self._seed(self._resuming))
 
+    async def add_design_from(self, spec: str, title: str | None = None, cwd: Path | None = None) -> Candidate:
+        """``add_design`` of a git branch or commit, or a folder (relative to ``cwd``)."""
+        from divergent.context.designs import read_design
+
+        target = self.problem.target
+        files, deleted = read_design(Path(target.repo), target.commit, spec, cwd or Path.cwd())
+        return await self.add_design(files, title or f"Engineer's design: {spec}", deleted)
+
+    async def add_design(self, files: dict[str, str], title: str, deleted: list[str] | None = None) -> Candidate:
+        """The engineer's own design (a branch's or a folder's files) as a candidate: scored,
+        clustered, ranked and exported like any other."""
+        if not files and not deleted:
+            raise InputError("a design needs at least one changed file")
+        candidate = Candidate(
+            title=title, files=dict(files), summary="The engineer's own design.", explorer="engineer", deleted=list(deleted or [])
+        )
+        candidate.id = self.store.next_number(self.session)
+        self.store.add_event(self.session, "action_started", {"action": "add-design", "title": title})
+        self._event("action_started", action="add-design", title=title)
+        self._event("candidate_added", number=candidate.id, title=title, explorer="engineer")
+        await self._score_and_store(candidate)
+        await self.settle()
+        self.store.add_event(self.session, "add-design", {"title": title, "candidates": [candidate.id]}, 0)
+        self._event("action_finished", action="add-design", candidates=1, requests=0, discovery=self.discovery())
+        return candidate
+
     def rescore(self, weights: dict[str, float]) -> set[int]:
         self.options.weights = {**self.options.weights, **weights}
         front = self.rank()

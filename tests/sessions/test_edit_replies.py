@@ -90,3 +90,14 @@ def test_a_candidate_that_deletes_and_moves_files_exports_a_patch_that_applies(t
     assert code == 0, err
     listed = git(repo, "ls-tree", "-r", "--name-only", "tidy").split()
     assert "pkg/legacy.py" not in listed and "pkg/people.py" in listed and "pkg/names.py" not in listed
+
+
+def test_whole_file_markdown_replies_for_a_module_target_replace_the_file(sample_repo, cli, endpoint_env):
+    endpoint_env.mode = "markdown"
+    doc = _explore(cli, sample_repo, target="shop/reports.py")
+    designs = [c for c in doc["candidates"] if not c["baseline"]]
+    assert designs and all(c["valid"] for c in designs)
+    today = (sample_repo / "shop/reports.py").read_text()
+    for design in designs:
+        new = design["files"]["shop/reports.py"]
+        assert new.startswith(today.rstrip("\n")) and new.count("class ReportService") == 1  # the whole file, once

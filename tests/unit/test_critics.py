@@ -592,6 +592,14 @@ def test_lcom4_only_for_classes_with_instance_state():
     assert structure([("m.py", source)]).lcom4 == {"Split": 2}
 
 
+def test_a_class_that_falls_apart_counts_once_however_many_pieces():
+    source = "class Bag:\n" + "".join(
+        f"    def get_{n}(self):\n        return self.{n}\n\n" for n in ("a", "b", "c", "d")
+    )
+    found = structure([("m.py", source)])
+    assert found.lcom4 == {"Bag": 4} and found.split_classes == 1
+
+
 # --- extensibility ------------------------------------------------------------------
 
 CHAIN = src(
@@ -637,7 +645,7 @@ def test_extensibility_of_unchanged_code_is_one_half():
     assert result.score == 0.5
     assert result.evidence == (
         "extension points 0 (same), type-code branches 1 (same), built collaborators 0 (same), "
-        "classes split (LCOM4 − 1) 0 (same), outside callees per line 0.25 (same)"
+        "classes that split (LCOM4 > 1) 0 (same), outside callees per line 0.25 (same)"
     )
 
 
@@ -650,7 +658,7 @@ def test_extensibility_rewards_a_registry_over_a_type_code_chain():
     assert result.score == pytest.approx(0.8274, abs=1e-4)
     assert result.evidence == (
         "extension points 0 → 1 (+RENDERERS), type-code branches 1 → 0 (−100 %), built collaborators 0 (same), "
-        "classes split (LCOM4 − 1) 0 (same), outside callees per line 0.25 → 0.20 (−20 %)"
+        "classes that split (LCOM4 > 1) 0 (same), outside callees per line 0.25 → 0.20 (−20 %)"
     )
 
 

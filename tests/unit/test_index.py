@@ -3,6 +3,7 @@ in processes; call sites and the repo map read from it."""
 
 from __future__ import annotations
 
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -73,7 +74,17 @@ def test_work_spread_over_processes_tags_the_same_as_one_process(monkeypatch):
     work = [(f"sha{i}", language_for(p.name), p.read_bytes()) for i, p in enumerate(sorted(LANGUAGES.iterdir()))]
     alone = {t.blob: (t.defs, t.refs) for t in tag_many(work)}
     monkeypatch.setattr(index_module, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(index_module.threading, "active_count", lambda: 1)  # as in the CLI: no other thread
+    pools = []
+
+    class Pool(ProcessPoolExecutor):  # a real pool, counted
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            pools.append(self)
+
+    monkeypatch.setattr(index_module, "ProcessPoolExecutor", Pool)
     spread = {t.blob: (t.defs, t.refs) for t in tag_many(work)}
+    assert len(pools) == 1 and pools[0]._max_workers == 2
     assert spread == alone and len(spread) == len(work)
 
 

@@ -145,6 +145,14 @@ class Steering:
         hint = "every design is costed against it; with a model, its critics judge the representatives again"
         self.app.push_screen(PromptScreen("A likely future change", "add a YAML output format", hint=hint), add)
 
+    def action_add_design(self) -> None:
+        def add(spec: str | None) -> None:
+            if spec:
+                self.command("add design", lambda: self.session.add_design_from(spec.strip()))
+
+        hint = "it joins the candidates, scored and clustered like the others; costs no requests for the design itself"
+        self.app.push_screen(PromptScreen("Your own design: a branch, a commit or a folder", "colleague/refactor", hint=hint), add)
+
     def action_mark(self, value: int) -> None:
         if self.selected is None or self.session is None:
             return
