@@ -46,7 +46,7 @@ from divergent.app.main import DivergentApp, Start  # noqa: E402
 from divergent.app.screens.explore import ExploreScreen  # noqa: E402
 from divergent.app.screens.home import HomeScreen  # noqa: E402
 from divergent.context.problem import frame  # noqa: E402
-from divergent.engine.session import make_options  # noqa: E402
+from divergent.engine.options import make_options  # noqa: E402
 
 SIZE = (120, 40)
 TARGET = "shop/reports.py::ReportService"

@@ -39,7 +39,7 @@ def _print_json(document: Any) -> None:
 
 def _emit(args, document: dict) -> int:
     """A session document on stdout: JSON with --json, else the ranking table."""
-    from divergent.engine.headless import summary_table
+    from divergent.engine.reporter import summary_table
 
     if args.json:
         _print_json(document)
@@ -60,7 +60,7 @@ def _store(args, readonly: bool = False):
 
 def _options(args):
     """Explore options from the command line; InputError before anything is written."""
-    from divergent.engine.session import make_options
+    from divergent.engine.options import make_options
 
     return make_options(
         offline=args.offline,
@@ -90,9 +90,9 @@ def cmd_explore(args) -> int:
     from divergent.context.parsing import language_for
     from divergent.context.target import unparseable
     from divergent.engine.estimate import before_start
-    from divergent.engine.explore import explore
-    from divergent.engine.headless import ProgressReporter
-    from divergent.engine.session import check_explorable
+    from divergent.engine.headless import explore
+    from divergent.engine.reporter import ProgressReporter
+    from divergent.engine.options import check_explorable
     from divergent.engine.summary import session_document
     from divergent.llm.client import EndpointError
 
@@ -158,22 +158,15 @@ def cmd_open(args) -> int:
 
 def _continue_headless(args, session: int) -> int:
     """Plan again what was in flight, then (with --budget N) let the autopilot spend N requests."""
-    from divergent.engine.headless import ProgressReporter
-    from divergent.engine.session import Session, make_options
+    from divergent.engine.reporter import ProgressReporter
+    from divergent.engine.options import allow_more, saved_options
+    from divergent.engine.session import Session
     from divergent.engine.summary import session_document
-    from divergent.llm import config
     from divergent.llm.client import EndpointError
-    from divergent.storage.calls import session_usage
 
     _check_budget(args.budget)
     with _store(args) as store:
-        row = store.session(session)
-        online = not row["offline"]
-        if online and not config.configured():
-            raise InputError(f"session {session} uses a model: configure OPENAI_API_KEY / OPENAI_BASE_URL to continue it")
-        options = make_options(offline=not online, model=row["model"] or None)
-        if online:  # what was in flight is finished within the session's own budget
-            options.budget.max_requests = max(row["budget_requests"], session_usage(store, session).requests)
+        options = saved_options(store, session, need_model=True)  # what was in flight finishes within its budget
 
         async def go() -> str:
             live = Session.open(store, session, options, ProgressReporter(sys.stderr))
@@ -182,7 +175,7 @@ def _continue_headless(args, session: int) -> int:
                 await live.resume()
                 reason = ""
                 if args.budget and live.client is not None:  # then N more requests for the autopilot
-                    options.budget.max_requests = session_usage(store, session).requests + args.budget
+                    allow_more(store, session, options, args.budget)
                     reason = await live.autopilot(budget=args.budget)
                 status = "done"
                 return reason
@@ -199,124 +192,30 @@ def _continue_headless(args, session: int) -> int:
     return _emit(args, document)
 
 
-STEER = {
-    "expand": "CLUSTER: more designs like the cluster's representative",
-    "refine": "CANDIDATE: a revision that answers its critics' evidence",
-    "combine": "A B: one design from two candidates",
-    "new-direction": "a design unlike every cluster so far",
-    "materialize": "CANDIDATE: implement a sketch in full",
-    "rescore": "WEIGHTS: re-rank with weights, e.g. simplicity=2",
-    "scenario": "TEXT: add a likely future change ('TEXT => Unit, Unit' names its units)",
-    "mark": "CANDIDATE up|down|clear: your own verdict",
-    "add-design": "REF|DIR [--title T]: your own design (a branch or commit, or a folder) as a candidate",
-    "autopilot": "let the autopilot spend --budget more requests",
-}
-
-
-def _numbers(values: list[str], count: int, usage: str) -> list[int]:
-    if len(values) != count or not all(v.isascii() and v.isdigit() for v in values):
-        raise InputError(f"usage: {usage}")
-    return [int(v) for v in values]
-
-
-MAX_COUNT = 64  # designs one steering command may ask for
-
-
-def _steer_args(action: str, rest: list[str], count: int) -> Any:
-    """A steering command's arguments, checked before the database is opened for writing."""
-    from divergent.context.problem import split_scenario
-    from divergent.engine.ranking import parse_weights
-
-    if action not in STEER:
-        raise InputError(f"no steering action {action!r} (one of: {', '.join(STEER)})")
-    if not 1 <= count <= MAX_COUNT:
-        raise InputError(f"--count must be between 1 and {MAX_COUNT}")
-    if action in ("expand", "refine", "materialize"):
-        (number,) = _numbers(rest, 1, f"steer SESSION {action} {'CLUSTER' if action == 'expand' else 'CANDIDATE'}")
-        return number
-    if action == "combine":
-        first, second = _numbers(rest, 2, "steer SESSION combine A B")
-        if first == second:
-            raise InputError("combine needs two different candidates")
-        return first, second
-    if action == "rescore":
-        if len(rest) != 1:
-            raise InputError("usage: steer SESSION rescore simplicity=2,extensibility=1")
-        weights = parse_weights(rest[0])
-        if not weights:
-            raise InputError("usage: steer SESSION rescore simplicity=2,extensibility=1")
-        return weights
-    if action == "scenario":
-        text = " ".join(rest)
-        if not split_scenario(text)[0]:
-            raise InputError("a scenario needs some text before '=>' (usage: steer SESSION scenario 'TEXT [=> Unit, Unit]')")
-        return text
-    if action == "mark":
-        if len(rest) != 2 or rest[1] not in ("up", "down", "clear"):
-            raise InputError("usage: steer SESSION mark CANDIDATE up|down|clear")
-        (number,) = _numbers(rest[:1], 1, "steer SESSION mark CANDIDATE up|down|clear")
-        return number, {"up": 1, "down": -1, "clear": 0}[rest[1]]
-    if action == "add-design":
-        if len(rest) != 1:
-            raise InputError("usage: steer SESSION add-design REF|DIR [--title T]")
-        return rest[0]
-    if rest:
-        raise InputError(f"steer SESSION {action} takes no arguments")
-    return None
-
-
-async def _steer(live, action: str, value: Any, args) -> None:
-    if action == "expand":
-        await live.expand(value, count=args.count)
-    elif action == "refine":
-        await live.refine(value, count=args.count)
-    elif action == "combine":
-        await live.combine(*value, count=args.count)
-    elif action == "new-direction":
-        await live.new_direction(count=args.count)
-    elif action == "materialize":
-        await live.materialize(value)
-    elif action == "rescore":
-        live.rescore(value)
-    elif action == "scenario":
-        await live.add_scenario(value)
-    elif action == "mark":
-        live.mark(*value)
-    elif action == "add-design":
-        made = await live.add_design_from(value, args.title, Path.cwd())
-        print(f"added #{made.id} {made.title}", file=sys.stderr)
-    else:
-        reason = await live.autopilot(budget=args.budget)
-        print(f"autopilot stopped: {reason}", file=sys.stderr)
-
-
 def cmd_steer(args) -> int:
     """A steering command on a saved session, headless: the same commands the app's keys send."""
-    from divergent.engine.headless import ProgressReporter
-    from divergent.engine.session import Session, make_options
+    from divergent.engine.options import saved_options
+    from divergent.engine.reporter import ProgressReporter
+    from divergent.engine.session import Session
+    from divergent.engine.steering import command
     from divergent.engine.summary import session_document
-    from divergent.llm import config
     from divergent.llm.client import EndpointError
-    from divergent.storage.calls import session_usage
 
-    action = args.action
-    value = _steer_args(action, args.args, args.count)
+    steer = command(args.action)  # checked before the database is opened for writing
+    arguments = {**steer.parse(args.args, args.count), "count": args.count, "budget": args.budget, "title": args.title}
     _check_budget(args.budget)
     session = _existing_session(args)
     with _store(args) as store:
-        row = store.session(session)
-        online = not row["offline"] and config.configured()
-        options = make_options(offline=not online, model=row["model"] or None)
-        if online:
-            spent = session_usage(store, session).requests
-            options.budget.max_requests = spent + (args.budget if args.budget is not None else max(0, row["budget_requests"] - spent) or 8)
+        options = saved_options(store, session, args.budget)
 
         async def go() -> None:
             live = Session.open(store, session, options, ProgressReporter(sys.stderr))
             untouched = store.db.conn.total_changes
             refused = False
             try:
-                await _steer(live, action, value, args)
+                done = await steer.run(live, arguments)
+                if steer.name == "autopilot":
+                    print(f"autopilot stopped: {done}", file=sys.stderr)
             except InputError:
                 refused = store.db.conn.total_changes == untouched  # refused before it wrote anything
                 raise
@@ -411,7 +310,7 @@ def _candidate_number(ref: str) -> int:
 
 
 def cmd_show(args) -> int:
-    from divergent.engine.headless import summary_table
+    from divergent.engine.reporter import summary_table
     from divergent.engine.summary import candidate_document, session_document
 
     with _store(args, readonly=True) as store:
@@ -498,7 +397,7 @@ def cmd_export(args) -> int:
         candidate = store.candidate(session, number)
         if candidate.baseline:
             raise InputError(f"candidate {number} is today's code: there is nothing to export")
-        commit = store.session(session)["commit_sha"]
+        commit = store.session(session).commit_sha
         if not candidate.valid:
             raise InputError(f"candidate {number} is invalid ({candidate.invalid_reason}): nothing exported; pick a valid one")
         text = exports.patch(store, session, number)
@@ -690,6 +589,8 @@ def cmd_sample(args) -> int:
 
 
 def build_parser() -> Parser:
+    from divergent.engine.steering import COMMANDS
+
     common = Parser(add_help=False)
     common.add_argument("--db", help="sessions database (default: $DIVERGENT_DB or the user data dir)")
     common.add_argument("--debug", action="store_true", help="show tracebacks")
@@ -733,10 +634,10 @@ def build_parser() -> Parser:
 
     p = sub.add_parser(
         "steer", parents=[common], help="a steering command on a saved session, headless",
-        description="Actions: " + "; ".join(f"{k} {v}" for k, v in STEER.items()),
+        description="Actions: " + "; ".join(f"{c.spelled} {c.arguments}: {c.help}".replace(" :", ":") for c in COMMANDS.values()),
     )
     p.add_argument("session", metavar="SESSION", help="session id, or 'last'")
-    p.add_argument("action", metavar="ACTION", help=", ".join(STEER))
+    p.add_argument("action", metavar="ACTION", help=", ".join(c.spelled for c in COMMANDS.values()))
     p.add_argument("args", metavar="ARG", nargs="*")
     p.add_argument("--count", type=int, default=1, help="how many designs to ask for (default 1)")
     p.add_argument("--title", help="add-design: the design's title (default: the ref or folder)")

@@ -6,9 +6,9 @@ else (engine, explorers, critics, storage, the UI) speaks in these types.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import Enum
-from typing import Any
+from typing import Any, ClassVar
 
 
 class Fidelity(str, Enum):
@@ -194,11 +194,20 @@ class Usage:
 
 @dataclass(frozen=True)
 class Event:
-    """Something the engine did, for the UI and the headless reporter alike."""
+    """Something the engine did, for the UI and the headless reporter alike.
 
-    kind: str  # session_started | candidate_added | candidate_scored | clustered | finished | note
+    Each kind is a subclass in ``engine/events.py`` (SessionStarted, CandidateScored,
+    Clustered, Ranked, UsageChanged, ActionFinished...): match on the class. ``kind``
+    names it in snake case; ``data`` is its plain fields as a dict (fields marked
+    ``payload``, the engine's own objects, are left out).
+    """
+
     session: int
-    data: dict[str, Any] = field(default_factory=dict)
+    kind: ClassVar[str] = "note"
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "session" and not f.metadata.get("payload")}
 
 
 class InputError(ValueError):

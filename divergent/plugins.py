@@ -30,10 +30,6 @@ class Registry(Generic[T]):
         self._sources: dict[str, Source] = {}
         self._loaded = False
 
-    def register(self, name: str, factory: Callable[[], T]) -> None:
-        self._factories[name] = factory
-        self._sources[name] = Source(getattr(factory, "__module__", "").partition(".")[0])
-
     def _load(self) -> None:
         if self._loaded:
             return
@@ -60,9 +56,13 @@ class Registry(Generic[T]):
         return dict(sorted(self._sources.items()))
 
     def create(self, name: str) -> T:
+        return self.factory(name)()
+
+    def factory(self, name: str) -> Callable[..., T]:
+        """What makes the plugin ``name`` (a class, for entry points); InputError names the others."""
         self._load()
         try:
-            return self._factories[name]()
+            return self._factories[name]
         except KeyError:
             broken = self._sources.get(name)
             if broken is not None and broken.error:

@@ -23,7 +23,7 @@ class Start:
 
     mode: str = "home"  # home | explore | open
     problem: Problem | None = None
-    options: object | None = None  # engine.session.Options
+    options: object | None = None  # engine.options.Options
     session: int | None = None
     extra: dict = field(default_factory=dict)
 
@@ -113,11 +113,11 @@ class DivergentApp(App):
 
     def open_session(self, session: int, options=None) -> None:
         from divergent.app.screens.explore import ExploreScreen
-        from divergent.engine.library import reopen_options
+        from divergent.engine.options import saved_options
         from divergent.engine.session import Session
 
         if options is None:
-            options = reopen_options(self.store, session)
+            options = saved_options(self.store, session)
 
         async def opener(emit):
             return Session.open(self.store, session, options, emit)
@@ -127,7 +127,7 @@ class DivergentApp(App):
     def start_exploration(self, form: dict) -> None:
         """From the new-exploration form; InputError says what to fix."""
         from divergent.engine.framing import frame
-        from divergent.engine.session import make_options
+        from divergent.engine.options import make_options
 
         if not form["target"]:
             raise InputError("name a target: PATH or PATH::Symbol")

@@ -7,6 +7,7 @@ with the nodes a rewrite needs. Critics count features in every language through
 
 from __future__ import annotations
 
+import ast
 import builtins
 from dataclasses import dataclass
 
@@ -28,24 +29,56 @@ class TypeCodeChain:
     otherwise: Node | None  # the else block
 
 
+SUBJECTS = ("identifier", "attribute", "subscript")
+# Names whose identity is their equality: builtin types (``valtype is str``).
+BUILTIN_TYPES = frozenset({"str", "int", "float", "bytes", "bool", "list", "dict", "tuple", "set", "frozenset",
+                           "complex", "bytearray", "type"})
+
+
+def is_enum_member(node: Node) -> bool:
+    """``Kind.CSV``, ``SpecialOfferType.THREE_FOR_TWO``: a member of a class named in CapWords."""
+    if node.type != "attribute":
+        return False
+    head = node.child_by_field_name("object")
+    return head.type == "identifier" and text(head)[:1].isupper() and not text(head).isupper()
+
+
+def _key(node: Node, operator: str) -> bool:
+    if operator == "is":
+        return is_enum_member(node) or (node.type == "identifier" and text(node) in BUILTIN_TYPES)
+    return node.type in LITERALS or is_enum_member(node)
+
+
 def literal_keys(condition: Node | None) -> tuple[str, list[str]] | None:
-    """(discriminator, literal keys) of ``d == "x"`` or ``d in ("x", "y")``."""
+    """(discriminator, keys) of ``d == "x"``, ``d in ("x", "y")``, ``d == Kind.X``, ``t is str``."""
     if condition is None or condition.type != "comparison_operator" or len(condition.named_children) != 2:
         return None
     left, right = condition.named_children
     operator = text(condition)[left.end_byte - condition.start_byte : right.start_byte - condition.start_byte]
-    operator = operator.strip()
-    subject = ("identifier", "attribute")
-    if operator == "==":
-        if right.type in LITERALS and left.type in subject:
+    operator = " ".join(operator.split())
+    if operator in ("==", "is"):
+        if _key(right, operator) and left.type in SUBJECTS and not _key(left, operator):
             return text(left), [text(right)]
-        if left.type in LITERALS and right.type in subject:
+        if _key(left, operator) and right.type in SUBJECTS and not _key(right, operator):
             return text(right), [text(left)]
-    if operator == "in" and left.type in subject and right.type in ("tuple", "list", "set"):
+    if operator == "in" and left.type in SUBJECTS and right.type in ("tuple", "list", "set"):
         items = right.named_children
-        if items and all(i.type in LITERALS for i in items):
+        if items and all(_key(i, "==") for i in items):
             return text(left), [text(i) for i in items]
     return None
+
+
+def _value(key: str) -> object:
+    try:
+        return ("literal", ast.literal_eval(key))
+    except (ValueError, SyntaxError):
+        return ("name", key)
+
+
+def _distinct(branches: list[tuple[list[str], Node]]) -> bool:
+    """Enough cases, and no two keys equal ("a" and 'a' are the same key)."""
+    keys = [_value(k) for ks, _ in branches for k in ks]
+    return len(branches) >= MIN_TYPE_CODE_CASES and len(set(keys)) == len(keys)
 
 
 def if_chain(node: Node) -> TypeCodeChain | None:
@@ -66,10 +99,58 @@ def if_chain(node: Node) -> TypeCodeChain | None:
             return None
         discriminator = found[0]
         branches.append((found[1], block))
-    keys = [k for ks, _ in branches for k in ks]
-    if len(branches) < MIN_TYPE_CODE_CASES or len(set(keys)) != len(keys):
+    if not _distinct(branches):
         return None
     return TypeCodeChain(node, discriminator, branches, otherwise)
+
+
+def _case_keys(pattern: Node) -> list[str] | None:
+    """The keys of ``case "a" | "b":`` or ``case Kind.X:``; None for captures, classes, guards."""
+    inner = pattern.named_children
+    if len(inner) != 1:
+        return None
+    node = inner[0]
+    options = node.named_children if node.type == "union_pattern" else [node]
+    keys = []
+    for option in options:
+        if option.type in LITERALS:
+            keys.append(text(option))
+        elif option.type == "dotted_name" and len(option.named_children) == 2 and text(option)[:1].isupper():
+            keys.append(text(option))
+        else:
+            return None
+    return keys
+
+
+def match_chain(node: Node) -> TypeCodeChain | None:
+    """A ``match`` on one subject whose cases are literals or enum members (``case _`` the else)."""
+    if node.type != "match_statement":
+        return None
+    subject = node.child_by_field_name("subject")
+    if subject is None or subject.type not in SUBJECTS:
+        return None
+    branches, otherwise = [], None
+    cases = [c for c in node.child_by_field_name("body").named_children if c.type == "case_clause"]
+    for index, case in enumerate(cases):
+        if case.child_by_field_name("guard") is not None:
+            return None
+        pattern = next(c for c in case.named_children if c.type == "case_pattern")
+        block = case.child_by_field_name("consequence")
+        if text(pattern) == "_" and index == len(cases) - 1:
+            otherwise = block
+            continue
+        keys = _case_keys(pattern)
+        if keys is None:
+            return None
+        branches.append((keys, block))
+    if not _distinct(branches):
+        return None
+    return TypeCodeChain(node, text(subject), branches, otherwise)
+
+
+def type_code_chain(node: Node) -> TypeCodeChain | None:
+    """An if/elif chain or a ``match`` on one discriminator, if ``node`` is one."""
+    return if_chain(node) or match_chain(node)
 
 
 def imported_modules(root: Node) -> set[str]:

@@ -106,11 +106,6 @@ def read_many(top: Path, commit: str, paths: list[str]) -> dict[str, str]:
         return out
 
 
-def is_dirty(top: Path, path: str) -> bool:
-    with open_repo(top) as repo:
-        return bool(repo.git.status("--porcelain", "--", path).strip())
-
-
 def safe_relative(top: Path, path: str) -> str:
     """``path`` as a POSIX path relative to ``top``; InputError if it leaves the repository.
 

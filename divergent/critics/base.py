@@ -3,25 +3,79 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from divergent.context.parsing import language_for
 from divergent.context.repo import read_at
 from divergent.model import Assessment, Candidate, Problem
 from divergent.plugins import Registry
 
+if TYPE_CHECKING:
+    from divergent.llm.client import ModelClient
+
+Phase = Literal["each", "representatives"]
+
+
+@dataclass(frozen=True)
+class CriticContext:
+    """What the engine builds a critic with: the session's model client (None offline)
+    and the critic's own settings (``--verify-tests`` gives verify its command)."""
+
+    client: ModelClient | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
+
 
 class Critic(Protocol):
+    """Scores candidates on ``dimensions``; ``assess`` returns one Assessment per dimension it can judge.
+
+    Optional, with these defaults when a critic leaves them out: ``phase = "each"``
+    (every candidate, as it arrives; "representatives": each cluster's medoid once the
+    session settles, the other members inherit) and ``needs_model = False``. A critic
+    built from settings or a client has a classmethod ``from_context(context)``; the
+    engine calls it with a ``CriticContext``, and the class with no arguments otherwise.
+    """
+
     name: str
     dimensions: tuple[str, ...]
 
     async def assess(self, candidate: Candidate, problem: Problem) -> list[Assessment]: ...
 
 
+class ModelCritic(Critic, Protocol):
+    """A critic that asks the model: run on representatives, refused offline, budgeted ahead."""
+
+    phase: Phase
+    needs_model: bool
+    client: ModelClient | None
+
+    @classmethod
+    def from_context(cls, context: CriticContext) -> ModelCritic: ...
+
+    def planned_requests(self, problem: Problem) -> int:
+        """Requests one ``assess`` will send for this problem (the engine plans the budget with it)."""
+        ...
+
+
 CRITICS: Registry[Critic] = Registry("divergent.critics", "critic")
-register = CRITICS.register
+
+
+def phase(critic: Critic) -> Phase:
+    """The critic's declared phase ("each" unless it says otherwise)."""
+    return getattr(critic, "phase", "each")
+
+
+def needs_model(critic: Critic) -> bool:
+    return bool(getattr(critic, "needs_model", False))
+
+
+def build(name: str, context: CriticContext) -> Critic:
+    """The critic named ``name``, built from ``context`` when it takes one."""
+    factory = CRITICS.factory(name)
+    from_context = getattr(factory, "from_context", None)
+    return from_context(context) if from_context is not None else factory()
 
 
 def base_text(problem: Problem, path: str) -> str | None:

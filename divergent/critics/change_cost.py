@@ -23,9 +23,9 @@ from divergent.context.figures import scanned
 from divergent.context.parsing import language_for, parse, text
 from divergent.context.structure import public_units
 from divergent.context.syntax import name_leaves
-from divergent.critics.base import changed_sources, cost_ratio, ratio_score
+from divergent.critics.base import CriticContext, changed_sources, cost_ratio, ratio_score
 from divergent.llm import prompts
-from divergent.llm.client import ChatRequest
+from divergent.llm.client import ChatRequest, ModelClient
 from divergent.llm.ask import ask_candidate
 from divergent.model import Assessment, Candidate, Problem
 
@@ -166,9 +166,13 @@ class Speculative:
     phase = "representatives"
     needs_model = True
 
-    def __init__(self) -> None:
-        self.client = None
+    def __init__(self, client: ModelClient | None = None) -> None:
+        self.client = client
         self._baseline: dict[str, Diff | None] = {}
+
+    @classmethod
+    def from_context(cls, context: CriticContext) -> Speculative:
+        return cls(context.client)
 
     def planned_requests(self, problem: Problem) -> int:
         return len(problem.scenarios)

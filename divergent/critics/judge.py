@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from divergent.context.edits import target_spans
 from divergent.llm import prompts
-from divergent.llm.client import ChatRequest
+from divergent.critics.base import CriticContext
+from divergent.llm.client import ChatRequest, ModelClient
 from divergent.llm.ask import ask_json
 from divergent.model import Assessment, Candidate, Problem
 
@@ -47,8 +48,14 @@ class Judge:
     needs_model = True
     repeats = 2  # asks per design, the order swapped on every other one
 
-    def __init__(self) -> None:
-        self.client = None
+    def __init__(self, client: ModelClient | None = None, repeats: int | None = None) -> None:
+        self.client = client
+        if repeats is not None:
+            self.repeats = repeats
+
+    @classmethod
+    def from_context(cls, context: CriticContext) -> Judge:
+        return cls(context.client, context.settings.get("repeats"))
 
     def planned_requests(self, problem: Problem) -> int:
         return self.repeats

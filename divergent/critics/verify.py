@@ -13,6 +13,7 @@ import subprocess
 from pathlib import Path
 
 from divergent.context.worktree import scratch_worktree
+from divergent.critics.base import CriticContext
 from divergent.model import Assessment, Candidate, InputError, Problem
 
 DEFAULT_TIMEOUT = 300.0
@@ -39,6 +40,10 @@ class Verify:
     name = "verify"
     dimensions = ("validity",)
     phase = "each"
+
+    @classmethod
+    def from_context(cls, context: CriticContext) -> Verify:
+        return cls(**context.settings)
 
     def __init__(self, command: str = "", timeout: float = DEFAULT_TIMEOUT) -> None:
         if command and not shlex.split(command):

@@ -1,8 +1,11 @@
-"""The loop: sessions, scoring, clustering, ranking.
+"""The engine: sessions, the commands that steer them, scoring, clustering, ranking.
 
-``explore`` runs explorers and critics for a session and persists each candidate
-the moment it is scored; ``clustering`` groups near-duplicates; ``ranking``
-turns score vectors into an overall figure; ``headless`` reports events as text;
-``export`` turns a chosen candidate into a patch, a branch or a decision record.
-The engine emits ``Event``s that the headless reporter and the TUI both consume.
+``session`` is a session and its commands; ``settling`` scores, clusters and ranks,
+keeping the read model (candidates, clusters, assessments, overall, the front) in
+memory and writing it through the Store; ``events`` are the typed events it emits,
+which ``reporter`` (headless text) and the app both consume. ``options`` builds what
+a new or saved session runs with; ``steering`` is the one table of steering commands;
+``autopilot`` is the policy and its driver; ``resume`` replays what was in flight;
+``headless`` is a whole run without the app; ``export`` turns a chosen candidate into
+a patch, a branch or a decision record; ``summary`` is the ``--json`` document.
 """

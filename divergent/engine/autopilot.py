@@ -1,7 +1,7 @@
 """The autopilot's policy: where the next request goes, and when to stop.
 
-Pure and deterministic given its observations, so the same policy drives a real
-session and the simulated design space in bench/. Arms are families of actions
+The policy is pure and deterministic given its observations, so the same policy
+drives a real session (``drive``, below) and the simulated design space in bench/. Arms are families of actions
 (a new direction, expanding a strong cluster, refining the best candidate,
 combining the front); each is scored by UCB1 on its reward per request: the gain
 in the best overall score, a bonus for a larger Pareto front, and a novelty bonus
@@ -14,6 +14,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from divergent.context.metrics import totals, unit_metrics
+from divergent.engine.events import AutopilotPlanned, AutopilotStepped, AutopilotStopped
+from divergent.engine.steering import COMMANDS, Arguments, Unavailable
+from divergent.model import Candidate
+
+if TYPE_CHECKING:
+    from divergent.engine.session import Session
 
 ARMS = ("new_direction", "expand", "refine", "combine")
 
@@ -106,3 +115,92 @@ def tune(policy: Policy, first_wave_scores: list[float]) -> Policy:
         spread = math.sqrt(sum((s - mean) ** 2 for s in first_wave_scores) / len(first_wave_scores))
         policy.exploration = 1.4 if spread < 0.03 else 1.0 if spread < 0.1 else 0.7
     return policy
+
+
+# driving a real session ----------------------------------------------------------------
+
+
+def observe(session: Session) -> Observation:
+    valid = [session.overall.get(c.id, 0.0) for c in session.candidates if c.valid and not c.baseline]
+    return Observation(session.spent(), max(valid, default=0.0), len(session.clusters), len(session.front))
+
+
+def arms(session: Session) -> list[str]:
+    """The arms this session can pull now: combining needs two clusters of designs."""
+    designs = [c for c in session.candidates if c.valid and not c.baseline]
+    out = ["new_direction"]
+    if designs:
+        out += ["expand", "refine"]
+    if len({c.cluster for c in designs}) >= 2:
+        out.append("combine")
+    return out
+
+
+def ranked(session: Session) -> list[Candidate]:
+    overall = session.overall
+    return sorted((c for c in session.candidates if c.valid and not c.baseline), key=lambda c: -overall.get(c.id, 0.0))
+
+
+def arguments(session: Session, arm: str, step: int) -> Arguments:
+    """What the arm's steering command is given: the best candidate, a strong cluster, the front's two best."""
+    best = ranked(session)
+    if arm == "refine":
+        return {"candidate": best[0].id}
+    if arm == "expand":
+        tops: list[int] = []
+        for c in best:
+            if c.cluster not in tops:
+                tops.append(c.cluster)
+        return {"cluster": tops[step % min(3, len(tops))], "count": 1}
+    if arm == "combine":
+        second = next(c for c in best if c.cluster != best[0].cluster)
+        return {"candidates": [best[0].id, second.id]}
+    return {"count": 1}
+
+
+async def drive(session: Session, budget: int | None = None) -> str:
+    """Spend up to ``budget`` more requests where they pay; returns why it stopped."""
+    session.need_model("the autopilot")
+    start = session.spent()
+    session.store.add_event(session.id, "autopilot_started", {"budget": budget})  # its choices are no engineer's picks
+
+    def left() -> int | None:
+        limits = [session.options.budget.requests_left]
+        if budget is not None:
+            limits.append(budget - (session.spent() - start))
+        known = [x for x in limits if x is not None]
+        return min(known) if known else None
+
+    if not any(not c.baseline for c in session.candidates):
+        figures = totals(unit_metrics(session.problem.source, session.problem.target.path))
+        size = first_wave_size(int(figures["sloc"]), int(figures["cyclomatic_total"]), left())
+        session.emit(AutopilotPlanned(session.id, size))
+        await session.first_wave(size)
+    policy = tune(Policy(), [session.overall.get(c.id, 0.0) for c in session.candidates if not c.baseline])
+    policy.history.append(observe(session))
+    reason, step, idle = "the budget is spent", 0, 0
+    while True:
+        remaining = left()
+        if remaining is not None and remaining <= 0:
+            break
+        arm = policy.choose(arms(session))
+        before = observe(session)
+        try:
+            await COMMANDS[arm].run(session, arguments(session, arm, step))
+        except Unavailable as why:
+            reason = str(why)
+            break
+        step += 1
+        after = observe(session)
+        policy.update(arm, before, after)
+        idle = idle + 1 if after.requests == before.requests else 0
+        if idle >= 3:
+            reason = "requests no longer produce new designs"
+            break
+        session.emit(AutopilotStepped(session.id, arm, after.requests, after.best, after.clusters))
+        if policy.flattened():
+            reason = f"discovery and the best score flattened over the last {policy.window} requests"
+            break
+    session.store.add_event(session.id, "autopilot_stopped", {"reason": reason, "steps": step, "requests": session.spent() - start})
+    session.emit(AutopilotStopped(session.id, reason, step))
+    return reason

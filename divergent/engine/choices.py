@@ -8,7 +8,6 @@ choice, so reopening it scores new designs with the same critics.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,14 +65,12 @@ def choose(
 
 
 def remember(store, session: int, explorers: list[str], critics: list[str]) -> None:
-    with store.write():
-        store.db["sessions"].update(session, {"plugins": json.dumps({"explorers": explorers, "critics": critics})})
+    store.set_plugins(session, {"explorers": explorers, "critics": critics})
 
 
 def recall(store, session: int) -> dict[str, list[str]] | None:
     """The explorers and critics a session was started with (None for sessions older than this)."""
-    saved = store.session(session).get("plugins")
-    return json.loads(saved) if saved else None
+    return store.session(session).plugins
 
 
 def recall_choice(store, session: int, options) -> None:

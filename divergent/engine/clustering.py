@@ -105,10 +105,6 @@ def _defined_names(node) -> set[str]:
     return set()
 
 
-def units(source: str, path: str = "x.py") -> list[str]:
-    return [shape for shape, _ in _units(source, path)]
-
-
 def _changed(candidate: Candidate, baseline: dict[str, str], today=None) -> tuple[str, set[str]]:
     """(skeleton, names the added units define); ``today(path)`` gives today's units, cached.
     A file the candidate deletes removes all of today's units."""
@@ -239,7 +235,3 @@ def similarity(skeletons: list[str]) -> np.ndarray:
     empty = np.array([not s for s in skeletons])
     matrix[np.ix_(empty, empty)] = 100.0
     return matrix
-
-
-def label(medoid: Candidate, size: int) -> str:
-    return "today's code" if medoid.baseline else medoid.title

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from divergent.critics.base import CRITICS
+from divergent.critics.base import CriticContext, build, needs_model, phase
 from divergent.llm import prompts
 from divergent.llm.config import Endpoint
 from divergent.llm.pricing import cost, estimate_tokens, price
@@ -44,10 +44,8 @@ def critic_requests(problem: Problem, critics: list[str], settings: dict[str, di
     """Requests the model critics spend on each cluster's representative once the designs are in."""
     total = 0
     for name in critics:
-        critic = CRITICS.create(name)
-        for key, value in (settings or {}).get(name, {}).items():
-            setattr(critic, key, value)
-        if getattr(critic, "needs_model", False) and getattr(critic, "phase", "each") == "representatives":
+        critic = build(name, CriticContext(settings=(settings or {}).get(name, {})))
+        if needs_model(critic) and phase(critic) == "representatives":
             total += critic.planned_requests(problem)
     return total
 
@@ -116,7 +114,7 @@ def plan(session, action: str, count: int = 1, scenario: str = "") -> Plan:
         return Plan(action, 0, 0, 0, None)
     if action == "autopilot":  # as much as the budget allows, unless it stops earlier
         return Plan(action, max(0, left) if left is not None else 10**9, 0, 0, left)
-    critics = [c for c in session.critics if getattr(c, "needs_model", False) and getattr(c, "phase", "each") == "representatives"]
+    critics = session.model_critics()
     if action == "add_scenario":
         from dataclasses import replace
 

@@ -116,5 +116,5 @@ def decision_record(store: Store, session: int, number: int) -> str:
             f"| {c.id} {c.label} | #{c.medoid} {medoid.title} | {len(c.members)} | {scores(c.medoid)} | "
             f"{'yes' if c.medoid in front else ''} |"
         )
-    lines += ["", f"Session status when recorded: {row['status']}.", ""]
+    lines += ["", f"Session status when recorded: {row.status}.", ""]
     return "\n".join(lines)

@@ -1,11 +1,10 @@
-"""The saved sessions as a UI reads them: the database, the options to reopen one, the
-diff between two candidates, and exports recorded as events."""
+"""The saved sessions as a UI reads them: the database, the diff between two candidates,
+and exports recorded as events. (Options to reopen one: ``engine.options.saved_options``.)"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from divergent.llm import config
 from divergent.storage.lineage import record_export
 from divergent.storage.patch import unified_patch
 from divergent.storage.store import Store
@@ -14,19 +13,6 @@ from divergent.storage.store import Store
 def open_store(path: str | Path | None = None) -> Store:
     """The sessions database (the default one when ``path`` is None)."""
     return Store(path)
-
-
-def reopen_options(store: Store, session: int):
-    """Options to open a saved session again: online when it was and an endpoint is
-    configured now (with the budget it was started with), else offline."""
-    from divergent.engine.session import make_options
-
-    row = store.session(session)
-    online = not row["offline"] and config.configured()
-    options = make_options(offline=not online, model=row["model"] or None)
-    if online and row["budget_requests"]:
-        options.budget.max_requests = row["budget_requests"]
-    return options
 
 
 def between(first: dict[str, str], second: dict[str, str]) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 
 from divergent.engine import ranking
 from divergent.model import Target
-from divergent.storage.calls import session_usage
+from divergent.storage.calls import calls_at, session_usage
 from divergent.storage.store import Store
 
 
@@ -34,9 +34,9 @@ def session_document(store: Store, session: int) -> dict[str, Any]:
         )
     return {
         "session": session,
-        "status": row["status"],
-        "target": Target(**json.loads(row["target_json"])).to_dict(),
-        "goal": row["goal"],
+        "status": row.status,
+        "target": Target(**json.loads(row.target_json)).to_dict(),
+        "goal": row.goal,
         "candidates": candidates,
         "clusters": [
             {"id": c.id, "label": c.label, "medoid": c.medoid, "members": c.members} for c in store.clusters(session)
@@ -99,25 +99,17 @@ def discovery(store: Store, session: int) -> list[int]:
     founders = {min(c.members) for c in store.clusters(session)}
     queues: dict[str, list[int]] = {}
     made: dict[int, str] = {}
-    for row in store.db.query(
-        "select number, explorer, created_at from candidates where session_id = ? and number != 0 order by number", [session]
-    ):
-        queues.setdefault(row["explorer"], []).append(row["number"])
-        made[row["number"]] = row["created_at"]
+    for row in store.made_at(session):
+        queues.setdefault(row.explorer, []).append(row.number)
+        made[row.number] = row.created_at
     points: list[tuple[str, int, int, int]] = []  # (when, requests first, order, new clusters)
-    calls = store.db.query(
-        "select id, explorer, error, created_at, coalesce(nullif(schema_name, ''), "
-        "json_extract(params, '$.response_format.json_schema.name')) as schema "
-        "from llm_calls where session_id = ? order by id",
-        [session],
-    )
-    for call in calls:
+    for call in calls_at(store, session):
         value = 0
-        queue = queues.get(call["explorer"])
-        if queue and not call["error"] and call["schema"] in ("candidate", None):
+        queue = queues.get(call.explorer)
+        if queue and not call.error and call.schema in ("candidate", None):
             number = queue.pop(0)
             del made[number]
             value = int(number in founders)
-        points.append((call["created_at"], 0, call["id"], value))
+        points.append((call.created_at, 0, call.id, value))
     points += [(at, 1, number, int(number in founders)) for number, at in made.items()]  # no request behind them
     return [point[-1] for point in sorted(points)]

@@ -54,11 +54,11 @@ def picked(store: Store, session: int) -> set[int]:
     """Candidates the engineer started an action from (the autopilot's own choices left out)."""
     out: set[int] = set()
     autopilot = False
-    for row in store.db.query("select kind, data from events where session_id = ? order by id", [session]):
-        if row["kind"] in ("autopilot_started", "autopilot_stopped"):
-            autopilot = row["kind"] == "autopilot_started"
-        elif row["kind"] == "action_started" and not autopilot:
-            data = json.loads(row["data"])
+    for row in store.events(session):
+        if row.kind in ("autopilot_started", "autopilot_stopped"):
+            autopilot = row.kind == "autopilot_started"
+        elif row.kind == "action_started" and not autopilot:
+            data = row.data
             if data.get("action") in PICKS:
                 out.update(data.get("candidates") or [data["candidate"]])
     return out

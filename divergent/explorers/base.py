@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, AsyncIterator, Protocol
 
-from divergent.model import Assessment, Candidate, Cluster, Problem
+from divergent.model import Assessment, Candidate, Problem
 from divergent.plugins import Registry
 
 
@@ -13,7 +13,6 @@ from divergent.plugins import Registry
 class ExploreRequest:
     problem: Problem
     count: int = 8  # how many candidates are wanted (an upper bound)
-    clusters: list[Cluster] = field(default_factory=list)  # what exists so far
     parents: list[Candidate] = field(default_factory=list)
     evidence: dict[int, list[Assessment]] = field(default_factory=dict)  # candidate id -> its assessments
     known: list[tuple[str, str]] = field(default_factory=list)  # (cluster label, representative's summary)
@@ -30,4 +29,3 @@ class Explorer(Protocol):
 
 
 EXPLORERS: Registry[Explorer] = Registry("divergent.explorers", "explorer")
-register = EXPLORERS.register

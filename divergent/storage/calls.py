@@ -14,6 +14,7 @@ import uuid
 
 from divergent.llm.client import CallRecord
 from divergent.model import Usage
+from divergent.storage.records import CallAt
 from divergent.storage.store import Store, now
 
 IN_FLIGHT = "no reply recorded: the process stopped while the request was in flight"
@@ -93,3 +94,16 @@ def session_usage(store: Store, session: int) -> Usage:
         )
     )
     return Usage(row["requests"], row["input_tokens"], row["output_tokens"], row["cost_usd"])
+
+
+def calls_at(store: Store, session: int) -> list[CallAt]:
+    """The session's model calls in the order they were sent, with the schema each asked for."""
+    return [
+        CallAt(r["id"], r["explorer"], r["error"], r["created_at"], r["schema"])
+        for r in store.db.query(
+            "select id, explorer, error, created_at, coalesce(nullif(schema_name, ''), "
+            "json_extract(params, '$.response_format.json_schema.name')) as schema "
+            "from llm_calls where session_id = ? order by id",
+            [session],
+        )
+    ]

@@ -1,4 +1,7 @@
-"""The database schema, as numbered migrations applied in order and recorded."""
+"""The database schema, as numbered migrations applied in order and recorded.
+
+A new migration names a column holding JSON with a ``_json`` suffix (``target_json``).
+"""
 
 from __future__ import annotations
 

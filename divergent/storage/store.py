@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,7 @@ from sqlite_utils import Database
 from divergent.model import Assessment, CallSite, Candidate, Cluster, ContextPart, Fidelity, InputError, Problem, Target
 from divergent.storage.connection import connect, transaction
 from divergent.storage.lineage import link_call, record_clusters
+from divergent.storage.records import EventRecord, MadeAt, SessionRecord
 
 
 def default_path() -> Path:
@@ -108,11 +109,22 @@ class Store:
         with self.write():
             self.db["sessions"].update(session, {"status": status, "updated_at": now()})
 
-    def session(self, session: int) -> dict[str, Any]:
+    def session(self, session: int) -> SessionRecord:
         rows = list(self.db["sessions"].rows_where("id = ?", [session]))
         if not rows:
             raise InputError(f"no session {session} in {self.path}")
-        return rows[0]
+        row = rows[0]
+        known = {f.name for f in fields(SessionRecord)} - {"offline", "budget_requests", "plugins"}
+        return SessionRecord(
+            **{k: v for k, v in row.items() if k in known},
+            offline=bool(row["offline"]),
+            budget_requests=row["budget_requests"] or 0,
+            plugins=json.loads(row["plugins"]) if row.get("plugins") else None,
+        )
+
+    def set_plugins(self, session: int, plugins: dict[str, list[str]]) -> None:
+        with self.write():
+            self.db["sessions"].update(session, {"plugins": json.dumps(plugins)})
 
     def resolve_session(self, ref: str) -> int:
         if ref == "last":
@@ -122,18 +134,18 @@ class Store:
             return row["id"]
         if not (ref.isascii() and ref.isdigit()):
             raise InputError(f"not a session id: {ref!r} (a number, or 'last')")
-        return self.session(int(ref))["id"]
+        return self.session(int(ref)).id
 
     def problem(self, session: int) -> Problem:
         row = self.session(session)
-        extra = json.loads(row["problem_json"])
-        target = Target(**json.loads(row["target_json"]))
+        extra = json.loads(row.problem_json)
+        target = Target(**json.loads(row.target_json))
         rows = list(self.db["candidates"].rows_where("session_id = ? and number = 0", [session]))
         files = self._row_to_candidate(rows[0]).files if rows else {}  # none: killed before it was stored
         scenarios = list(self.db["scenarios"].rows_where("session_id = ?", [session], order_by="id"))
         return Problem(
             target=target,
-            goal=row["goal"],
+            goal=row.goal,
             constraints=extra.get("constraints", []),
             scenarios=[r["text"] for r in scenarios],
             scenario_terms={r["text"]: json.loads(r["units"]) for r in scenarios if json.loads(r["units"])},
@@ -334,6 +346,27 @@ class Store:
         return [
             Cluster(r["number"], r["label"], json.loads(r["members"]), r["medoid"])
             for r in self.db["clusters"].rows_where("session_id = ?", [session], order_by="number")
+        ]
+
+    def events(self, session: int, kinds: tuple[str, ...] = ()) -> list[EventRecord]:
+        """The session's event log in order (only ``kinds``, when given)."""
+        where = "session_id = ?" + (f" and kind in ({', '.join('?' for _ in kinds)})" if kinds else "")
+        return [
+            EventRecord(r["id"], r["at"], r["kind"], json.loads(r["data"]), r["requests"])
+            for r in self.db["events"].rows_where(where, [session, *kinds], order_by="id")
+        ]
+
+    def count_events(self, session: int, kind: str) -> int:
+        return self.db["events"].count_where("session_id = ? and kind = ?", [session, kind])
+
+    def made_at(self, session: int) -> list[MadeAt]:
+        """Every candidate but today's code, in order: who made it and when."""
+        return [
+            MadeAt(r["number"], r["explorer"], r["created_at"])
+            for r in self.db.query(
+                "select number, explorer, created_at from candidates where session_id = ? and number != 0 order by number",
+                [session],
+            )
         ]
 
     def add_event(self, session: int, kind: str, data: dict[str, Any], requests: int = 0) -> None:

@@ -19,7 +19,8 @@ import pytest
 from divergent.app.main import DivergentApp
 from divergent.app.screens.explore import ExploreScreen
 from divergent.context.problem import frame
-from divergent.engine.session import Session, make_options
+from divergent.engine.options import make_options
+from divergent.engine.session import Session
 from divergent.samples import create
 from divergent.storage.store import Store
 

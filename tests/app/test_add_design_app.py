@@ -11,7 +11,7 @@ from conftest import git
 from divergent.app.main import DivergentApp, Start
 from divergent.app.screens.explore import ExploreScreen
 from divergent.context.problem import frame
-from divergent.engine.session import make_options
+from divergent.engine.options import make_options
 from divergent.storage.store import Store
 
 pytestmark = pytest.mark.tui

@@ -22,7 +22,7 @@ from divergent.app.screens.pareto import ParetoScreen
 from divergent.app.widgets.code import CodeView
 from divergent.context.problem import frame
 from divergent.engine import summary
-from divergent.engine.session import make_options
+from divergent.engine.options import make_options
 from divergent.storage.calls import session_usage
 from divergent.storage.store import Store
 
@@ -45,6 +45,15 @@ async def settle(pilot, seconds: float = 0.4) -> None:
     await pilot.pause(seconds)
 
 
+def offline_rows(repo: Path, most: int = 32) -> int:
+    """Today's code and the designs the offline catalog makes for TARGET (``most`` of them)."""
+    from divergent.explorers.catalog.explorer import plans
+    from divergent.model import Target
+
+    path, symbol = TARGET.split("::")
+    return 1 + min(most, len(plans((repo / path).read_text(), Target(repo=str(repo), path=path, symbol=symbol, kind="class"))))
+
+
 def candidate_rows(screen: ExploreScreen) -> list[str]:
     table = screen.query_one("#candidates", DataTable)
     return [k.value for k in table.rows if k.value.startswith("c")]
@@ -57,7 +66,7 @@ async def test_explore_offline_keys(sample_repo, db_path, tmp_path, monkeypatch)
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ExploreScreen)
-        assert len(candidate_rows(screen)) == 16  # today's code and 15 designs
+        assert len(candidate_rows(screen)) == offline_rows(sample_repo)
         code = screen.query_one("#code", TextArea).text
         assert "class ReportService" in code
         await pilot.press("down", "down")
@@ -157,7 +166,8 @@ async def test_new_exploration_with_fuzzy_target(sample_repo, db_path, monkeypat
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, ExploreScreen)
-        assert len(candidate_rows(app.screen)) == 16
+        expected = offline_rows(sample_repo, most=16)  # the form asks for 16 candidates
+        assert len(candidate_rows(app.screen)) == expected
 
 
 async def test_keys_are_handled_while_requests_stream(sample_repo, db_path, endpoint_env, tmp_path):

@@ -25,7 +25,7 @@ from divergent.app.screens.explore import ExploreScreen
 from divergent.app.screens.home import HomeScreen
 from divergent.app.screens.new import NewExplorationScreen
 from divergent.app.screens.pareto import ParetoScreen
-from divergent.engine.session import make_options
+from divergent.engine.options import make_options
 from divergent.storage.store import Store
 
 pytestmark = pytest.mark.tui
@@ -165,7 +165,7 @@ async def test_new_exploration_against_the_model(sample_repo, db_path, endpoint_
         problem = store.problem(session)
         assert problem.goal == "new output formats without editing the service"
         assert problem.scenarios == ["add a YAML output format", "make storage async", "support multiple currencies"]
-        assert store.session(session)["budget_requests"] == 12
+        assert store.session(session).budget_requests == 12
         made = model_candidates(store, session)
         assert len(made) == 4
         # every model candidate came from a request to the fake server, within the budget typed
@@ -577,7 +577,7 @@ async def test_palette_jumps_to_candidates_and_runs_actions(online_session, db_p
         # a steering action from the palette spends a request on the fake server
         await pilot.press("ctrl+p")
         await pilot.pause(0.2)
-        await pilot.press(*"refine the selected")
+        await pilot.press(*"refine a candidate")
         await pilot.pause(0.5)
         await pilot.press("enter")
         await wait_until(pilot, lambda: any(c.explorer == "refine" for c in store.candidates(online_session)))

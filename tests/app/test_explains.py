@@ -26,7 +26,7 @@ from divergent.app.screens.new import NewExplorationScreen
 from divergent.app.screens.pareto import ParetoScreen
 from divergent.app.widgets.meter import bar
 from divergent.context.problem import frame
-from divergent.engine.session import make_options
+from divergent.engine.options import make_options
 from divergent.storage.store import Store
 
 TARGET = "shop/reports.py::ReportService"

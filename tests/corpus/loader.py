@@ -9,6 +9,8 @@ API (helper ``catalog`` reuses it):
   sits inside the package (a wheel's own paths; an sdist's or npm tarball's paths with
   their top folder removed). Raises ``CorpusUnavailable`` when one is missing.
 - ``load_pairs(manifest=PAIRS) -> list[Pair]`` and ``pair_files(pair) -> (before, after)``.
+- ``unpack(release, dest) -> Path``: every file of the release written under ``dest``
+  (paths as ``read_files`` names them), to run the project's own tests there.
 
 The cache is ``$DIVERGENT_CORPUS_CACHE`` or ``~/.cache/divergent-corpus``. Anything that
 cannot be had raises ``CorpusUnavailable`` (tests fail on it; they never skip).
@@ -130,6 +132,18 @@ def read_files(release: Release, paths: list[str]) -> dict[str, str]:
             raise CorpusUnavailable(f"{release.slug} has no {path}")
         out[path] = members[path]().decode("utf-8")
     return out
+
+
+def unpack(release: Release, dest: Path) -> Path:
+    """Every file of the release under ``dest`` (no path may leave it)."""
+    root = dest.resolve()
+    for path, read in _members(archive(release)).items():
+        out = (root / path).resolve()
+        if root not in out.parents:
+            raise CorpusUnavailable(f"{release.slug}: {path} would leave {dest}")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(read())
+    return dest
 
 
 def archive(release: Release) -> Path:

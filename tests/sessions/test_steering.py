@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from divergent.context.problem import frame
-from divergent.engine.session import FIRST_WAVE, MODEL_CRITICS, STATIC_CRITICS, Options, Session, Unavailable
+from divergent.engine.options import FIRST_WAVE, MODEL_CRITICS, STATIC_CRITICS, Options
+from divergent.engine.session import Session
+from divergent.engine.steering import Unavailable
 from divergent.llm.budget import Budget
 from divergent.llm.config import Endpoint
 from divergent.storage.store import Store

@@ -83,7 +83,8 @@ def test_the_stop_rule_fires_on_the_simulated_space_before_the_budget():
 
 def test_autopilot_on_a_live_session_stays_in_budget_and_says_why_it_stopped(sample_repo, db_path, fake_server):
     from divergent.context.problem import frame
-    from divergent.engine.session import FIRST_WAVE, MODEL_CRITICS, STATIC_CRITICS, Options, Session
+    from divergent.engine.options import FIRST_WAVE, MODEL_CRITICS, STATIC_CRITICS, Options
+    from divergent.engine.session import Session
     from divergent.llm.budget import Budget
     from divergent.llm.config import Endpoint
     from divergent.storage.store import Store

@@ -4,52 +4,15 @@ rewritten code behaves exactly as the original on the same calls."""
 from __future__ import annotations
 
 import asyncio
-import textwrap
 
 import pytest
+from catalog_code import SHAPES, dedent, load, target
 
 from divergent.context.parsing import parse
 from divergent.explorers.base import EXPLORERS, ExploreRequest
 from divergent.explorers.catalog import inject, lift, parameter_object, protocol, registry
 from divergent.explorers.catalog.explorer import plans
-from divergent.model import Problem, Target
-
-
-def target(symbol: str | None, kind: str) -> Target:
-    return Target(repo="/nowhere", path="m.py", symbol=symbol, kind=kind)
-
-
-def load(source: str) -> dict:
-    namespace: dict = {}
-    exec(compile(source, "m.py", "exec"), namespace)
-    return namespace
-
-
-def dedent(source: str) -> str:
-    return textwrap.dedent(source).lstrip()
-
-
-SHAPES = dedent(
-    '''
-    class Shapes:
-        """Areas of shapes."""
-
-        def __init__(self, scale=1):
-            self.scale = scale
-
-        def area(self, kind, size):
-            """The area of one shape."""
-            if kind == "square":
-                return size * size * self.scale
-            elif kind in ("circle", "disc"):
-                return round(3.14159 * size * size, 2)
-            elif kind == "triangle":
-                half = size / 2
-                return half * size
-            else:
-                raise ValueError(kind)
-    '''
-)
+from divergent.model import Problem
 
 
 def test_registry_replaces_the_chain_and_keeps_behaviour():
@@ -230,7 +193,7 @@ def test_parameter_object_refuses_names_that_must_stay_plain():
 def test_plans_pair_moves_and_every_result_parses():
     result = plans(SHAPES, target("Shapes", "class"))
     names = ["+".join(m.name for m in moves) for moves, _ in result]
-    assert names == ["registry", "protocol", "registry+protocol"]
+    assert names == ["registry", "polymorphism", "protocol", "registry+protocol", "polymorphism+protocol"]
     for _, rewrites in result:
         assert not parse(rewrites[-1].source).root_node.has_error
 
@@ -243,7 +206,7 @@ def test_catalog_is_found_by_name_and_honours_the_count():
         return [c async for c in explorer.propose(ExploreRequest(problem, count=2))]
 
     candidates = asyncio.run(collect())
-    assert [c.choices["moves"] for c in candidates] == ["registry", "protocol"]
+    assert [c.choices["moves"] for c in candidates] == ["registry", "polymorphism"]
     assert all(c.explorer == "catalog" and set(c.files) == {"m.py"} for c in candidates)
 
 
@@ -263,3 +226,111 @@ def test_protocol_stub_survives_a_comment_after_the_colon():
     compile(new, "m.py", "exec")
     assert "def hello(self, name): ..." in new and "def bye(self): ..." in new
     assert load(new)["Greeter"]().hello("ada") == "hello ada"
+
+
+def test_registry_over_a_match_after_other_statements():
+    source = dedent(
+        '''
+        def price(kind, amount, rate=2):
+            """The price of one line."""
+            base = amount * rate
+            match kind:
+                case "book" | "paper":
+                    return base
+                case "food":
+                    return round(base * 1.1, 2)
+                case "toy":
+                    extra = 3
+                    return base + extra
+                case _:
+                    raise KeyError(kind)
+        '''
+    )
+    new = registry.rewrite(source, target("price", "function")).source
+    assert "match" not in new and '"paper": _price_book' in new
+    assert "def _price_toy(base):" in new  # the case reads only what was bound before it
+    old, fresh = load(source)["price"], load(new)["price"]
+    for kind in ("book", "paper", "food", "toy"):
+        assert fresh(kind, 3) == old(kind, 3)
+    with pytest.raises(KeyError):
+        fresh("car", 1)
+
+
+def test_registry_over_enum_members_with_a_fallback_after_the_chain():
+    source = dedent(
+        """
+        import enum
+
+
+        class Offer(enum.Enum):
+            THREE_FOR_TWO = 1
+            TEN_PERCENT = 2
+            BUNDLE = 3
+            NONE = 4
+
+
+        def discount(offer, price, quantity):
+            if offer.kind == Offer.THREE_FOR_TWO:
+                return price * (quantity // 3)
+            elif offer.kind == Offer.TEN_PERCENT:
+                return price * quantity * 0.1
+            elif offer.kind == Offer.BUNDLE:
+                return 5.0
+            return 0.0
+        """
+    )
+    new = registry.rewrite(source, target("discount", "function")).source
+    assert "Offer.TEN_PERCENT: _discount_ten_percent," in new
+    module, old = load(new), load(source)
+    for kind in ("THREE_FOR_TWO", "TEN_PERCENT", "BUNDLE", "NONE"):
+        new_offer = type("O", (), {"kind": module["Offer"][kind]})()
+        old_offer = type("O", (), {"kind": old["Offer"][kind]})()
+        assert module["discount"](new_offer, 2.0, 7) == old["discount"](old_offer, 2.0, 7)
+
+
+def test_registry_over_identity_with_builtin_types():
+    source = dedent(
+        """
+        def show(value, kind, digits):
+            if value is None:
+                return ""
+            if kind is int:
+                return str(value)
+            elif kind is float:
+                return f"{value:.{digits}f}"
+            elif kind is bytes:
+                return value.decode()
+            else:
+                return repr(value)
+        """
+    )
+    new = registry.rewrite(source, target("show", "function")).source
+    assert "int: _show_int," in new and "def _show_float(value, digits):" in new
+    old, fresh = load(source)["show"], load(new)["show"]
+    for args in [(None, int, 1), (3, int, 1), (2.5, float, 2), (b"x", bytes, 0), ("s", str, 0)]:
+        assert fresh(*args) == old(*args)
+
+
+def test_registry_refuses_keys_that_are_the_same_value():
+    source = 'def f(k):\n    if k == "a":\n        return 1\n    elif k == \'a\':\n        return 2\n    elif k == "b":\n        return 3\n'
+    assert registry.rewrite(source, target("f", "function")) is None
+
+
+def test_protocol_import_goes_after_a_multiline_import():
+    source = dedent(
+        '''
+        """Tools."""
+        from os.path import (
+            join,
+            sep,
+        )
+
+
+        class Paths:
+            def both(self, a, b):
+                return join(a, b) + sep
+        '''
+    )
+    new = protocol.rewrite(source, target("Paths", "class")).source
+    compile(new, "m.py", "exec")
+    assert new.index("from typing import Protocol") > new.index("    sep,\n)")

@@ -3,26 +3,10 @@ comments and the values they compute, and the function computes exactly what it 
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
+from catalog_code import dedent, load, target
 
 from divergent.explorers.catalog import extract
-from divergent.model import Target
-
-
-def target(symbol: str | None, kind: str) -> Target:
-    return Target(repo="/nowhere", path="m.py", symbol=symbol, kind=kind)
-
-
-def load(source: str) -> dict:
-    namespace: dict = {}
-    exec(compile(source, "m.py", "exec"), namespace)
-    return namespace
-
-
-def dedent(source: str) -> str:
-    return textwrap.dedent(source).lstrip()
 
 
 INVOICE = dedent(
@@ -129,3 +113,65 @@ def test_blocks_that_cannot_move_stay(block):
 def test_short_functions_are_left_alone():
     source = "def f(x):\n    # double it\n    y = x * 2\n    z = y + 1\n    return z\n"
     assert extract.rewrite(source, target("f", "function")) is None
+
+
+def test_a_block_duplicated_across_methods_becomes_one_function():
+    source = dedent(
+        """
+        class Orders:
+            def __init__(self):
+                self.lines = []
+
+            def add(self, sku, quantity, price):
+                if quantity <= 0:
+                    raise ValueError("quantity must be positive")
+                total = round(quantity * price, 2)
+                self.lines.append((sku, quantity, total))
+                return total
+
+            def replace(self, index, sku, quantity, price):
+                if quantity <= 0:
+                    raise ValueError("quantity must be positive")
+                total = round(quantity * price, 2)
+                self.lines[index] = (sku, quantity, total)
+                return total
+        """
+    )
+    from divergent.explorers.catalog import duplicates
+
+    new = duplicates.rewrite(source, target("Orders", "class")).source
+    assert new.count("total = _total_for(quantity, price)") == 2
+    assert new.count("def _total_for(quantity, price):") == 1
+    old, fresh = load(source)["Orders"](), load(new)["Orders"]()
+    assert fresh.add("a", 2, 1.255) == old.add("a", 2, 1.255)
+    assert fresh.replace(0, "b", 3, 2.0) == old.replace(0, "b", 3, 2.0) and fresh.lines == old.lines
+    with pytest.raises(ValueError, match="positive"):
+        fresh.replace(0, "c", 0, 1.0)
+
+
+def test_new_methods_stay_in_the_class_when_functions_follow_it():
+    # the last method gets a new function first, then a new method, both at the class's last line
+    source = dedent(
+        """
+        class Wrap:
+            width = 10
+
+            def lines(self, words):
+                out = []
+                for word in words:
+                    # clean the word
+                    word = word.strip()
+                    word = word.replace("_", " ")
+                    word = word.lower()
+                    # pad it to the width
+                    size = len(word)
+                    word = word.ljust(self.width)
+                    out.append((word, size))
+                out.sort()
+                return out
+        """
+    )
+    new = extract.rewrite(source, target("Wrap", "class")).source
+    assert "    def _pad_width(self, word, out):" in new and "\ndef _clean_word(word):" in new
+    assert new.index("def _pad_width") < new.index("def _clean_word")
+    assert load(new)["Wrap"]().lines(["a ", "b_C"]) == load(source)["Wrap"]().lines(["a ", "b_C"])

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 CORE = [
     "divergent.model",
     "divergent.plugins",
-    "divergent.engine.explore",
+    "divergent.engine.reporter",
     "divergent.engine.session",
     "divergent.engine.summary",
     "divergent.engine.headless",

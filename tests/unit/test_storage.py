@@ -193,10 +193,10 @@ def test_the_problem_round_trips(store):
     store.add_candidate(session, baseline(), [], 0.5)
     assert store.problem(session) == problem
     row = store.session(session)
-    assert row["status"] == "running"
-    assert row["target"] == "shop/report.py::Report"
+    assert row.status == "running"
+    assert row.target == "shop/report.py::Report"
     store.set_status(session, "done")
-    assert store.session(session)["status"] == "done"
+    assert store.session(session).status == "done"
 
 
 def test_set_clusters_updates_the_candidates(store):

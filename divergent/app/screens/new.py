@@ -180,7 +180,7 @@ class NewExplorationScreen(Screen):
 
     def update_estimate(self) -> None:
         """The pre-run estimate: requests, tokens and dollars of the first wave, as the headless run prints it."""
-        from divergent.engine.session import make_options
+        from divergent.engine.options import make_options
 
         label = self.query_one("#estimate", Label)
         try:

@@ -1,6 +1,10 @@
 """The offline catalog: mechanical, behaviour-preserving refactorings found by analysis.
 
-Each module here is one move (``registry``, ``lift``, ``protocol``, ``inject``,
-``parameter_object``); ``explorer`` applies every applicable move, and every
-compatible pair of moves, to the target and yields each result as a candidate.
+Each of these modules is one move: ``registry``, ``polymorphism``, ``table`` (type-code
+conditionals), ``extract`` (functions out of a long function), ``decompose`` (named
+conditions), ``lift``, ``protocol``, ``inject``, ``parameter_object``. ``explorer``
+applies every applicable move, and every compatible pair of moves, to the target and
+yields each result as a candidate. Shared pieces: ``edits`` (text edits), ``scope``
+(what a target covers), ``flow`` (names read and bound, from Python's ``ast``),
+``naming`` (names from comments, values and conditions), ``moves`` (what a move is).
 """

@@ -89,25 +89,17 @@ def add_import(source: str, line: str) -> str:
     """Add ``line`` after the module's last top-level import (or its docstring)."""
     if re.search(rf"^{re.escape(line)}$", source, re.M):
         return source
+    import ast
+
     lines = source.splitlines(keepends=True)
-    insert_at = 0
-    in_docstring = False
-    for index, raw in enumerate(lines):
-        stripped = raw.strip()
-        if index == insert_at and stripped.startswith(('"""', "'''")):
-            quote = stripped[:3]
-            in_docstring = not (stripped.count(quote) >= 2 and len(stripped) > 3)
-            insert_at = index + 1
-            continue
-        if in_docstring:
-            if raw.rstrip().endswith(('"""', "'''")):
-                in_docstring = False
-            insert_at = index + 1
-            continue
-        if stripped.startswith(("import ", "from ")) and not raw.startswith((" ", "\t")):
-            insert_at = index + 1
-        elif stripped and not stripped.startswith("#") and insert_at and index > insert_at:
-            break
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:
+        return source
+    imports = [n for n in body if isinstance(n, (ast.Import, ast.ImportFrom))]
+    docstring = body[:1] if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str) else []
+    anchor = imports[-1] if imports else (docstring[0] if docstring else None)
+    insert_at = anchor.end_lineno if anchor is not None else 0  # an import may span lines: after its last
     lines.insert(insert_at, line + "\n")
     return "".join(lines)
 

@@ -7,13 +7,30 @@ from typing import AsyncIterator
 
 from divergent.context.parsing import language_for, parse
 from divergent.explorers.base import ExploreRequest
-from divergent.explorers.catalog import extract, inject, lift, parameter_object, protocol, registry
+from divergent.explorers.catalog import (
+    decompose,
+    duplicates,
+    extract,
+    inject,
+    lift,
+    parameter_object,
+    polymorphism,
+    protocol,
+    registry,
+    subclasses,
+    table,
+)
 from divergent.explorers.catalog.moves import Move, Rewrite
 from divergent.model import Candidate, Target
 
 MOVES: tuple[Move, ...] = (
     registry.MOVE,
+    polymorphism.MOVE,
+    subclasses.MOVE,
+    table.MOVE,
     extract.MOVE,
+    duplicates.MOVE,
+    decompose.MOVE,
     lift.MOVE,
     protocol.MOVE,
     inject.MOVE,

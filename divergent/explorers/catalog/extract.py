@@ -123,8 +123,17 @@ class _Reader:
         return not tail or tail.startswith("#")
 
 
+def _trivial(statements: list[ast.stmt]) -> bool:
+    """Plain assignments of constants or names: a function would only hide them."""
+    return all(
+        isinstance(s, ast.Assign) and isinstance(s.value, (ast.Constant, ast.Name)) for s in statements
+    )
+
+
 def _plan(reader: _Reader, scope: Scope, statements: list[ast.stmt], bound: set[str], comment, hint: str) -> Extraction | None:
     if not reader.clean_lines(statements) or not flow.movable(statements) or flow.multiline_string(statements):
+        return None
+    if _trivial(statements):
         return None
     function = scope.node
     locals_ = flow.local_names(function) | scope.outer
@@ -269,30 +278,41 @@ def rewrite(source: str, target: Target) -> Rewrite | None:
     plans = [p for scope in _scopes(reader.tree, target) for p in _blocks(reader, scope)]
     if not plans:
         return None
+    new, names = apply(reader, [[plan] for plan in plans])
+    functions = sorted({p.scope.node.name for p in plans})
+    return Rewrite(new, f"{', '.join(functions)}: {len(plans)} blocks as {', '.join(names)}")
+
+
+def apply(reader: _Reader, groups: list[list[Extraction]]) -> tuple[str, list[str]]:
+    """The source with one new function per group (written from its first block) and a
+    call in place of every block of the group; and the new functions' names."""
     replaced: list[tuple[int, int, str]] = []  # (first line, last line, new text), 1-based
-    inserted: dict[int, list[str]] = {}  # after line -> function texts
+    inserted: dict[tuple[int, int], list[str]] = {}  # (after line, methods first) -> function texts
     names = []
-    for plan in plans:
-        name = free_name(f"_{plan.name.lstrip('_')}", reader.taken)
+    for group in groups:
+        first = group[0]
+        name = free_name(f"_{first.name.lstrip('_')}", reader.taken)
         reader.taken.add(name)
         names.append(name)
-        start = plan.comment[0] if plan.comment is not None else plan.statements[0].lineno
-        replaced.append((start, plan.statements[-1].end_lineno, _call_text(reader, plan, name)))
-        if plan.as_method:
-            method = plan.scope.node
+        for plan in group:
+            start = plan.comment[0] if plan.comment is not None else plan.statements[0].lineno
+            replaced.append((start, plan.statements[-1].end_lineno, _call_text(reader, plan, name)))
+        if first.as_method:
+            method = first.scope.node
             indent = reader.line(method.lineno)[: method.col_offset]
-            inserted.setdefault(method.end_lineno, []).append("\n" + _function_text(reader, plan, name, indent))
-        else:
-            inserted.setdefault(plan.scope.top.end_lineno, []).append("\n\n" + _function_text(reader, plan, name, ""))
+            inserted.setdefault((method.end_lineno, 0), []).append("\n" + _function_text(reader, first, name, indent))
+        else:  # after the methods that go at the same line, or they would land in this function
+            inserted.setdefault((first.scope.top.end_lineno, 1), []).append("\n\n" + _function_text(reader, first, name, ""))
     lines = list(reader.lines)
     if lines and not lines[-1].endswith("\n"):
         lines[-1] += "\n"
-    edits = [(a, b, t) for a, b, t in replaced] + [(after + 1, after, "".join(texts)) for after, texts in inserted.items()]
-    for first, last, new in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
-        lines[first - 1 : last] = [new]
-    functions = sorted({p.scope.node.name for p in plans})
-    detail = f"{', '.join(functions)}: {len(plans)} blocks as {', '.join(names)}"
-    return Rewrite(re.sub(r"\n{4,}", "\n\n\n", "".join(lines)), detail)
+    at: dict[int, str] = {}
+    for (after, _), texts in sorted(inserted.items()):
+        at[after] = at.get(after, "") + "".join(texts)
+    edits = replaced + [(after + 1, after, text) for after, text in at.items()]
+    for first_line, last_line, new in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
+        lines[first_line - 1 : last_line] = [new]
+    return re.sub(r"\n{4,}", "\n\n\n", "".join(lines)), names
 
 
 MOVE = Move(

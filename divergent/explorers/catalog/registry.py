@@ -1,21 +1,26 @@
-"""Replace a type-code if/elif chain with a registry of handler functions.
+"""Replace a type-code conditional with a registry of handler functions.
 
-Applies to a function whose body (after its docstring) is one if/elif chain that
-compares the same discriminator with literals. Each branch becomes a module-level
-handler; a dict maps each literal to its handler; the ``else`` keeps its place.
+Applies to an if/elif chain or a ``match`` in a function's body that compares one
+discriminator with literals or enum members (``kind == "csv"``, ``offer.type ==
+OfferType.BULK``, ``valtype is str``, ``case "a" | "b":``). Statements may come before
+it; it must be the last statement, or every case must return or raise (then what
+follows is the fallback). Each case becomes a module-level handler taking the names
+it reads; a dict maps each key to its handler; the ``else`` keeps its place.
 Adding a case then means adding a function and a dict entry, not a branch.
 """
 
 from __future__ import annotations
 
+import ast
 import re
+from dataclasses import dataclass
 
 from tree_sitter import Node
 
-from divergent.context.design import TypeCodeChain, if_chain
+from divergent.context.design import TypeCodeChain, type_code_chain
 from divergent.context.parsing import parse, text
 from divergent.context.syntax import docstring, parameters, walk
-from divergent.explorers.catalog import edits
+from divergent.explorers.catalog import edits, flow
 from divergent.explorers.catalog.moves import Move, Rewrite
 from divergent.explorers.catalog.scope import Function, functions
 from divergent.model import Target
@@ -23,16 +28,25 @@ from divergent.model import Target
 UNSAFE = ("yield", "await", "global_statement", "nonlocal_statement")
 
 
-def _chain(function: Function) -> TypeCodeChain | None:
-    """The type-code chain that is the function's whole body (after its docstring)."""
+def chain_of(function: Function) -> tuple[TypeCodeChain, bool] | None:
+    """The type-code chain of the function's body, and whether statements follow it.
+
+    The chain is the last statement, or every case leaves the function (then what
+    follows it runs for the keys it does not know, as before)."""
     body = function.definition.body
     statements = [s for s in body.named_children if s.type != "comment" and s != docstring(body)]
-    if len(statements) != 1:
-        return None
-    return if_chain(statements[0])
+    for index, statement in enumerate(statements):
+        found = type_code_chain(statement)
+        if found is None:
+            continue
+        if index == len(statements) - 1:
+            return found, False
+        if found.otherwise is None and all(ends_in_exit(block) for _, block in found.branches):
+            return found, True
+    return None
 
 
-def _safe(node: Node) -> bool:
+def movable_case(node: Node) -> bool:
     for n in walk(node):
         if n.type in UNSAFE:
             return False
@@ -42,38 +56,93 @@ def _safe(node: Node) -> bool:
 
 
 def _handler_name(function: str, key: str, taken: set[str]) -> str:
-    label = re.sub(r"\W+", "_", key.strip("'\"bBrRuU")).strip("_").lower() or "case"
+    """``"text"`` -> ``_render_text``; ``Kind.CSV`` -> ``_render_csv``; ``str`` -> ``_format_str``."""
+    plain = re.sub(r"^[bBrRuUfF]*(['\"])(.*)\1$", r"\2", key).split(".")[-1]
+    label = re.sub(r"\W+", "_", plain).strip("_").lower() or "case"
     return edits.free_name(f"_{function.lstrip('_')}_{label}", taken)
 
 
-def _ends_in_exit(block: Node) -> bool:
+def ends_in_exit(block: Node) -> bool:
     last = block.named_children[-1] if block.named_children else None
     return last is not None and last.type in ("return_statement", "raise_statement")
 
 
-def rewrite(source: str, target: Target) -> Rewrite | None:
-    data = source.encode()
+def bound_before(source: str, function: Function, chain: TypeCodeChain) -> set[str]:
+    """Parameters and the names the statements before the chain bind (from Python's ``ast``)."""
+    line = function.definition.node.start_point[0] + 1
+    first = chain.node.start_point[0] + 1
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, flow.FUNCTIONS) and node.lineno == line:
+            before = [s for s in node.body if s.end_lineno < first]
+            return set(flow.parameters(node)) | flow.names(before).binds
+    return set()
+
+
+@dataclass(frozen=True)
+class Found:
+    """A type-code chain a move can take apart, with what the rewrite needs around it."""
+
+    root: Node
+    function: Function
+    chain: TypeCodeChain
+    followed: bool  # statements after the chain run for the keys it does not know
+    bound: set[str]  # names bound before the chain
+
+
+def find(source: str, target: Target) -> Found | None:
+    """The first function in scope whose type-code chain can move case by case."""
     root = parse(source).root_node
     for function in functions(root, target):
-        found = _chain(function)
+        found = chain_of(function)
         if found is None or function.definition.node.children[0].type == "async":
             continue
-        if not all(_safe(block) for _, block in found.branches):
-            continue
-        return _rewrite(source, data, root, function, found.node, found.discriminator, found.branches, found.otherwise)
+        chain, followed = found
+        if all(movable_case(block) for _, block in chain.branches):
+            return Found(root, function, chain, followed, bound_before(source, function, chain))
     return None
 
 
-def _rewrite(source, data, root, function, chain, discriminator, branches, otherwise) -> Rewrite:
+def replace_chain(source: str, found: Found, dispatch: str, definitions: list[str]) -> str:
+    """The chain replaced by ``dispatch``; ``definitions`` after the module-level statement that holds it."""
+    function = found.function
+    top = function.owner.outer if function.is_method else function.definition.outer
+    chain = found.chain.node
+    appended = "\n\n\n" + "\n\n\n".join(definitions)
+    return edits.apply(source, [edits.Edit(chain.start_byte, chain.end_byte, dispatch), edits.Edit(top.end_byte, top.end_byte, appended)])
+
+
+def rewrite(source: str, target: Target) -> Rewrite | None:
+    found = find(source, target)
+    if found is None:
+        return None
+    return _rewrite(source, source.encode(), found)
+
+
+def case_inputs(function: Function, blocks: list[Node], local: set[str]) -> list[str]:
+    """The names ``blocks`` read that the function bound: parameters first, then locals in order of use."""
+    params = [p.name for p in parameters(function.definition.node) if p.kind != "separator"]
+    used = [p for p in params if any(edits.uses_name(b, p) for b in blocks)]
+    for block in blocks:
+        for n in walk(block):
+            name = text(n)
+            if n.type == "identifier" and name in local and name not in used and not edits.is_member_or_keyword(n):
+                used.append(name)
+    return used
+
+
+def _rewrite(source: str, data: bytes, found: Found) -> Rewrite:
+    root, function, chain, followed, local = found.root, found.function, found.chain, found.followed, found.bound
     name = function.definition.name
+    discriminator, branches, otherwise = chain.discriminator, chain.branches, chain.otherwise
     params = [p for p in parameters(function.definition.node) if p.kind != "separator"]
     self_name = params[0].name if function.is_method and params else None
-    used = [p for p in params if any(edits.uses_name(block, p.name) for _, block in branches)]
+    used = case_inputs(function, [block for _, block in branches], local)
     owner_var = edits.snake(function.owner.name) if function.is_method else None
     if owner_var and any(edits.uses_name(block, owner_var) for _, block in branches):
         owner_var = self_name
-    taken = edits.module_names(root) | {p.name for p in params}
-    registry = edits.free_name(f"_{name.lstrip('_').upper()}_BY_{discriminator.split('.')[-1].upper()}", taken)
+    taken = edits.module_names(root) | local
+    label = re.sub(r"\W+", "_", discriminator.split(".")[-1]).strip("_").upper()
+    registry = edits.free_name(f"_{name.lstrip('_').upper()}_BY_{label}", taken)
     taken.add(registry)
 
     handlers, entries = [], []
@@ -82,29 +151,33 @@ def _rewrite(source, data, root, function, chain, discriminator, branches, other
         taken.add(handler)
         base = edits.line_start(data, block.start_byte)
         body = edits.rename_identifiers(block, data, self_name, owner_var, base) if self_name else data[base : block.end_byte].decode()
-        signature = ", ".join(owner_var if p.name == self_name else p.name for p in used)
+        signature = ", ".join(owner_var if p == self_name else p for p in used)
         handlers.append(f"def {handler}({signature}):\n{edits.reindent(body, edits.INDENT)}")
         entries += [f"{edits.INDENT}{key}: {handler}," for key in keys]
 
-    column = chain.start_point[1]
+    column = chain.node.start_point[1]
     pad = " " * column
-    local = edits.free_name("handler", {p.name for p in params})
-    fallback = "return None"
-    if otherwise is not None:
-        block_text = data[edits.line_start(data, otherwise.start_byte) : otherwise.end_byte].decode()
-        fallback = edits.reindent(block_text, pad + edits.INDENT).lstrip()
-        if not _ends_in_exit(otherwise):
-            fallback += f"\n{pad}{edits.INDENT}return None"
-    call_args = ", ".join(p.name for p in used)
-    dispatch = (
-        f"{local} = {registry}.get({discriminator})\n"
-        f"{pad}if {local} is None:\n{pad}{edits.INDENT}{fallback}\n"
-        f"{pad}return {local}({call_args})"
-    )
-    top = function.owner.outer if function.is_method else function.definition.outer
+    local_name = edits.free_name("handler", local)
+    call_args = ", ".join(used)
+    if followed:
+        dispatch = (
+            f"{local_name} = {registry}.get({discriminator})\n"
+            f"{pad}if {local_name} is not None:\n{pad}{edits.INDENT}return {local_name}({call_args})"
+        )
+    else:
+        fallback = "return None"
+        if otherwise is not None:
+            block_text = data[edits.line_start(data, otherwise.start_byte) : otherwise.end_byte].decode()
+            fallback = edits.reindent(block_text, pad + edits.INDENT).lstrip()
+            if not ends_in_exit(otherwise):
+                fallback += f"\n{pad}{edits.INDENT}return None"
+        dispatch = (
+            f"{local_name} = {registry}.get({discriminator})\n"
+            f"{pad}if {local_name} is None:\n{pad}{edits.INDENT}{fallback}\n"
+            f"{pad}return {local_name}({call_args})"
+        )
     table = f"{registry} = {{\n" + "\n".join(entries) + "\n}"
-    appended = "\n\n\n" + "\n\n\n".join(handlers) + "\n\n\n" + table
-    new = edits.apply(source, [edits.Edit(chain.start_byte, chain.end_byte, dispatch), edits.Edit(top.end_byte, top.end_byte, appended)])
+    new = replace_chain(source, found, dispatch, [*handlers, table])
     detail = f"{name}({discriminator}): {len(branches)} handlers in {registry}"
     return Rewrite(new, detail)
 

@@ -1,0 +1,80 @@
+"""Reporting engine events as text: progress on stderr, a summary table on stdout."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, TextIO
+
+from divergent.engine.events import (
+    AutopilotPlanned,
+    AutopilotStepped,
+    CandidateScored,
+    Clustered,
+    CriticPlan,
+    Resumed,
+    SessionStarted,
+    UsageChanged,
+)
+from divergent.model import Event
+
+DIMENSIONS = ("simplicity", "extensibility")
+
+
+class ProgressReporter:
+    """Consumes engine events and writes one progress line per step to ``stream``."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stderr
+        self.scored = 0
+        self.requests = ""
+
+    def _write(self, line: str) -> None:
+        print(line, file=self.stream, flush=True)
+
+    def __call__(self, event: Event) -> None:
+        match event:
+            case SessionStarted():
+                self._write(f"session {event.session}: {event.target} at {event.commit[:8]} — explorers: {', '.join(event.explorers)}")
+            case CandidateScored():
+                self.scored += 1
+                mark = "ok" if event.valid else f"invalid: {event.reason}"
+                figures = "  ".join(f"{k} {event.scores.get(k, 0):.2f}" for k in DIMENSIONS)
+                self._write(f"  scored #{event.number:<3} {event.title[:58]:<58}  {figures}  {mark}{self.requests}")
+            case UsageChanged():
+                of = f"/{event.budget}" if event.budget else ""
+                self.requests = f"  [requests {event.requests}{of}, {event.input_tokens + event.output_tokens} tokens]"
+            case CriticPlan():
+                self._write(f"model critics: {', '.join(event.critics)} on {event.representatives} representatives ({event.requests} requests)")
+            case AutopilotPlanned():
+                self._write(f"autopilot: a first wave of {event.first_wave} for this target")
+            case AutopilotStepped():
+                self._write(
+                    f"autopilot: {event.arm.replace('_', ' ')} → best {event.best:.2f}, {event.clusters} clusters, {event.requests} requests"
+                )
+            case Resumed():
+                self._write(f"resuming {event.action.replace('_', ' ')}: requests that were in flight are sent again")
+            case Clustered():
+                self._write(f"clustered {event.candidates} candidates into {event.clusters} clusters")
+
+
+def summary_table(document: dict[str, Any]) -> str:
+    """The session's candidates, best overall first, as a plain-text table."""
+    target = document["target"]
+    spec = target["path"] + (f"::{target['symbol']}" if target["symbol"] else "")
+    rows = sorted(document["candidates"], key=lambda c: (not c["baseline"], -c["scores"].get("overall", 0)))
+    lines = [
+        f"session {document['session']} · {spec} · {len(rows) - 1} candidates in {len(document['clusters'])} clusters",
+        "scores are 0..1, higher is better; today's code is 0.50 on each dimension",
+        "",
+        f"{'#':>3}  {'cluster':>7}  {'overall':>7}  {'simpl.':>6}  {'extens.':>7}  {'valid':<5}  title",
+    ]
+    for c in rows:
+        s = c["scores"]
+        lines.append(
+            f"{c['id']:>3}  {c['cluster'] or '-':>7}  {s.get('overall', 0):>7.2f}  {s.get('simplicity', 0):>6.2f}  "
+            f"{s.get('extensibility', 0):>7.2f}  {'yes' if c['valid'] else 'no':<5}  {c['title']}"
+        )
+    best = next((c for c in rows if not c["baseline"] and c["valid"]), None)
+    if best is not None:
+        lines += ["", f"best: #{best['id']} {best['title']} — divergent show {document['session']} {best['id']}"]
+    return "\n".join(lines)

@@ -1,0 +1,117 @@
+"""Replace a type-code conditional with polymorphism: a strategy class per case and a factory.
+
+The same chains the registry reads (if/elif or ``match`` on one discriminator against
+literals or enum members). Each case becomes a subclass overriding one method; the
+base class holds what the ``else`` did; a factory picks the strategy for a key. The
+function keeps its signature and now asks the factory, so every caller keeps working.
+A new case is a new subclass and one entry in the factory's table.
+"""
+
+from __future__ import annotations
+
+from divergent.context.syntax import parameters
+from divergent.explorers.catalog import edits
+from divergent.explorers.catalog.moves import Move, Rewrite
+from divergent.explorers.catalog.registry import Found, case_inputs, ends_in_exit, find, replace_chain
+from divergent.model import Target
+
+STEP = edits.INDENT * 2
+
+
+def rewrite(source: str, target: Target) -> Rewrite | None:
+    found = find(source, target)
+    if found is None:
+        return None
+    return _rewrite(source, source.encode(), found)
+
+
+def _class_name(*parts: str) -> str:
+    return "_" + "".join(edits.camel(p) for p in parts if p)
+
+
+def _key_words(key: str) -> str:
+    plain = key.strip("'\"bBrRuUfF").split(".")[-1]
+    return "".join(ch if ch.isalnum() else "_" for ch in plain).lower() or "case"
+
+
+def _method(name: str, signature: str, block_text: str) -> str:
+    return f"{edits.INDENT}def {name}(self{', ' if signature else ''}{signature}):\n{edits.reindent(block_text, STEP)}"
+
+
+def _rewrite(source: str, data: bytes, found: Found) -> Rewrite:
+    root, function, chain, followed, local = found.root, found.function, found.chain, found.followed, found.bound
+    name = function.definition.name
+    method = name.lstrip("_") or "run"
+    params = [p for p in parameters(function.definition.node) if p.kind != "separator"]
+    self_name = params[0].name if function.is_method and params else None
+    cases = [block for _, block in chain.branches] + ([chain.otherwise] if chain.otherwise is not None else [])
+    used = case_inputs(function, cases, local)
+    owner_var = edits.snake(function.owner.name) if function.is_method else None
+    if owner_var and any(edits.uses_name(block, owner_var) for _, block in chain.branches):
+        owner_var = self_name
+    taken = edits.module_names(root) | local
+    base = edits.free_name(_class_name(method, "strategy"), taken)
+    taken.add(base)
+    signature = ", ".join(owner_var if p == self_name else p for p in used)
+
+    def body_of(block) -> str:
+        start = edits.line_start(data, block.start_byte)
+        if self_name:
+            return edits.rename_identifiers(block, data, self_name, owner_var, start)
+        return data[start : block.end_byte].decode()
+
+    if chain.otherwise is not None:
+        default = body_of(chain.otherwise)
+        if not ends_in_exit(chain.otherwise):
+            default += f"\n{STEP}return None"
+        doc = f'"""What {name} does for a key no subclass claims."""'
+    elif followed:
+        default = "raise NotImplementedError"
+        doc = f'"""One case of {name}: each subclass is one key."""'
+    else:
+        default = "return None"
+        doc = f'"""What {name} does for a key no subclass claims: nothing."""'
+    classes = [f"class {base}:\n{edits.INDENT}{doc}\n\n{_method(method, signature, default)}"]
+    entries = []
+    for keys, block in chain.branches:
+        sub = edits.free_name(_class_name(_key_words(keys[0]), method), taken)
+        taken.add(sub)
+        classes.append(f"class {sub}({base}):\n{_method(method, signature, body_of(block))}")
+        entries += [f"{edits.INDENT}{key}: {sub}()," for key in keys]
+    table = edits.free_name(f"_{method.upper()}_STRATEGIES", taken)
+    taken.add(table)
+    factory = edits.free_name(f"_{method}_strategy", taken)
+    key_param = edits.free_name("key", set())
+    fallback = "None" if followed else f"{base}()"
+    factory_text = (
+        f"{table} = {{\n" + "\n".join(entries) + "\n}\n\n\n"
+        f"def {factory}({key_param}):\n"
+        f'{edits.INDENT}"""The strategy for ``{key_param}``{"" if followed else " (the base one for keys not listed)"}."""\n'
+        f"{edits.INDENT}return {table}.get({key_param}{'' if followed else ', ' + fallback})"
+    )
+
+    pad = " " * chain.node.start_point[1]
+    call_args = ", ".join(used)
+    if followed:
+        local_name = edits.free_name("strategy", local)
+        dispatch = (
+            f"{local_name} = {factory}({chain.discriminator})\n"
+            f"{pad}if {local_name} is not None:\n{pad}{edits.INDENT}return {local_name}.{method}({call_args})"
+        )
+    else:
+        dispatch = f"return {factory}({chain.discriminator}).{method}({call_args})"
+    new = replace_chain(source, found, dispatch, [*classes, factory_text])
+    detail = f"{name}({chain.discriminator}): {len(chain.branches)} subclasses of {base}, chosen by {factory}"
+    return Rewrite(new, detail)
+
+
+MOVE = Move(
+    name="polymorphism",
+    title="Replace the type-code conditional with polymorphism",
+    rationale=(
+        "Each case of the conditional becomes a subclass that overrides one method, and a "
+        "factory picks the subclass for a key. The function keeps its signature, so every "
+        "caller keeps working; a new case is a new class, and the cases no longer share one body."
+    ),
+    rewrite=rewrite,
+)
