@@ -577,7 +577,7 @@ async def test_palette_jumps_to_candidates_and_runs_actions(online_session, db_p
         # a steering action from the palette spends a request on the fake server
         await pilot.press("ctrl+p")
         await pilot.pause(0.2)
-        await pilot.press(*"refine a candidate")
+        await pilot.press(*"refine the selected")
         await pilot.pause(0.5)
         await pilot.press("enter")
         await wait_until(pilot, lambda: any(c.explorer == "refine" for c in store.candidates(online_session)))
