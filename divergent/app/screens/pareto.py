@@ -133,14 +133,16 @@ class ParetoScreen(Screen):
         size = (max(10, plot.size.width - 8), max(3, plot.size.height - 5))  # the canvas inside the axes and ticks, about
         clusters = sorted({c["cluster"] or 0 for c in candidates})
         colour = {k: COLOURS[i % len(COLOURS)] for i, k in enumerate(clusters)}
-        for group in cells(candidates, x, y, size, limits):
+        groups = cells(candidates, x, y, size, limits)
+        for group in groups:  # markers first, labels over them: a label is never hidden by a marker
             group.sort(key=lambda c: (not c["baseline"], not c["pareto"], c["id"]))
             lead = group[0]
             marker = TODAY if lead["baseline"] else FRONT if lead["pareto"] else POINT
-            px, py = lead["scores"][x], lead["scores"][y]
-            plt.scatter([px], [py], marker=marker, color=colour[lead["cluster"] or 0])
-            step = (limits[0][1] - limits[0][0]) / size[0]  # one cell: the label beside its marker, not on it
-            plt.text(",".join(label(c) for c in group), px + step, py, color=colour[lead["cluster"] or 0], alignment="left")
+            plt.scatter([lead["scores"][x]], [lead["scores"][y]], marker=marker, color=colour[lead["cluster"] or 0])
+        step = (limits[0][1] - limits[0][0]) / size[0]  # one cell: the label beside its marker, not on it
+        for group in groups:
+            lead = group[0]
+            plt.text(",".join(label(c) for c in group), lead["scores"][x] + step, lead["scores"][y], color=colour[lead["cluster"] or 0], alignment="left")
         plt.xlabel(f"{x} (today {self.today(x)})")
         plt.ylabel(f"{y} (today {self.today(y)})")
         plt.xlim(*limits[0])
