@@ -159,8 +159,8 @@ class ExploreScreen(Steering, Screen):
     def redraw_if_stale(self) -> None:
         self.collector.tick(self.last_key)
         self._due = None
-        if not self._stale or self.session is None:
-            return
+        if not self._stale or self.session is None or not self.query(CandidateTable):
+            return  # nothing to do, or the screen is being taken down
         if self.wait() > 0.01:  # keys came since it was scheduled: the rows stay put a moment longer
             self._due = self.set_timer(self.wait(), self.redraw_if_stale)
             return
@@ -319,6 +319,8 @@ class ExploreScreen(Steering, Screen):
             self.app.switch_screen(HomeScreen())
 
     async def on_unmount(self) -> None:
+        if self._due is not None:
+            self._due.stop()  # the screen's widgets are going: no redraw after them
         self.collector.stop()
         if self.session is not None:
             await self.session.close("stopped" if self.busy else "done")

@@ -28,7 +28,7 @@ class SummaryHeader(Static):
         text = Text(f"#{doc['id']} {doc['title']}", style="bold")
         if doc["summary"]:
             text.append(f"\n{doc['summary']}", style="")
-        self.update(text)
+        self.update(text, layout=False)  # its height is fixed (explore.tcss): no relayout per key
 
 
 class WhyPane(VerticalScroll):
