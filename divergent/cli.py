@@ -37,15 +37,27 @@ def _print_json(document: Any) -> None:
     print(json.dumps(document, indent=2, ensure_ascii=False))
 
 
-def _emit(args, document: dict) -> int:
-    """A session document on stdout: JSON with --json, else the ranking table."""
+def _emit(args, document: dict, failed: str = "") -> int:
+    """A session document on stdout: JSON with --json, else the ranking table.
+
+    ``failed`` is the one line for a command that made nothing: said on stderr, exit 1.
+    """
     from divergent.engine.reporter import summary_table
 
     if args.json:
         _print_json(document)
     else:
         print(summary_table(document))
+    if failed:
+        print(f"divergent: {failed}", file=sys.stderr)
+        return EXIT_FAILED
     return EXIT_OK
+
+
+def _made_nothing(store, session: int, after: int, what: str) -> str:
+    from divergent.engine.summary import asks_outcome, nothing_made
+
+    return nothing_made(asks_outcome(store, session, after), what)
 
 
 def _store(args, readonly: bool = False):
@@ -93,7 +105,7 @@ def cmd_explore(args) -> int:
     from divergent.engine.headless import explore
     from divergent.engine.reporter import ProgressReporter
     from divergent.engine.options import check_explorable
-    from divergent.engine.summary import session_document
+    from divergent.engine.summary import last_event, session_document
     from divergent.llm.client import EndpointError
 
     for scenario in args.scenario:
@@ -127,7 +139,8 @@ def cmd_explore(args) -> int:
             kept = store.sessions()[0]
             raise _endpoint_failed(error, f"session {kept['id']} kept with {kept['candidates'] - 1} candidates") from None
         document = session_document(store, session)
-    return _emit(args, document)
+        failed = _made_nothing(store, session, 0, f"session {session}")
+    return _emit(args, document, failed)
 
 
 def _run_app(args, mode: str = "home", **start) -> int:
@@ -161,12 +174,14 @@ def _continue_headless(args, session: int) -> int:
     from divergent.engine.reporter import ProgressReporter
     from divergent.engine.options import allow_more, saved_options
     from divergent.engine.session import Session
-    from divergent.engine.summary import session_document
+    from divergent.engine.summary import last_event, session_document
     from divergent.llm.client import EndpointError
 
     _check_budget(args.budget)
     with _store(args) as store:
         options = saved_options(store, session, need_model=True)  # what was in flight finishes within its budget
+
+        before = last_event(store, session)
 
         async def go() -> str:
             live = Session.open(store, session, options, ProgressReporter(sys.stderr))
@@ -189,7 +204,8 @@ def _continue_headless(args, session: int) -> int:
         if reason:
             print(f"autopilot stopped: {reason}", file=sys.stderr)
         document = session_document(store, session)
-    return _emit(args, document)
+        failed = _made_nothing(store, session, before, f"continuing session {session}")
+    return _emit(args, document, failed)
 
 
 def cmd_steer(args) -> int:
@@ -198,7 +214,7 @@ def cmd_steer(args) -> int:
     from divergent.engine.reporter import ProgressReporter
     from divergent.engine.session import Session
     from divergent.engine.steering import command
-    from divergent.engine.summary import session_document
+    from divergent.engine.summary import last_event, session_document
     from divergent.llm.client import EndpointError
 
     steer = command(args.action)  # checked before the database is opened for writing
@@ -207,6 +223,8 @@ def cmd_steer(args) -> int:
     session = _existing_session(args)
     with _store(args) as store:
         options = saved_options(store, session, args.budget)
+
+        before = last_event(store, session)
 
         async def go() -> None:
             live = Session.open(store, session, options, ProgressReporter(sys.stderr))
@@ -230,7 +248,8 @@ def cmd_steer(args) -> int:
         except EndpointError as error:
             raise _endpoint_failed(error, f"session {session} kept") from None
         document = session_document(store, session)
-    return _emit(args, document)
+        failed = _made_nothing(store, session, before, f"steer {steer.name}")
+    return _emit(args, document, failed)
 
 
 MAX_BUDGET = 1_000_000  # requests: anything larger is a typo

@@ -140,6 +140,9 @@ class ActionFinished(Event):
     candidates: int
     requests: int
     discovery: dict[str, int]
+    asked: int = 0  # designs the explorers were asked for
+    failed: dict[str, int] = field(default_factory=dict)  # reason -> designs that could not be made
+    notes: list[str] = field(default_factory=list)  # e.g. a share handed to another explorer
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import sys
 from typing import Any, TextIO
 
 from divergent.engine.events import (
+    ActionFinished,
     AutopilotPlanned,
     AutopilotStepped,
     CandidateScored,
@@ -55,6 +56,12 @@ class ProgressReporter:
                 self._write(f"resuming {event.action.replace('_', ' ')}: requests that were in flight are sent again")
             case Clustered():
                 self._write(f"clustered {event.candidates} candidates into {event.clusters} clusters")
+            case ActionFinished():
+                for note in event.notes:
+                    self._write(f"note: {note}")
+                if event.failed:
+                    failed = sum(event.failed.values())
+                    self._write(f"{event.action.replace('_', ' ')}: {event.asked} asked, {event.candidates} made, {failed} failed")
 
 
 def summary_table(document: dict[str, Any]) -> str:
@@ -77,4 +84,11 @@ def summary_table(document: dict[str, Any]) -> str:
     best = next((c for c in rows if not c["baseline"] and c["valid"]), None)
     if best is not None:
         lines += ["", f"best: #{best['id']} {best['title']} — divergent show {document['session']} {best['id']}"]
+    asks = document.get("asks") or {}
+    if asks.get("asked"):
+        lines += ["", f"designs asked {asks['asked']}, made {asks['made']}, failed {asks['failed']}"]
+        lines += [f"  {n} x {reason}" for reason, n in asks["reasons"].items()]
+        lines += [f"  note: {note}" for note in asks["notes"]]
+    for call in document.get("failed_calls") or []:
+        lines.append(f"failed call ({call['purpose']}, x{call['calls']}): {call['error']}")
     return "\n".join(lines)

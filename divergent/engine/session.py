@@ -32,9 +32,9 @@ from divergent.engine.resume import resume
 from divergent.engine.scoring import assess, baseline_of
 from divergent.engine.steering import Unavailable
 from divergent.engine.streams import merge
-from divergent.explorers.base import EXPLORERS, ExploreRequest
+from divergent.explorers.base import EXPLORERS, ExploreRequest, Tally
 from divergent.llm.budget import BudgetExhausted
-from divergent.llm.client import ModelClient
+from divergent.llm.client import EndpointError, ModelClient
 from divergent.model import Assessment, Candidate, Cluster, Event, InputError, Problem
 from divergent.storage.calls import SqliteCallLog, session_usage
 from divergent.storage.dialects import SqliteDialects
@@ -223,12 +223,14 @@ class Session:
         known = {m for c in self.clusters for m in c.members}
         made: list[Candidate] = []
         seen = {self._identity(c) for c in self.candidates}
+        tally = Tally()
         for _, request in requests:
             request.seed = detail["seed"]
+            request.tally = tally
         self.store.add_event(self.id, "action_started", {"action": action, **detail})
         self.emit(ActionStarted(self.id, action, dict(detail)))
         streams = [(name, EXPLORERS.create(name).propose(request)) for name, request in requests]
-        finished = False
+        finished = lost = False
         try:
             async for name, candidate in merge(streams):
                 if self._identity(candidate) in seen:  # a reply replayed from the cache after a resume
@@ -242,13 +244,18 @@ class Session:
                 await settling.score_and_store(self, candidate)
                 made.append(candidate)
             finished = True
+        except EndpointError:
+            lost = True  # asks never answered stay open: the action is not recorded as done, and resumes
+            raise
         finally:
             # after a stop or a failure: cluster and rank what there is, spend nothing more
             await self.settle(judge=finished)
             cost = self.spent() - spent_before
             self._novelty(made, known)
-            self.store.add_event(self.id, action, {**detail, "candidates": [c.id for c in made]}, cost)
-            self.emit(ActionFinished(self.id, action, len(made), cost, self.discovery()))
+            outcome = {"asked": tally.asked, "failed": dict(tally.failed), "notes": list(tally.notes)}
+            if not lost:  # asks never answered stay open, so that `open` resumes them
+                self.store.add_event(self.id, action, {**detail, "candidates": [c.id for c in made], **outcome}, cost)
+            self.emit(ActionFinished(self.id, action, len(made), cost, self.discovery(), **outcome))
         return made
 
     @staticmethod
@@ -317,32 +324,6 @@ class Session:
         if sketch.fidelity.value != "sketch":
             raise InputError(f"candidate {number} is already a full design")
         return await self.run("materialize", [("materialize", self._request(1, parents=[sketch]))], candidate=number, seed=self._seed(self.resuming))
-
-    async def add_design_from(self, spec: str, title: str | None = None, cwd: Path | None = None) -> Candidate:
-        """``add_design`` of a git branch or commit, or a folder (relative to ``cwd``)."""
-        from divergent.context.designs import read_design
-
-        target = self.problem.target
-        files, deleted = read_design(Path(target.repo), target.commit, spec, cwd or Path.cwd())
-        return await self.add_design(files, title or f"Engineer's design: {spec}", deleted)
-
-    async def add_design(self, files: dict[str, str], title: str, deleted: list[str] | None = None) -> Candidate:
-        """The engineer's own design (a branch's or a folder's files) as a candidate: scored,
-        clustered, ranked and exported like any other."""
-        if not files and not deleted:
-            raise InputError("a design needs at least one changed file")
-        candidate = Candidate(
-            title=title, files=dict(files), summary="The engineer's own design.", explorer="engineer", deleted=list(deleted or [])
-        )
-        candidate.id = self.store.next_number(self.session)
-        self.store.add_event(self.session, "action_started", {"action": "add-design", "title": title})
-        self._event("action_started", action="add-design", title=title)
-        self._event("candidate_added", number=candidate.id, title=title, explorer="engineer")
-        await self._score_and_store(candidate)
-        await self.settle()
-        self.store.add_event(self.session, "add-design", {"title": title, "candidates": [candidate.id]}, 0)
-        self._event("action_finished", action="add-design", candidates=1, requests=0, discovery=self.discovery())
-        return candidate
 
     def rescore(self, weights: dict[str, float]) -> set[int]:
         self.options.weights = {**self.options.weights, **weights}

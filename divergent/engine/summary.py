@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import Any
 
 from divergent.engine import ranking
@@ -42,6 +43,8 @@ def session_document(store: Store, session: int) -> dict[str, Any]:
             {"id": c.id, "label": c.label, "medoid": c.medoid, "members": c.members} for c in store.clusters(session)
         ],
         "usage": session_usage(store, session).to_dict(),
+        "asks": asks_outcome(store, session),
+        "failed_calls": failed_calls(store, session),
         "judge_agreement": ranking.agreement_with_marks(
             {c["id"]: c["scores"]["judge"] for c in candidates if "judge" in c["scores"]}, store.marks(session)
         ),
@@ -113,3 +116,39 @@ def discovery(store: Store, session: int) -> list[int]:
         points.append((call.created_at, 0, call.id, value))
     points += [(at, 1, number, int(number in founders)) for number, at in made.items()]  # no request behind them
     return [point[-1] for point in sorted(points)]
+
+
+ACTIONS = ("first_wave", "expand", "refine", "combine", "new_direction", "materialize")
+
+
+def last_event(store: Store, session: int) -> int:
+    """The id of the session's latest event (0 when none): what a command started after."""
+    return store.last_event_id(session)
+
+
+def asks_outcome(store: Store, session: int, after: int = 0) -> dict[str, Any]:
+    """Over the actions recorded after event ``after``: designs asked for, made, failed, and why."""
+    asked = made = 0
+    reasons: Counter = Counter()
+    notes: list[str] = []
+    for event in store.events(session, ACTIONS):
+        if event.id <= after:
+            continue
+        asked += event.data.get("asked", 0)
+        made += len(event.data.get("candidates", []))
+        reasons.update(event.data.get("failed", {}))
+        notes += event.data.get("notes", [])
+    return {"asked": asked, "made": made, "failed": sum(reasons.values()), "reasons": dict(reasons.most_common()), "notes": notes}
+
+
+def failed_calls(store: Store, session: int) -> list[dict[str, Any]]:
+    """The session's failed model calls, grouped by purpose and error (the server's own words)."""
+    return store.failed_calls(session)
+
+
+def nothing_made(outcome: dict[str, Any], what: str) -> str:
+    """The one line for a command whose asks made no candidate ("" when it made some or asked none)."""
+    if not outcome["asked"] or outcome["made"]:
+        return ""
+    why = "; ".join(f"{reason} (x{n})" if n > 1 else reason for reason, n in list(outcome["reasons"].items())[:2])
+    return f"{what} made no candidate: {outcome['asked']} asked, {outcome['failed']} failed" + (f": {why}" if why else "")

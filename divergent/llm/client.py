@@ -262,7 +262,8 @@ class ModelClient:
             self.dialects.save(self.base_url, self.endpoint.model, dialect)
 
     def params(self, request: ChatRequest, cap: int | None = None) -> dict[str, Any]:
-        params: dict[str, Any] = {"temperature": request.temperature}
+        fixed = self.endpoint.temperature
+        params: dict[str, Any] = {"temperature": request.temperature if fixed is None else fixed}
         params.update(self.dialect.cap_fields(cap or self.endpoint.max_output_tokens))
         if request.seed is not None:
             params["seed"] = request.seed

@@ -6,11 +6,12 @@
     [endpoint]
     base_url = "http://localhost:11434/v1"
     model = "qwen2.5-coder"
-    concurrency = 16              # or "auto": 1-2 in flight for a server that queues
+    concurrency = 16              # requests in flight at once
     timeout = 120
     structured = "auto"           # or "json_schema", "json_object", "text"
     max_output_tokens = 4096      # the cap on each reply
     context_tokens = 8192         # the model's context, when the server does not say
+    temperature = 0               # every request at this temperature (default: each asker's own)
 
     [prices."my-model"]          # dollars per million tokens
     input = 0.15
@@ -73,6 +74,7 @@ class Endpoint:
     max_output_tokens: int = 4096
     structured: str = "auto"  # or one dialect forced: json_schema | json_object | text
     context_tokens: int = 0  # 0: as the server says
+    temperature: float | None = None  # set: every request at this temperature (0 for repeatable runs)
     prices: dict[str, dict[str, float]] = field(default_factory=dict)
     lenses: list[dict[str, str]] = field(default_factory=list)
 
@@ -116,6 +118,7 @@ def load(model: str | None = None, concurrency: int | None = None) -> Endpoint:
         max_output_tokens=_whole(section, "max_output_tokens", 4096, least=16),
         structured=structured,
         context_tokens=_whole(section, "context_tokens", 0, least=0),
+        temperature=_temperature(section.get("temperature")),
         prices=file.get("prices", {}),
         lenses=file.get("lenses", []),
     )
@@ -126,6 +129,14 @@ def _whole(section: dict[str, Any], key: str, default: int, least: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < least:
         raise InputError(f"[endpoint] {key} must be a whole number of at least {least}, not {value!r}")
     return value
+
+
+def _temperature(value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 2:
+        raise InputError(f"[endpoint] temperature must be a number from 0 to 2, not {value!r}")
+    return float(value)
 
 
 def check_base_url(url: str | None) -> str | None:

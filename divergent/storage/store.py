@@ -356,6 +356,20 @@ class Store:
             for r in self.db["events"].rows_where(where, [session, *kinds], order_by="id")
         ]
 
+    def last_event_id(self, session: int) -> int:
+        """The id of the session's latest event (0 when none)."""
+        row = next(self.db.query("select coalesce(max(id), 0) as id from events where session_id = ?", [session]))
+        return row["id"]
+
+    def failed_calls(self, session: int) -> list[dict[str, Any]]:
+        """The session's failed model calls grouped by purpose and error: purpose, error, calls."""
+        rows = self.db.query(
+            "select explorer as purpose, error, count(*) as calls from llm_calls where session_id = ? and error != '' "
+            "group by explorer, error order by min(id)",
+            [session],
+        )
+        return [dict(row) for row in rows]
+
     def count_events(self, session: int, kind: str) -> int:
         return self.db["events"].count_where("session_id = ? and kind = ?", [session, kind])
 

@@ -21,7 +21,7 @@ from corpus.loader import Pair, load_pairs, pair_files
 
 from divergent.critics.base import CRITICS
 from divergent.engine import ranking
-from divergent.engine.session import STATIC_CRITICS
+from divergent.engine.options import STATIC_CRITICS
 from divergent.model import Candidate, Problem, Target
 
 THRESHOLD = 0.85

@@ -17,6 +17,7 @@ from divergent.explorers.model.lenses import all_lenses
 from divergent.model import Candidate, Fidelity
 
 MAX_DIMENSIONS, MAX_VALUES = 5, 4
+HANDOVER_START = 500  # lens asks made for another explorer's share: seeds and variations of their own
 
 
 def _ask(request: ExploreRequest, explorer: str, direction: str, seed: int, files=None, **record) -> Ask:
@@ -43,7 +44,7 @@ class AskingExplorer:
 
     async def propose(self, request: ExploreRequest) -> AsyncIterator[Candidate]:
         client = require_client(request.client, self.name)
-        async for candidate in fan_out(client, request.problem, await self.asks(request)):
+        async for candidate in fan_out(client, request.problem, await self.asks(request), request.tally):
             yield candidate
 
 
@@ -52,10 +53,11 @@ class LensesExplorer(AskingExplorer):
 
     name = "lenses"
 
-    async def asks(self, request: ExploreRequest) -> list[Ask]:
+    async def asks(self, request: ExploreRequest, start: int = 0) -> list[Ask]:
+        """``request.count`` asks, from the ``start``-th lens on (another explorer's share starts past this one's)."""
         lenses = all_lenses(request.client.endpoint.lenses)
         asks = []
-        for i in range(request.count):
+        for i in range(start, start + request.count):
             lens = lenses[i % len(lenses)]
             direction = f"Direction ({lens.name}): {lens.instruction}"
             if i >= len(lenses):
@@ -100,9 +102,11 @@ class DimensionsExplorer(AskingExplorer):
         try:
             dimensions = _dimensions(await ask_json(client, ask, "dimensions", []))
         except BudgetExhausted:
+            request.tally.miss("the budget was spent before the dimensions were asked for")
             return []
-        if not dimensions:
-            return []
+        if not dimensions:  # its share is not lost: the lenses make it, past their own
+            request.tally.notes.append(f"the dimensions reply was unusable: the lenses make its {request.count} designs")
+            return await LensesExplorer().asks(request, start=HANDOVER_START)
         names = [name for name, _ in dimensions]
         combos = [dict(zip(names, values)) for values in itertools.product(*(v for _, v in dimensions))]
         random.Random(request.problem.target.spec).shuffle(combos)

@@ -10,6 +10,7 @@ from divergent.context.edits import apply_edits, base_reader
 from divergent.llm.budget import BudgetExhausted
 from divergent.llm.client import ChatRequest, ChatResult, ModelClient
 from divergent.llm.parsing import ReplyError, parse_candidate
+from divergent.explorers.base import Tally
 from divergent.model import Candidate, Fidelity, InputError, Problem
 
 
@@ -53,12 +54,26 @@ def to_candidate(text: str, ask: Ask, problem: Problem) -> Candidate:
     return candidate
 
 
-async def fan_out(client: ModelClient, problem: Problem, asks: list[Ask]) -> AsyncIterator[Candidate]:
+def missed(result: ChatResult | None) -> str:
+    """Why a reply made no candidate before it was read ("" when it may hold one)."""
+    if result is None:
+        return "the budget was spent before it was sent"
+    if not result.ok:
+        return f"the request failed: {result.error}"
+    if result.truncated:
+        return f"the reply was cut at the cap of {result.usage.output_tokens} tokens (finish_reason length)"
+    return ""
+
+
+async def fan_out(client: ModelClient, problem: Problem, asks: list[Ask], tally: Tally | None = None) -> AsyncIterator[Candidate]:
     """Send every ask concurrently (the client's semaphore bounds it); yield in arrival order.
 
-    Asks the budget cannot fit, failed requests and replies without a design yield
-    nothing (the call log keeps them). An EndpointError ends the fan-out at once.
+    Asks the budget cannot fit, failed requests, replies cut at the cap and replies
+    without a design yield nothing; ``tally`` counts them with the reason (the call
+    log keeps each call). An EndpointError ends the fan-out at once.
     """
+    tally = tally if tally is not None else Tally()
+    tally.asked += len(asks)
 
     async def run(ask: Ask) -> tuple[Ask, ChatResult | None]:
         try:
@@ -70,11 +85,13 @@ async def fan_out(client: ModelClient, problem: Problem, asks: list[Ask]) -> Asy
     try:
         for next_done in asyncio.as_completed(tasks):
             ask, result = await next_done
-            if result is None or not result.ok:
+            if why := missed(result):
+                tally.miss(why)
                 continue
             try:
                 candidate = to_candidate(result.text, ask, problem)
-            except ReplyError:
+            except ReplyError as error:
+                tally.miss(f"the reply held no design ({error})")
                 continue
             candidate.call = result.key
             yield candidate
