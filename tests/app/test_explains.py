@@ -208,8 +208,10 @@ async def test_the_pareto_plot_labels_points_and_marks_today_and_the_front(db):
         await until(pilot, lambda: isinstance(app.screen, ParetoScreen))
         await pilot.pause(0.3)
         text = screen_text(app)
-        plot = text  # labels sit beside their markers: ●3, ◆8, ■today
-        labels = re.findall(r"([●◆■])((?:today|\d+)(?:,(?:today|\d+))*)", plot)
+        # labels sit beside their markers: ●3, ◆8, ■today, or 2,7◆ where the right side would leave the plot
+        group = r"(?:today|\d+)(?:,(?:today|\d+))*"
+        found = re.findall(rf"([●◆■])({group})|({group})([●◆■])", text)
+        labels = [(m or m2, g or g2) for m, g, g2, m2 in found]
         named = [n for _, group in labels for n in group.split(",")]
         assert sorted(named) == sorted(["today", *(str(n) for n in numbers if n)])  # every candidate once
         assert ("■", "today") in [(m, g.split(",")[0]) for m, g in labels]  # today's code leads its label, as ■

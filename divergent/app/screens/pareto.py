@@ -9,6 +9,7 @@ legend sits beside the plot (under it on a narrow terminal), never over it.
 from __future__ import annotations
 
 import statistics
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -48,9 +49,60 @@ def default_axes(candidates: list[dict], dimensions: list[str]) -> tuple[str, st
     return ranked[0], ranked[1 % len(ranked)]
 
 
-def cells(candidates: list[dict], x: str, y: str, size: tuple[int, int], limits: tuple) -> list[list[dict]]:
-    """Candidates grouped so that no two labels overlap: the ones in the same row of the plot
-    whose labels would touch share one label (``3,7,12``) at the first one's point."""
+@dataclass
+class Group:
+    """Candidates that share one label, drawn at its lead's marker (today's code, else a design
+    on the front, else the lowest number): on the right, or on the left where the right would
+    run off the plot."""
+
+    points: list[tuple[int, dict]]  # (column, candidate)
+    left: bool = False
+
+    @property
+    def members(self) -> list[dict]:
+        return sorted((c for _, c in self.points), key=lambda c: (not c["baseline"], not c["pareto"], c["id"]))
+
+    @property
+    def lead(self) -> dict:
+        return self.members[0]
+
+    @property
+    def column(self) -> int:
+        return next(column for column, c in self.points if c is self.lead)
+
+    @property
+    def text(self) -> str:
+        return ",".join(label(c) for c in self.members)
+
+    def span(self) -> tuple[int, int]:
+        """The first and last cells the group takes: its points, and its label beside the lead."""
+        first, last = min(p[0] for p in self.points), max(p[0] for p in self.points)
+        if self.left:
+            return min(first, self.column - 1 - len(self.text)), last
+        return first, max(last, self.column + 1 + len(self.text))
+
+
+def row_groups(points: list[tuple[int, dict]], width: int) -> list[Group]:
+    """One row of the plot, left to right: a point that would touch the group before it joins
+    that group; a label that would cross the right edge moves to its marker's left, and if it
+    meets the group before it there, the two share one label."""
+    groups: list[Group] = []
+    for point in sorted(points, key=lambda p: (p[0], p[1]["id"])):
+        if groups and point[0] <= groups[-1].span()[1] + 1:
+            groups[-1].points.append(point)
+        else:
+            groups.append(Group([point]))
+        while True:
+            last = groups[-1]
+            last.left = last.column + 1 + len(last.text) > width - 1
+            if len(groups) < 2 or last.span()[0] > groups[-2].span()[1] + 1:
+                break
+            groups[-2].points.extend(groups.pop().points)
+    return groups
+
+
+def cells(candidates: list[dict], x: str, y: str, size: tuple[int, int], limits: tuple) -> list[Group]:
+    """Candidates grouped so that no two labels overlap and none leaves the plot."""
     (x0, x1), (y0, y1) = limits
     width, height = max(2, size[0]), max(2, size[1])
     rows: dict[int, list[tuple[int, dict]]] = {}
@@ -58,17 +110,7 @@ def cells(candidates: list[dict], x: str, y: str, size: tuple[int, int], limits:
         column = round((c["scores"][x] - x0) / ((x1 - x0) or 1) * (width - 1))
         row = round((c["scores"][y] - y0) / ((y1 - y0) or 1) * (height - 1))
         rows.setdefault(row, []).append((column, c))
-    groups: list[list[dict]] = []
-    for points in rows.values():
-        end = -2
-        for column, c in sorted(points, key=lambda p: (p[0], p[1]["id"])):
-            if column <= end + 1:
-                groups[-1].append(c)
-            else:
-                groups.append([c])
-                start = column
-            end = start + 2 + len(",".join(label(m) for m in groups[-1]))  # the marker, a space, the label
-    return groups
+    return [group for points in rows.values() for group in row_groups(points, width)]
 
 
 def label(c: dict) -> str:
@@ -135,20 +177,20 @@ class ParetoScreen(Screen):
         colour = {k: COLOURS[i % len(COLOURS)] for i, k in enumerate(clusters)}
         groups = cells(candidates, x, y, size, limits)
         for group in groups:  # markers first, labels over them: a label is never hidden by a marker
-            group.sort(key=lambda c: (not c["baseline"], not c["pareto"], c["id"]))
-            lead = group[0]
+            lead = group.lead
             marker = TODAY if lead["baseline"] else FRONT if lead["pareto"] else POINT
             plt.scatter([lead["scores"][x]], [lead["scores"][y]], marker=marker, color=colour[lead["cluster"] or 0])
         step = (limits[0][1] - limits[0][0]) / size[0]  # one cell: the label beside its marker, not on it
         for group in groups:
-            lead = group[0]
-            plt.text(",".join(label(c) for c in group), lead["scores"][x] + step, lead["scores"][y], color=colour[lead["cluster"] or 0], alignment="left")
-        plt.xlabel(f"{x} (today {self.today(x)})")
-        plt.ylabel(f"{y} (today {self.today(y)})")
+            lead = group.lead
+            at = lead["scores"][x] + (-step if group.left else step)
+            plt.text(group.text, at, lead["scores"][y], color=colour[lead["cluster"] or 0], alignment="right" if group.left else "left")
+        plt.xlabel(f"{x} → (today {self.today(x)})")  # plotext would write a y label bottom left, beside this one: it goes on top
+
         plt.xlim(*limits[0])
         plt.ylim(*limits[1])
         front = [c for c in candidates if c["pareto"]]
-        plt.title(f"{plural(len(candidates), 'candidate')} · {len(front)} on the front")
+        plt.title(f"↑ {y} (today {self.today(y)})  ·  {plural(len(candidates), 'candidate')} · {len(front)} on the front")
         plot.refresh()
         flat = [d for d in (x, y) if spread(candidates, d) == 0]
         warning = f" · no spread on {', '.join(flat)}: every candidate scores the same there" if flat else ""
