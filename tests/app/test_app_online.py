@@ -13,7 +13,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from apptools import screen_text
+from apptools import screen_text, until
 from rich.text import Text
 from textual.widgets import DataTable, Input, Label, OptionList, RadioSet, Static, TabbedContent, TextArea
 from textual_plotext import PlotextPlot
@@ -54,14 +54,6 @@ def notifications(app) -> list[str]:
     return [n.message for n in app._notifications]
 
 
-async def wait_until(pilot, condition, seconds: float = 20.0) -> None:
-    for _ in range(int(seconds / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"timed out waiting for the app; it said: {notifications(pilot.app)}")
-
-
 async def explore_ready(pilot) -> ExploreScreen:
     """The explore screen once its session is open, nothing runs and the table is drawn."""
     app = pilot.app
@@ -70,9 +62,9 @@ async def explore_ready(pilot) -> ExploreScreen:
         s = app.screen
         return isinstance(s, ExploreScreen) and s.session is not None and not s.busy and s.document is not None and not s.stale
 
-    await wait_until(pilot, ready)
+    await until(pilot, ready)
     await pilot.pause(0.3)
-    await wait_until(pilot, ready)
+    await until(pilot, ready)
     return app.screen
 
 
@@ -117,12 +109,12 @@ async def test_new_exploration_against_the_model(sample_repo, db_path, endpoint_
         await pilot.press("n")
         screen = app.screen
         assert isinstance(screen, NewExplorationScreen)
-        await wait_until(pilot, lambda: bool(screen.symbols))
+        await until(pilot, lambda: bool(screen.symbols))
 
         # the target: fuzzy search, then down into the suggestions and enter
         await pilot.press(*"reportserv")
         options = screen.query_one("#suggestions", OptionList)
-        await wait_until(pilot, lambda: options.display and options.option_count > 0)
+        await until(pilot, lambda: options.display and options.option_count > 0)
         await pilot.press("down")
         assert app.focused is options
         await pilot.press("enter")
@@ -136,7 +128,7 @@ async def test_new_exploration_against_the_model(sample_repo, db_path, endpoint_
         # scenarios proposed by the model
         await pilot.press("ctrl+o")
         scenarios = screen.query_one("#scenarios", TextArea)
-        await wait_until(pilot, lambda: scenarios.text.strip() != "")
+        await until(pilot, lambda: scenarios.text.strip() != "")
         assert chat_schemas(endpoint_env) == ["scenarios"]
         asked = endpoint_env.requests[-1]["body"]["messages"][-1]["content"]
         assert "class ReportService" in asked and "new output formats without editing the service" in asked
@@ -148,7 +140,7 @@ async def test_new_exploration_against_the_model(sample_repo, db_path, endpoint_
         await pilot.press("backspace", "backspace", "4", "tab", "1", "2")
         assert screen.query_one("#budget", Input).value == "12"
         estimate = screen.query_one("#estimate", Label)
-        await wait_until(pilot, lambda: "tokens" in str(estimate.render()))
+        await until(pilot, lambda: "tokens" in str(estimate.render()))
         line = str(estimate.render())
         # which units each of 3 scenarios touches, 4 candidates and the dimensions;
         # then per cluster the judge twice and one change per scenario
@@ -322,7 +314,7 @@ async def export_with_keys(pilot, downs: int, target: str | None = None) -> str:
         await pilot.press("ctrl+a", "ctrl+k", *target)  # home, then delete to the end
     await pilot.press("enter")
     result = dialog.query_one("#export-result", Static)
-    await wait_until(pilot, lambda: str(result.render()) not in ("", "exporting…"))  # the export runs in a thread
+    await until(pilot, lambda: str(result.render()) not in ("", "exporting…"))  # the export runs in a thread
     shown = str(result.render())
     result.update("")
     return shown
@@ -401,7 +393,7 @@ async def test_home_lists_the_session_and_deletes_it_after_confirmation(online_s
         screen = await explore_ready(pilot)
         assert screen.session.session == online_session and screen.session.client is not None
         await pilot.press("escape")
-        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        await until(pilot, lambda: isinstance(app.screen, HomeScreen))
         table = app.screen.query_one("#sessions", DataTable)
 
         # enter and escape both say no
@@ -468,7 +460,7 @@ async def test_the_estimate_says_tokens_and_dollars_and_follows_the_form(sample_
         assert isinstance(screen, NewExplorationScreen)
         assert estimate_line(screen) == "estimate: name a target to count requests, tokens and $; budget 49 requests"
         await pilot.press(*TARGET)
-        await wait_until(pilot, lambda: "tokens" in estimate_line(screen))
+        await until(pilot, lambda: "tokens" in estimate_line(screen))
         assert estimate_line(screen).endswith("with gpt-4o-mini; then 2 requests per cluster for the model critics; budget 49 requests")
 
         screen.query_one("#model", Input).focus()
@@ -551,7 +543,7 @@ async def test_a_rate_limited_proposal_is_retried(sample_repo, db_path, endpoint
         screen = app.screen
         await pilot.press(*TARGET, "ctrl+o")
         scenarios = screen.query_one("#scenarios", TextArea)
-        await wait_until(pilot, lambda: scenarios.text.strip() != "")
+        await until(pilot, lambda: scenarios.text.strip() != "")
         assert chat_schemas(endpoint_env) == ["scenarios", "scenarios"]
         assert "add a YAML output format" in scenarios.text.splitlines()
 
@@ -580,7 +572,7 @@ async def test_palette_jumps_to_candidates_and_runs_actions(online_session, db_p
         await pilot.press(*"refine the selected")
         await pilot.pause(0.5)
         await pilot.press("enter")
-        await wait_until(pilot, lambda: any(c.explorer == "refine" for c in store.candidates(online_session)))
+        await until(pilot, lambda: any(c.explorer == "refine" for c in store.candidates(online_session)))
         await explore_ready(pilot)
         (refined,) = [c for c in store.candidates(online_session) if c.explorer == "refine"]
         assert refined.parents == [target.id] and "candidate" in chat_schemas(endpoint_env)
@@ -595,7 +587,7 @@ async def test_palette_jumps_to_candidates_and_runs_actions(online_session, db_p
         await pilot.press(*"pareto plot")
         await pilot.pause(0.5)
         await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, ParetoScreen))
+        await until(pilot, lambda: isinstance(app.screen, ParetoScreen))
     store.close()
 
 
@@ -609,25 +601,25 @@ async def test_a_command_that_spends_more_than_a_few_requests_asks_first(online_
         screen = await explore_ready(pilot)
         sent = len(chat_schemas(endpoint_env))
         await pilot.press("e")  # four designs, and the model critics on each one that founds a cluster
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         question = str(app.screen.query_one(".dialog-title").render())
         keys = str(app.screen.query_one(".dialog-hint").render())
         announced = int(re.search(r"up to (\d+) requests", question).group(1))
         assert announced > 5 and "4 for designs" in question and "left in the budget" in question
         assert keys.startswith("y spend") and "esc cancel" in keys
         await pilot.press("n")
-        await wait_until(pilot, lambda: app.screen is screen)
+        await until(pilot, lambda: app.screen is screen)
         await pilot.pause(0.3)
         assert len(chat_schemas(endpoint_env)) == sent  # nothing spent
 
         # adding a scenario has every representative judged again: it says so, then spends at most that
         await pilot.press("s")
         await pilot.press(*"add a CSV export", "enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         question = str(app.screen.query_one(".dialog-title").render())
         announced = int(re.search(r"up to (\d+) requests", question).group(1))
         await pilot.press("y")
-        await wait_until(pilot, lambda: "add scenario done" in str(screen.query_one("#status").render()), 60)
+        await until(pilot, lambda: "add scenario done" in str(screen.query_one("#status").render()), 60)
         spent = len(chat_schemas(endpoint_env)) - sent
         assert 0 < spent <= announced
         with Store(db_path) as store:
@@ -654,10 +646,10 @@ async def test_a_cluster_of_several_is_named_after_its_representative_and_folds(
         screen.table.move_to(f"k{cluster.id}")
         await pilot.press("enter")
         folded = header.replace("▾", "▸")
-        await wait_until(pilot, lambda: folded in screen_text(app))
+        await until(pilot, lambda: folded in screen_text(app))
         assert not any(f"  {title}" in screen_text(app) for title in others)
         await pilot.press("enter")
-        await wait_until(pilot, lambda: header in screen_text(app))
+        await until(pilot, lambda: header in screen_text(app))
 
 
 async def test_the_autopilot_asks_first_naming_the_budget_it_may_spend(online_session, db_path, endpoint_env):
@@ -667,12 +659,12 @@ async def test_the_autopilot_asks_first_naming_the_budget_it_may_spend(online_se
         screen = await explore_ready(pilot)
         spent = len(chat_schemas(endpoint_env))
         await pilot.press("a")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         question = str(app.screen.query_one(".dialog-title").render())
         left = options.budget.max_requests - options.budget.spent.requests
         assert f"up to the {left} requests left in the budget" in question
         await pilot.press("escape")
-        await wait_until(pilot, lambda: app.screen is screen)
+        await until(pilot, lambda: app.screen is screen)
         await pilot.pause(0.3)
         assert len(chat_schemas(endpoint_env)) == spent
         assert "autopilot" not in str(screen.query_one("#status").render())
