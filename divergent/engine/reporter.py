@@ -12,9 +12,11 @@ from divergent.engine.events import (
     CandidateScored,
     Clustered,
     CriticPlan,
+    NearDuplicate,
     Resumed,
     SessionStarted,
     UsageChanged,
+    Verified,
 )
 from divergent.model import Event
 
@@ -41,6 +43,9 @@ class ProgressReporter:
                 mark = "ok" if event.valid else f"invalid: {event.reason}"
                 figures = "  ".join(f"{k} {event.scores.get(k, 0):.2f}" for k in DIMENSIONS)
                 self._write(f"  scored #{event.number:<3} {event.title[:58]:<58}  {figures}  {mark}{self.requests}")
+            case Verified():
+                how = f"as #{event.inherited_from} (near-duplicate, not run)" if event.inherited_from is not None else f"after {event.seconds:.1f} s"
+                self._write(f"  verified #{event.number:<3} {'pass' if event.passed else 'FAIL'} {how} — {event.evidence[:90]}")
             case UsageChanged():
                 of = f"/{event.budget}" if event.budget else ""
                 self.requests = f"  [requests {event.requests}{of}, {event.input_tokens + event.output_tokens} tokens]"

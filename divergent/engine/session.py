@@ -32,6 +32,7 @@ from divergent.engine.resume import resume
 from divergent.engine.scoring import assess, baseline_of
 from divergent.engine.steering import Unavailable
 from divergent.engine.streams import merge
+from divergent.engine.verification import VerifyQueue
 from divergent.explorers.base import EXPLORERS, ExploreRequest, Tally
 from divergent.llm.budget import BudgetExhausted
 from divergent.llm.client import EndpointError, ModelClient
@@ -90,7 +91,15 @@ class Session:
             matched = await self._match_units(scenario) or matched
         if matched:  # the change-cost figures of today's code now count the matched units
             await self._change_cost_again(self.candidates)
+        await self.verify([self.candidates[0]])  # today's tests first: what a failure means depends on it
         return self
+
+    async def verify(self, candidates: list[Candidate]) -> None:
+        """Run the verify-phase critics on these candidates now (engine/verification.py)."""
+        queue = VerifyQueue(self)
+        for candidate in candidates:
+            queue.submit(candidate)
+        await queue.drain()
 
     async def _change_cost_again(self, candidates: list[Candidate]) -> None:
         """Run the static change-cost critics again (the scenarios changed)."""
@@ -231,6 +240,7 @@ class Session:
         self.emit(ActionStarted(self.id, action, dict(detail)))
         streams = [(name, EXPLORERS.create(name).propose(request)) for name, request in requests]
         finished = lost = False
+        verifying = VerifyQueue(self)  # tests run beside the stream, many at once
         try:
             async for name, candidate in merge(streams):
                 if self._identity(candidate) in seen:  # a reply replayed from the cache after a resume
@@ -242,12 +252,15 @@ class Session:
                 if self.client is not None:
                     self.emit(UsageChanged.of(self.id, session_usage(self.store, self.id), self.options.budget.max_requests))
                 await settling.score_and_store(self, candidate)
+                verifying.submit(candidate)
                 made.append(candidate)
+            await verifying.drain()
             finished = True
         except EndpointError:
             lost = True  # asks never answered stay open: the action is not recorded as done, and resumes
             raise
         finally:
+            await verifying.stop()  # after a stop or a failure: no test run left behind
             # after a stop or a failure: cluster and rank what there is, spend nothing more
             await self.settle(judge=finished)
             cost = self.spent() - spent_before
@@ -369,6 +382,7 @@ class Session:
         self.emit(ActionStarted(self.id, "add-design", {"title": title}))
         self.emit(CandidateAdded(self.id, candidate.id, title, "engineer"))
         await settling.score_and_store(self, candidate)
+        await self.verify([candidate])
         await self.settle()
         self.store.add_event(self.id, "add-design", {"title": title, "candidates": [candidate.id]}, 0)
         self.emit(ActionFinished(self.id, "add-design", 1, 0, self.discovery()))
