@@ -185,26 +185,22 @@ def _continue_headless(args, session: int) -> int:
 
         before = last_event(store, session)
 
-        async def go() -> str:
+        async def go() -> None:
             live = Session.open(store, session, options, ProgressReporter(sys.stderr))
             status = "stopped"
             try:
                 await live.resume()
-                reason = ""
                 if args.budget and live.client is not None:  # then N more requests for the autopilot
                     allow_more(store, session, options, args.budget)
-                    reason = await live.autopilot(budget=args.budget)
+                    await live.autopilot(budget=args.budget)  # the progress reporter says why it stopped
                 status = "done"
-                return reason
             finally:
                 await live.close(status)
 
         try:
-            reason = asyncio.run(go())
+            asyncio.run(go())
         except EndpointError as error:
             raise _endpoint_failed(error, f"session {session} kept") from None
-        if reason:
-            print(f"autopilot stopped: {reason}", file=sys.stderr)
         document = session_document(store, session)
         failed = _made_nothing(store, session, before, f"continuing session {session}")
     return _emit(args, document, failed)
@@ -233,9 +229,7 @@ def cmd_steer(args) -> int:
             untouched = store.db.conn.total_changes
             refused = False
             try:
-                done = await steer.run(live, arguments)
-                if steer.name == "autopilot":
-                    print(f"autopilot stopped: {done}", file=sys.stderr)
+                await steer.run(live, arguments)  # the progress reporter says what it did (why the autopilot stopped)
             except InputError:
                 refused = store.db.conn.total_changes == untouched  # refused before it wrote anything
                 raise

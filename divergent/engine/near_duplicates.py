@@ -1,17 +1,19 @@
 """Near-duplicates: a design that falls inside the cluster of an earlier one pays for nothing twice.
 
 Clustering is leader-style (a later candidate never moves an earlier one), so the
-cluster a new candidate joins is settled the moment it arrives. Its *twin* is the most
-alike earlier design of that cluster (today's code aside) among those that hold, or
-will hold, the verdict in question; the candidate inherits that verdict, marked with
-where it came from, instead of running the tests (engine/verification.py) or asking
-the model critics (engine/settling.py) again.
+cluster a new candidate joins is settled the moment it arrives. Every design of a
+cluster but its first is marked a near-duplicate of the most alike earlier one
+(``mark``, announced with ``NearDuplicate``). A near-duplicate inherits verdicts
+instead of paying for them: the tests' from its *twin*, the most alike earlier design
+of its cluster that holds or will hold a verdict (engine/verification.py), and the
+model critics' from the one member of its cluster they judged (engine/settling.py).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
+from divergent.engine.events import NearDuplicate
 from divergent.model import Candidate
 
 if TYPE_CHECKING:
@@ -28,3 +30,17 @@ def twin(session: Session, candidate: Candidate, eligible: Callable[[int], bool]
     mates = [by_id[m] for m in mine.members if m != candidate.id and not by_id[m].baseline and eligible(m)]
     found, alike = session.clusterer.nearest(candidate, mates)
     return None if found is None else (found.id, round(alike, 1))
+
+
+def mark(session: Session, announce: bool = True) -> None:
+    """Mark (once) and announce each design that joined a cluster after its first design."""
+    by_id = {c.id: c for c in session.candidates}
+    for group in session.clusters:
+        designs = sorted(m for m in group.members if not by_id[m].baseline)
+        for index, number in enumerate(designs[1:], start=1):
+            if number in session.near:
+                continue
+            found, alike = session.clusterer.nearest(by_id[number], [by_id[m] for m in designs[:index]])
+            session.near[number] = found.id
+            if announce:
+                session.emit(NearDuplicate(session.id, number, found.id, round(alike, 1)))

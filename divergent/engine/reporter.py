@@ -9,10 +9,12 @@ from divergent.engine.events import (
     ActionFinished,
     AutopilotPlanned,
     AutopilotStepped,
+    AutopilotStopped,
     CandidateScored,
     Clustered,
     CriticPlan,
     NearDuplicate,
+    NoveltyChecked,
     Resumed,
     SessionStarted,
     UsageChanged,
@@ -46,6 +48,8 @@ class ProgressReporter:
             case Verified():
                 how = f"as #{event.inherited_from} (near-duplicate, not run)" if event.inherited_from is not None else f"after {event.seconds:.1f} s"
                 self._write(f"  verified #{event.number:<3} {'pass' if event.passed else 'FAIL'} {how} — {event.evidence[:90]}")
+            case NearDuplicate():
+                self._write(f"  near-duplicate: #{event.number} is {event.alike:.0f} % like #{event.of} (it inherits, it does not pay)")
             case UsageChanged():
                 of = f"/{event.budget}" if event.budget else ""
                 self.requests = f"  [requests {event.requests}{of}, {event.input_tokens + event.output_tokens} tokens]"
@@ -57,6 +61,13 @@ class ProgressReporter:
                 self._write(
                     f"autopilot: {event.arm.replace('_', ' ')} → best {event.best:.2f}, {event.clusters} clusters, {event.requests} requests"
                 )
+            case AutopilotStopped():
+                self._write(f"autopilot stopped after {event.steps} steps: {event.reason}")
+            case NoveltyChecked():
+                if event.misses:
+                    self._write(f"novelty: {event.misses} of {event.asked} new directions landed in a cluster already known (misses)")
+                else:
+                    self._write(f"novelty: all {event.asked} new directions founded clusters of their own")
             case Resumed():
                 self._write(f"resuming {event.action.replace('_', ' ')}: requests that were in flight are sent again")
             case Clustered():

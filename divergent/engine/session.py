@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 from divergent.critics.base import Critic, CriticContext, ModelCritic, base_text, build, phase
-from divergent.engine import clustering, settling
+from divergent.engine import clustering, near_duplicates, settling
 from divergent.engine.autopilot import drive
 from divergent.engine.choices import remember
 from divergent.engine.events import (
@@ -65,6 +65,7 @@ class Session:
         self.assessments: dict[int, list[Assessment]] = {}  # candidate number -> its assessments
         self.overall: dict[int, float] = {}
         self.front: set[int] = set()  # the Pareto front's candidate numbers
+        self.near: dict[int, int] = {}  # near-duplicate -> the earlier design it is most like (engine/near_duplicates.py)
         self.clusterer = clustering.Clusterer(problem.files, read=lambda path: base_text(problem, path))
         self.critics: list[Critic] = []
 
@@ -138,6 +139,7 @@ class Session:
         self.assessments = store.assessments(session)
         self.overall = store.overall(session)
         self.front = store.pareto(session)
+        near_duplicates.mark(self, announce=False)  # marked when they arrived: said then, not again
         if not any(c.baseline for c in self.candidates):
             self._restore_baseline()
         if not options.offline:

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 
 from divergent.critics.verify import Worktrees
 from divergent.engine import settling
-from divergent.engine.events import NearDuplicate, Verified
+from divergent.engine.events import Verified
 from divergent.engine.near_duplicates import twin
-from divergent.engine.scoring import assess
+from divergent.engine.scoring import assess, inherited
 from divergent.model import Assessment, Candidate, Fidelity, InputError
 from divergent.storage.verdicts import set_validity
 
@@ -73,14 +73,10 @@ class VerifyQueue:
         source = [a for a in s.assessments.get(of, []) if a.critic in self.names]
         if not source:
             return
-        found = [
-            Assessment(a.critic, a.dimension, a.score, {**a.raw, "inherited_from": of, "alike": alike}, f"as #{of}, a near-duplicate: {a.evidence}")
-            for a in source
-        ]
+        found = inherited(source, of, "a near-duplicate", alike=alike)
         for a in found:
             if a.dimension == "validity" and a.score < 1.0:
                 candidate.invalidate(a.evidence)
-        s.emit(NearDuplicate(s.id, candidate.id, of, alike))
         self._store(candidate, found, 0.0)
 
     async def _verify(self, candidate: Candidate) -> None:
