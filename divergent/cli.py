@@ -90,6 +90,7 @@ def _options(args):
         judge_repeats=args.judge_repeats,
         explorers=args.explorers,
         critics=args.critics,
+        sketch=args.sketch,
     )
 
 
@@ -632,6 +633,7 @@ def build_parser() -> Parser:
     p.add_argument("--judge-repeats", type=int, default=2, metavar="N", help="judge asks per design, the order swapped on every other one (default 2)")
     p.add_argument("--verify-tests", metavar="CMD", help="run CMD (the repo's tests) in a temporary worktree per candidate")
     p.add_argument("--verify-timeout", type=float, default=300.0, help="seconds before a --verify-tests run fails")
+    p.add_argument("--sketch", action="store_true", help="the first wave asks for API sketches (signatures, types, docstrings); materialize the promising ones")
     p.add_argument("--verify-jobs", type=int, metavar="N", help="candidates verified at once, each in its own worktree (default: the cores)")
     p.add_argument("--verify-on", metavar="WHERE", help="ray (a local Ray instance, loopback only) or ray://HOST:PORT: verify on Ray (pip install 'divergent[ray]')")
     p.add_argument("--explorers", metavar="NAMES", help="the first wave's explorers, comma-separated (see 'divergent plugins')")

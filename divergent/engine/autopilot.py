@@ -19,12 +19,13 @@ from typing import TYPE_CHECKING
 from divergent.context.metrics import totals, unit_metrics
 from divergent.engine.events import AutopilotPlanned, AutopilotStepped, AutopilotStopped
 from divergent.engine.steering import COMMANDS, Arguments, Unavailable
-from divergent.model import Candidate
+from divergent.model import Candidate, Fidelity
 
 if TYPE_CHECKING:
     from divergent.engine.session import Session
 
-ARMS = ("new_direction", "expand", "refine", "combine")
+ARMS = ("new_direction", "expand", "refine", "combine", "materialize")
+SKETCH_SLOC = 300  # a target this large gets a first wave of API sketches: a full wave would cost far more
 EXPAND_AMONG = 3  # expand learns which of the clusters of the best designs pays, among this many
 
 
@@ -141,14 +142,23 @@ def observe(session: Session) -> Observation:
 
 
 def arms(session: Session) -> list[str]:
-    """The arms this session can pull now: combining needs two clusters of designs."""
+    """The arms this session can pull now: combining needs two clusters of designs,
+    materializing a sketch not implemented yet."""
     designs = [c for c in session.candidates if c.valid and not c.baseline]
     out = ["new_direction"]
     if designs:
         out += ["expand", "refine"]
     if len({c.cluster for c in designs}) >= 2:
         out.append("combine")
+    if sketches(session):  # first: a sketch's figures are partial until it is implemented
+        out.insert(0, "materialize")
     return out
+
+
+def sketches(session: Session) -> list[Candidate]:
+    """Valid sketches no design materialized yet, best first."""
+    done = {p for c in session.candidates if c.explorer == "materialize" for p in c.parents}
+    return [c for c in ranked(session) if c.fidelity is Fidelity.SKETCH and c.id not in done]
 
 
 def ranked(session: Session) -> list[Candidate]:
@@ -168,6 +178,8 @@ def arguments(session: Session, arm: str, policy: Policy) -> Arguments:
             if c.cluster not in tops:
                 tops.append(c.cluster)
         return {"cluster": policy.choose_cluster(tops[:EXPAND_AMONG]), "count": 1}
+    if arm == "materialize":
+        return {"candidate": sketches(session)[0].id}
     if arm == "combine":
         second = next(c for c in best if c.cluster != best[0].cluster)
         return {"candidates": [best[0].id, second.id]}
@@ -190,8 +202,9 @@ async def drive(session: Session, budget: int | None = None) -> str:
     if not any(not c.baseline for c in session.candidates):
         figures = totals(unit_metrics(session.problem.source, session.problem.target.path))
         size = first_wave_size(int(figures["sloc"]), int(figures["cyclomatic_total"]), left())
-        session.emit(AutopilotPlanned(session.id, size))
-        await session.first_wave(size)
+        sketch = session.options.sketch or figures["sloc"] >= SKETCH_SLOC
+        session.emit(AutopilotPlanned(session.id, size, sketch))
+        await session.first_wave(size, sketch=sketch)
     policy = tune(Policy(), [session.overall.get(c.id, 0.0) for c in session.candidates if not c.baseline])
     policy.history.append(observe(session))
     reason, step, idle = "the budget is spent", 0, 0

@@ -171,6 +171,7 @@ class ActionFinished(Event):
 class AutopilotPlanned(Event):
     kind = "autopilot_plan"
     first_wave: int
+    sketch: bool = False  # the first wave asks for API sketches
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ class Options:
     budget: Budget = field(default_factory=Budget)
     weights: dict[str, float] = field(default_factory=dict)
     critic_settings: dict[str, dict] = field(default_factory=dict)  # critic name -> constructor arguments
+    sketch: bool = False  # the first wave asks for API sketches (signatures, types, docstrings)
 
     @property
     def model(self) -> str:
@@ -71,6 +72,7 @@ def make_options(
     judge_repeats: int = 2,
     explorers: str | list[str] | None = None,
     critics: str | list[str] | None = None,
+    sketch: bool = False,
 ) -> Options:
     """Options from what the engineer typed (flags or the new-exploration form); InputError if amiss."""
     for flag, value, least, most in LIMITS(candidates, judge_repeats, budget, budget_tokens, budget_usd, concurrency, verify_timeout, verify_jobs):
@@ -90,6 +92,8 @@ def make_options(
     elif verify_on or verify_jobs is not None:
         raise InputError("--verify-jobs and --verify-on go with --verify-tests CMD")
     if offline:
+        if sketch:
+            raise InputError("--sketch asks the model for API sketches: drop --offline")
         return Options(explorers=wave, count=candidates, offline=True, critics=critics, weights=merged, critic_settings=settings)
     settings["judge"] = {"repeats": judge_repeats}
     endpoint = config.load(model, concurrency)
@@ -103,6 +107,7 @@ def make_options(
         budget=Budget(max_requests=requests, max_tokens=budget_tokens, max_usd=budget_usd),
         weights=merged,
         critic_settings=settings,
+        sketch=sketch,
     )
 
 

@@ -56,7 +56,7 @@ class ProgressReporter:
             case CriticPlan():
                 self._write(f"model critics: {', '.join(event.critics)} on {event.representatives} representatives ({event.requests} requests)")
             case AutopilotPlanned():
-                self._write(f"autopilot: a first wave of {event.first_wave} for this target")
+                self._write(f"autopilot: a first wave of {event.first_wave}{' API sketches' if event.sketch else ''} for this target")
             case AutopilotStepped():
                 self._write(
                     f"autopilot: {event.arm.replace('_', ' ')} → best {event.best:.2f}, {event.clusters} clusters, {event.requests} requests"

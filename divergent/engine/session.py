@@ -300,14 +300,19 @@ class Session:
 
     # the commands (engine/steering.py names them for the CLI, the palette, the autopilot, resume) ------
 
-    async def first_wave(self, count: int | None = None) -> list[Candidate]:
+    async def first_wave(self, count: int | None = None, sketch: bool | None = None) -> list[Candidate]:
+        """``sketch``: ask for API sketches (None: as the options say)."""
         count = count or self.options.count
         counts = shares(count, self.options.explorers)
         # a resumed wave plans what it planned then: the combinations covered before it began
         known = self.resuming.get("known", len(self.candidates)) if self.resuming else len(self.candidates)
         covered = [c.choices for c in self.candidates[:known] if c.choices]
-        requests = [(name, self._request(counts[name], covered=covered)) for name in self.options.explorers]
-        return await self.run("first_wave", requests, count=count, known=known, seed=self._seed(self.resuming))
+        if self.resuming:
+            sketch = self.resuming.get("sketch", False)
+        elif sketch is None:
+            sketch = self.options.sketch
+        requests = [(name, self._request(counts[name], covered=covered, sketch=sketch)) for name in self.options.explorers]
+        return await self.run("first_wave", requests, count=count, known=known, sketch=sketch, seed=self._seed(self.resuming))
 
     async def expand(self, cluster: int, count: int = 4) -> list[Candidate]:
         self.need_model("expand")

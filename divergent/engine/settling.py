@@ -16,6 +16,7 @@ from divergent.critics.base import Critic, ModelCritic
 from divergent.engine import near_duplicates, ranking
 from divergent.engine.events import CandidateScored, Clustered, CriticPlan, Ranked
 from divergent.engine.scoring import assess, inherited, reject_unsafe_paths
+from divergent.engine.sketches import applies
 from divergent.llm.budget import BudgetExhausted
 from divergent.model import Assessment, Candidate, Cluster
 
@@ -42,7 +43,7 @@ def forget(session: Session, critics: list[str]) -> None:
 
 async def score_and_store(session: Session, candidate: Candidate) -> None:
     reject_unsafe_paths(candidate, Path(session.problem.target.repo))
-    found = await assess(candidate, session.problem, session.critics_in("each"))
+    found = await assess(candidate, session.problem, [c for c in session.critics_in("each") if applies(c, candidate)])
     dimension_scores = ranking.scores(found)
     overall = ranking.overall(dimension_scores, session.options.weights)
     number = session.store.add_candidate(session.id, candidate, found, overall)
@@ -96,8 +97,9 @@ def _unjudged(session: Session, critics: list[ModelCritic]) -> list[int]:
 
 
 async def _judge(session: Session, number: int, critics: list[Critic]) -> None:
+    candidate = session.candidate(number)
     try:
-        found = await assess(session.candidate(number), session.problem, critics)
+        found = await assess(candidate, session.problem, [c for c in critics if applies(c, candidate)])
     except BudgetExhausted:
         return
     put(session, number, found)
