@@ -53,6 +53,15 @@ def with_script(repo, name: str, text: str):
     return repo
 
 
+def verdicts(db_path):
+    """Each stored candidate with its one verify verdict."""
+    with Store(db_path) as store:
+        return [
+            (candidate, next(a for a in store.assessments(1, candidate.id)[candidate.id] if a.critic == "verify"))
+            for candidate in store.candidates(1)
+        ]
+
+
 def seen(tmp_path) -> list[int]:
     return [int(p.read_text()) for p in (tmp_path / "overlap" / "seen").iterdir()]
 
@@ -82,11 +91,9 @@ def test_each_run_has_its_timeout_and_the_verdict_is_stored(sample_repo, cli, db
         "--verify-tests", f"{sys.executable} -c 'import time; time.sleep(60)'", "--verify-timeout", "1", "--verify-jobs", "2",
     )
     assert code == 0, err
-    with Store(db_path) as store:
-        for candidate in store.candidates(1):
-            assert not candidate.valid and "timed out after 1 s" in candidate.invalid_reason
-            (verdict,) = [a for a in store.assessments(1, candidate.id)[candidate.id] if a.critic == "verify"]
-            assert verdict.score == 0.0
+    for candidate, verdict in verdicts(db_path):
+        assert not candidate.valid and "timed out after 1 s" in candidate.invalid_reason
+        assert verdict.score == 0.0
 
 
 @pytest.mark.parametrize(
@@ -116,11 +123,10 @@ def test_verify_on_a_local_ray_instance_ships_the_bundle_the_patch_and_the_envir
         "--verify-tests", f"{sys.executable} probe.py", "--verify-on", "ray", "--verify-jobs", "2",
     )
     assert code == 0, err
-    with Store(db_path) as store:
-        for candidate in store.candidates(1):
-            (verdict,) = [a for a in store.assessments(1, candidate.id)[candidate.id] if a.critic == "verify"]
-            assert verdict.score == 1.0, verdict.raw["output"]
-            expected = hashlib.sha256(candidate.files["shop/reports.py"].encode()).hexdigest()
-            assert f"reports.py {expected}" in verdict.raw["output"]  # the worker ran on this candidate's code
-            assert "interfaces lo\n" in verdict.raw["output"]  # Ray and its workers see loopback and nothing else
-        assert len({json.dumps(c.files, sort_keys=True) for c in store.candidates(1)}) == 4
+    found = verdicts(db_path)
+    for candidate, verdict in found:
+        assert verdict.score == 1.0, verdict.raw["output"]
+        expected = hashlib.sha256(candidate.files["shop/reports.py"].encode()).hexdigest()
+        assert f"reports.py {expected}" in verdict.raw["output"]  # the worker ran on this candidate's code
+        assert "interfaces lo\n" in verdict.raw["output"]  # Ray and its workers see loopback and nothing else
+    assert len({json.dumps(c.files, sort_keys=True) for c, _ in found}) == 4
