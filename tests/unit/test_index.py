@@ -132,3 +132,20 @@ def test_pagerank_follows_links_from_the_personal_node():
     assert rank["t"] > rank["a"] > rank["b"] and rank["a"] > rank["c"] > 0
     assert rank["d"] == pytest.approx(0.0)  # nothing links from the target to d
     assert sum(rank.values()) == pytest.approx(1.0)
+
+
+def test_a_file_over_the_size_limit_is_never_indexed_nor_shown_as_a_caller(repo, monkeypatch):
+    """A generated or vendored file that uses the target stays out of the index and the request."""
+    bundle = "from pkg.core import Engine\n\n\ndef bundled():\n    return Engine().start()\n" + "# padding\n" * 400
+    (repo / "pkg/bundle.py").write_text(bundle)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "a large generated file")
+    monkeypatch.setenv("DIVERGENT_MAX_TARGET_BYTES", str(len(CORE) + 100))  # the target fits, the bundle does not
+    index = SymbolIndex()
+    problem = frame("pkg/core.py::Engine", str(repo), Path.cwd(), index=index)
+    assert "pkg/bundle.py" not in {s.path for s in problem.call_sites}
+    assert "pkg/bundle.py" not in {p.path for p in problem.context}
+    assert ("pkg/use.py", 6, "start") in {(s.path, s.line, s.name) for s in problem.call_sites}
+    monkeypatch.delenv("DIVERGENT_MAX_TARGET_BYTES")
+    problem = frame("pkg/core.py::Engine", str(repo), Path.cwd(), index=SymbolIndex())
+    assert "pkg/bundle.py" in {s.path for s in problem.call_sites}  # under the default limit it is a caller
