@@ -93,7 +93,7 @@ def make_options(
         raise InputError("--verify-jobs and --verify-on go with --verify-tests CMD")
     if offline:
         if sketch:
-            raise InputError("--sketch asks the model for API sketches: drop --offline")
+            raise InputError("--sketch asks the model for API sketches: it cannot run offline")
         return Options(explorers=wave, count=candidates, offline=True, critics=critics, weights=merged, critic_settings=settings)
     settings["judge"] = {"repeats": judge_repeats}
     endpoint = config.load(model, concurrency)
