@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import sqlite3
 import sys
 from pathlib import Path
 from typing import Any, NoReturn, Sequence
@@ -85,9 +84,12 @@ def _options(args):
         weights=args.weights,
         verify_tests=args.verify_tests,
         verify_timeout=args.verify_timeout,
+        verify_jobs=args.verify_jobs,
+        verify_on=args.verify_on,
         judge_repeats=args.judge_repeats,
         explorers=args.explorers,
         critics=args.critics,
+        sketch=args.sketch,
     )
 
 
@@ -183,26 +185,22 @@ def _continue_headless(args, session: int) -> int:
 
         before = last_event(store, session)
 
-        async def go() -> str:
+        async def go() -> None:
             live = Session.open(store, session, options, ProgressReporter(sys.stderr))
             status = "stopped"
             try:
                 await live.resume()
-                reason = ""
                 if args.budget and live.client is not None:  # then N more requests for the autopilot
                     allow_more(store, session, options, args.budget)
-                    reason = await live.autopilot(budget=args.budget)
+                    await live.autopilot(budget=args.budget)  # the progress reporter says why it stopped
                 status = "done"
-                return reason
             finally:
                 await live.close(status)
 
         try:
-            reason = asyncio.run(go())
+            asyncio.run(go())
         except EndpointError as error:
             raise _endpoint_failed(error, f"session {session} kept") from None
-        if reason:
-            print(f"autopilot stopped: {reason}", file=sys.stderr)
         document = session_document(store, session)
         failed = _made_nothing(store, session, before, f"continuing session {session}")
     return _emit(args, document, failed)
@@ -228,14 +226,12 @@ def cmd_steer(args) -> int:
 
         async def go() -> None:
             live = Session.open(store, session, options, ProgressReporter(sys.stderr))
-            untouched = store.db.conn.total_changes
+            untouched = store.changes()
             refused = False
             try:
-                done = await steer.run(live, arguments)
-                if steer.name == "autopilot":
-                    print(f"autopilot stopped: {done}", file=sys.stderr)
+                await steer.run(live, arguments)  # the progress reporter says what it did (why the autopilot stopped)
             except InputError:
-                refused = store.db.conn.total_changes == untouched  # refused before it wrote anything
+                refused = store.changes() == untouched  # refused before it wrote anything
                 raise
             finally:
                 if refused and live.client is not None:  # leave the session exactly as it was
@@ -383,63 +379,22 @@ def _patch_for(store, session: int, number: int) -> str:
     return patch(store, session, number)
 
 
-def _output_file(value: str, flag: str) -> Path:
-    out = Path(value).expanduser()
-    if "\x00" in value:
-        raise InputError(f"{flag} names a path with a NUL byte")
-    if out.is_dir():
-        raise InputError(f"{flag} names a directory: {out}")
-    if not out.parent.exists():
-        raise InputError(f"no such directory for {flag}: {out.parent}")
-    if not out.parent.is_dir():
-        raise InputError(f"{flag}: {out.parent} is a file, not a directory")
-    return out
-
-
-def _write(out: Path, text: str, flag: str) -> None:
-    """Write an export; one line when the file cannot be written."""
-    try:
-        out.write_text(text)
-    except OSError as error:
-        raise InputError(f"cannot write {flag} {out}: {error.strerror or error}") from None
-
-
 def cmd_export(args) -> int:
     from divergent.engine import export as exports
-    from divergent.storage.lineage import record_export
 
-    if not (args.patch or args.branch or args.adr):
+    asked = [(kind, getattr(args, kind)) for kind in ("patch", "branch", "adr") if getattr(args, kind)]
+    if not asked:
         raise InputError("say what to export: --patch FILE, --branch NAME or --adr FILE")
     with _store(args) as store:  # an export is recorded as an event
         session = store.resolve_session(args.session)
         number = _candidate_number(args.candidate)
-        candidate = store.candidate(session, number)
-        if candidate.baseline:
-            raise InputError(f"candidate {number} is today's code: there is nothing to export")
-        commit = store.session(session).commit_sha
-        if not candidate.valid:
-            raise InputError(f"candidate {number} is invalid ({candidate.invalid_reason}): nothing exported; pick a valid one")
-        text = exports.patch(store, session, number)
-        if not text:
-            raise InputError(f"candidate {number} changes nothing at {commit[:8]}: there is nothing to export")
-        if args.patch:
-            if args.patch == "-":
-                sys.stdout.write(text)
-                record_export(store, session, number, "patch", "-")
+        exports.exportable(store, session, number)  # refused before anything is written
+        for kind, target in asked:
+            said = exports.export(store, session, number, kind, target)
+            if kind == "patch" and target == "-":
+                sys.stdout.write(said)
             else:
-                out = _output_file(args.patch, "--patch")
-                _write(out, text, "--patch")
-                record_export(store, session, number, "patch", str(out.resolve()))
-                print(f"wrote {out} — apply it at {commit[:8]} with: git apply {out}", file=sys.stderr)
-        if args.branch:
-            sha = exports.branch(store, session, number, args.branch)
-            record_export(store, session, number, "branch", f"{args.branch}@{sha}")
-            print(f"branch {args.branch} at {sha[:8]} (from {commit[:8]}); your working tree is untouched", file=sys.stderr)
-        if args.adr:
-            out = _output_file(args.adr, "--adr")
-            _write(out, exports.decision_record(store, session, number), "--adr")
-            record_export(store, session, number, "adr", str(out.resolve()))
-            print(f"wrote the decision record {out}", file=sys.stderr)
+                print(said, file=sys.stderr)
     return EXIT_OK
 
 
@@ -447,11 +402,12 @@ def cmd_traces(args) -> int:
     """The search as data: chat fine-tuning and preference records, one JSON object a line."""
     import io
 
+    from divergent.engine.export import output_file
     from divergent.engine.traces import write_jsonl
 
     if (args.session is None) == (not args.all):
         raise InputError("name a SESSION or pass --all, not both")
-    out = None if args.jsonl == "-" else _output_file(args.jsonl, "--jsonl")
+    out = None if args.jsonl == "-" else output_file(args.jsonl, "--jsonl")
     with _store(args) as store:
         sessions = [r["id"] for r in store.sessions()] if args.all else [store.resolve_session(args.session)]
         buffer = io.StringIO()
@@ -557,12 +513,13 @@ def _frame(args, check=None, **options):
     from divergent.context.problem import frame
     from divergent.context.target import resolve
     from divergent.model import Problem
+    from divergent.storage.symbols import SqliteSymbols
 
     target, source = resolve(args.target, args.repo, Path.cwd())
     if check is not None:
         check(Problem(target=target, files={target.path: source}))
     with _store(args) as store:
-        index = SymbolIndex(store.db, write=store.write)
+        index = SymbolIndex(SqliteSymbols(store))
         return frame(args.target, args.repo, Path.cwd(), context_tokens=context_tokens(args), index=index, **options)
 
 
@@ -646,6 +603,9 @@ def build_parser() -> Parser:
     p.add_argument("--judge-repeats", type=int, default=2, metavar="N", help="judge asks per design, the order swapped on every other one (default 2)")
     p.add_argument("--verify-tests", metavar="CMD", help="run CMD (the repo's tests) in a temporary worktree per candidate")
     p.add_argument("--verify-timeout", type=float, default=300.0, help="seconds before a --verify-tests run fails")
+    p.add_argument("--sketch", action="store_true", help="the first wave asks for API sketches (signatures, types, docstrings); materialize the promising ones")
+    p.add_argument("--verify-jobs", type=int, metavar="N", help="candidates verified at once, each in its own worktree (default: the cores)")
+    p.add_argument("--verify-on", metavar="WHERE", help="ray (a local Ray instance, loopback only) or ray://HOST:PORT: verify on Ray (pip install 'divergent[ray]')")
     p.add_argument("--explorers", metavar="NAMES", help="the first wave's explorers, comma-separated (see 'divergent plugins')")
     p.add_argument("--critics", metavar="NAMES", help="the critics that score, comma-separated (see 'divergent plugins')")
     p.add_argument("--headless", action="store_true", help="no TUI: progress on stderr, a summary on stdout")
@@ -750,6 +710,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
     args = None
+    from divergent.storage.connection import DatabaseError
+
     try:
         if not [a for a in argv if not a.startswith("-")] and not {"-h", "--help", "--version"} & set(argv):
             common = Parser(prog="divergent")
@@ -771,7 +733,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("divergent: interrupted; everything scored so far is saved", file=sys.stderr)
         return EXIT_FAILED
-    except sqlite3.Error as error:  # the database failed under a run: which file, and what to do
+    except DatabaseError as error:  # the database failed under a run: which file, and what to do
         if debug:
             raise
         from divergent.storage.connection import explain
