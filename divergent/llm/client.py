@@ -38,6 +38,7 @@ from divergent.llm.dialect import (
 )
 from divergent.llm.pacing import Pace, Ticket
 from divergent.llm.pricing import cost, estimate_tokens
+from divergent.llm.streamed import Streamed
 from divergent.model import Usage
 
 MAX_ATTEMPTS = 4
@@ -220,44 +221,6 @@ class Attempt:
     retry: str = ""  # "" none, "now" at once (the dialect moved), "later" after a backoff
     delay: float = 0.0
     prompt_tokens: int = 0  # as the server counted them, when it said
-
-
-@dataclass
-class Reply:
-    """What a streamed reply brought, so far: kept when the stream is cut or given up."""
-
-    parts: list[str] = field(default_factory=list)
-    finish: str = ""
-    chunks: int = 0  # chunks that carried text: a token or more each
-    prompt_tokens: int = 0  # as the server counted them (0: it did not say)
-    completion_tokens: int | None = None  # as the server counted them (None: it did not say)
-    ended: bool = False  # the stream ended as the server meant it to ([DONE])
-
-    @property
-    def text(self) -> str:
-        return "".join(self.parts)
-
-    def take(self, chunk: Any) -> None:
-        usage = getattr(chunk, "usage", None)
-        if usage is not None:
-            self.prompt_tokens = usage.prompt_tokens or self.prompt_tokens
-            self.completion_tokens = usage.completion_tokens
-        for choice in (getattr(chunk, "choices", None) or [])[:1]:
-            delta = getattr(choice, "delta", None)
-            content = getattr(delta, "content", None) if delta is not None else None
-            if content:
-                self.parts.append(content)
-                self.chunks += 1
-            if choice.finish_reason:
-                self.finish = choice.finish_reason
-
-    def output_tokens(self, cap: int) -> int:
-        """The server's count; else the cap for a reply cut there; else the most the text can be."""
-        if self.completion_tokens is not None:
-            return self.completion_tokens
-        if self.finish == "length":
-            return cap
-        return max(self.chunks, estimate_tokens(self.text))
 
 
 class ModelClient:
@@ -461,7 +424,7 @@ class ModelClient:
     async def _attempt(self, request: ChatRequest, cap: int, key: str) -> Attempt:
         params = self.params(request, cap)
         started = time.perf_counter()
-        reply = Reply()
+        reply = Streamed()
         ticket: Ticket | None = None
         async with self.pace.gate:
             self.log.hold(request.purpose, self.endpoint.model, key)  # recorded before it is sent
@@ -506,7 +469,7 @@ class ModelClient:
         outcome.result = replace(recorded, finish_reason=result.finish_reason)
         return outcome
 
-    def _partial(self, request: ChatRequest, reply: Reply, cap: int, error: str) -> ChatResult:
+    def _partial(self, request: ChatRequest, reply: Streamed, cap: int, error: str) -> ChatResult:
         """A failed result that keeps what the reply brought and counts the tokens it cost."""
         output = reply.output_tokens(cap) if reply.chunks or reply.completion_tokens else 0
         prompt = reply.prompt_tokens or (self._estimate(request) if reply.chunks else 0)
@@ -516,7 +479,7 @@ class ModelClient:
     def _estimate(request: ChatRequest) -> int:
         return sum(estimate_tokens(m["content"]) for m in request.messages)
 
-    async def _send(self, request: ChatRequest, params: dict[str, Any], ticket: Ticket, reply: Reply, cap: int) -> Attempt:
+    async def _send(self, request: ChatRequest, params: dict[str, Any], ticket: Ticket, reply: Streamed, cap: int) -> Attempt:
         # The body goes as extra_body, which the client merges over the typed
         # fields untouched: its recursive transform of typed params (message
         # unions, the nested JSON schema) cost ~3 ms of CPU a request, which
@@ -527,7 +490,13 @@ class ModelClient:
         async with stream:  # closes the connection if we leave before the end
             kind = stream.response.headers.get("content-type", "")
             if "text/event-stream" not in kind:
-                self._whole(await stream.response.aread(), kind, reply)
+                body = await stream.response.aread()
+                if not reply.take_whole(body):
+                    what = "HTML" if "html" in kind or b"<html" in body[:2000].lower() else "something other than a chat completion"
+                    raise EndpointError(
+                        f"the model endpoint {self.base_url} answered with {what}: check OPENAI_BASE_URL (it usually ends in /v1)",
+                        bad_input=False,
+                    )
                 self.pace.chunk(ticket)
             else:
                 async for chunk in stream:
@@ -546,30 +515,6 @@ class ModelClient:
         self._answered_in(params, output_tokens)
         usage_now = Usage(1, input_tokens, output_tokens, cost(self.endpoint.model, input_tokens, output_tokens, self.endpoint.prices))
         return Attempt(ChatResult(reply.text, usage_now, finish_reason=reply.finish))
-
-    def _whole(self, body: bytes, kind: str, reply: Reply) -> None:
-        """A server that answered a streamed request all at once (or with something else)."""
-        try:
-            found = json.loads(body)
-        except ValueError:
-            found = None
-        choices = found.get("choices") if isinstance(found, dict) else None
-        if not isinstance(choices, list):
-            what = "HTML" if "html" in kind or "<html" in body[:2000].decode(errors="replace").lower() else "something other than a chat completion"
-            raise EndpointError(
-                f"the model endpoint {self.base_url} answered with {what}: check OPENAI_BASE_URL (it usually ends in /v1)",
-                bad_input=False,
-            )
-        choice = choices[0] if choices and isinstance(choices[0], dict) else {}
-        message = choice.get("message") if isinstance(choice.get("message"), dict) else {}
-        reply.parts.append(str(message.get("content") or ""))
-        reply.chunks = 1 if reply.parts[0] else 0
-        reply.finish = str(choice.get("finish_reason") or "")
-        usage = found.get("usage") if isinstance(found.get("usage"), dict) else {}
-        reply.prompt_tokens = int(usage.get("prompt_tokens") or 0)
-        if isinstance(usage.get("completion_tokens"), int):
-            reply.completion_tokens = usage["completion_tokens"]
-        reply.ended = True
 
     def _answered_in(self, params: dict[str, Any], output_tokens: int) -> None:
         """A reply in this dialect: it is confirmed (and remembered); a cap it ignored is not."""
