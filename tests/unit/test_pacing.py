@@ -44,15 +44,15 @@ async def all_of(client: ModelClient, n: int) -> list:
 
 
 def test_a_request_queued_behind_others_is_not_timed_out_while_the_server_answers_them():
-    # requests of 0.3 s each on a server that answers one at a time: with six or more
-    # queued at once the last waits 1.5 s or more, past the 1.0 s timeout, yet the
+    # requests of 0.4 s each on a server that answers one at a time: with seven or more
+    # queued at once the last waits 2.4 s or more, past the 2.0 s timeout, yet the
     # server was never silent that long.
-    with FakeOpenAI(serial=True, latency=0.3) as server:
-        client, log = client_for(server, timeout=1.0, concurrency=12)
-        results = asyncio.run(all_of(client, 12))
-        assert [r.error for r in results] == [""] * 12
-        assert server.max_in_flight >= 6, "several were at the server at once: the later ones queued there"
-        assert len(log.calls) == 12
+    with FakeOpenAI(serial=True, latency=0.4) as server:
+        client, log = client_for(server, timeout=2.0, concurrency=16)
+        results = asyncio.run(all_of(client, 16))
+        assert [r.error for r in results] == [""] * 16
+        assert server.max_in_flight >= 7, "several were at the server at once: the later ones queued there"
+        assert len(log.calls) == 16
 
 
 def test_a_server_silent_past_the_timeout_times_out_and_sees_the_connection_closed():
