@@ -191,11 +191,25 @@ def test_parameter_object_refuses_names_that_must_stay_plain():
 
 
 def test_plans_pair_moves_and_every_result_parses():
-    result = plans(SHAPES, target("Shapes", "class"))
+    result = plans(SHAPES + "\n\n" + RATES, target(None, "module"))
     names = ["+".join(m.name for m in moves) for moves, _ in result]
-    assert names == ["registry", "polymorphism", "protocol", "registry+protocol", "polymorphism+protocol"]
+    assert names == ["registry", "polymorphism", "table", "protocol", "registry+polymorphism"]  # the protocol alone
     for _, rewrites in result:
         assert not parse(rewrites[-1].source).root_node.has_error
+
+
+RATES = dedent(
+    """
+    def rate(band):
+        if band == "gold":
+            return 0.2
+        elif band == "silver":
+            return 0.1
+        elif band == "bronze":
+            return 0.05
+        return 0.0
+    """
+)
 
 
 def test_catalog_is_found_by_name_and_honours_the_count():

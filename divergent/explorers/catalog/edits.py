@@ -100,7 +100,14 @@ def add_import(source: str, line: str) -> str:
     docstring = body[:1] if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str) else []
     anchor = imports[-1] if imports else (docstring[0] if docstring else None)
     insert_at = anchor.end_lineno if anchor is not None else 0  # an import may span lines: after its last
-    lines.insert(insert_at, line + "\n")
+    follows = lines[insert_at] if insert_at < len(lines) else ""
+    if anchor is None:  # the module's first line: keep it apart from the code below
+        added = line + "\n" + ("\n\n" if follows.strip() else "")
+    elif not imports:  # after the docstring
+        added = "\n" + line + "\n"
+    else:
+        added = line + "\n"
+    lines.insert(insert_at, added)
     return "".join(lines)
 
 

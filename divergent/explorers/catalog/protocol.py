@@ -62,4 +62,5 @@ MOVE = Move(
         "so a second implementation or a test double plugs in without inheritance."
     ),
     rewrite=rewrite,
+    pairs=False,  # an interface nothing uses yet: worth seeing, not worth adding to every other design
 )
