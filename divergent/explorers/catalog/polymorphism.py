@@ -9,10 +9,9 @@ A new case is a new subclass and one entry in the factory's table.
 
 from __future__ import annotations
 
-from divergent.context.syntax import parameters
 from divergent.explorers.catalog import edits
 from divergent.explorers.catalog.moves import Move, Rewrite
-from divergent.explorers.catalog.registry import Found, case_inputs, ends_in_exit, find, replace_chain
+from divergent.explorers.catalog.registry import Found, cases, ends_in_exit, find, replace_chain
 from divergent.model import Target
 
 STEP = edits.INDENT * 2
@@ -42,26 +41,14 @@ def _rewrite(source: str, data: bytes, found: Found) -> Rewrite:
     root, function, chain, followed, local = found.root, found.function, found.chain, found.followed, found.bound
     name = function.definition.name
     method = name.lstrip("_") or "run"
-    params = [p for p in parameters(function.definition.node) if p.kind != "separator"]
-    self_name = params[0].name if function.is_method and params else None
-    cases = [block for _, block in chain.branches] + ([chain.otherwise] if chain.otherwise is not None else [])
-    used = case_inputs(function, cases, local)
-    owner_var = edits.snake(function.owner.name) if function.is_method else None
-    if owner_var and any(edits.uses_name(block, owner_var) for _, block in chain.branches):
-        owner_var = self_name
+    blocks = [block for _, block in chain.branches] + ([chain.otherwise] if chain.otherwise is not None else [])
+    code = cases(found, blocks)
     taken = edits.module_names(root) | local
     base = edits.free_name(_class_name(method, "strategy"), taken)
     taken.add(base)
-    signature = ", ".join(owner_var if p == self_name else p for p in used)
-
-    def body_of(block) -> str:
-        start = edits.line_start(data, block.start_byte)
-        if self_name:
-            return edits.rename_identifiers(block, data, self_name, owner_var, start)
-        return data[start : block.end_byte].decode()
-
+    signature = code.signature
     if chain.otherwise is not None:
-        default = body_of(chain.otherwise)
+        default = code.body(data, chain.otherwise)
         if not ends_in_exit(chain.otherwise):
             default += f"\n{STEP}return None"
         doc = f'"""What {name} does for a key no subclass claims."""'
@@ -76,7 +63,7 @@ def _rewrite(source: str, data: bytes, found: Found) -> Rewrite:
     for keys, block in chain.branches:
         sub = edits.free_name(_class_name(_key_words(keys[0]), method), taken)
         taken.add(sub)
-        classes.append(f"class {sub}({base}):\n{_method(method, signature, body_of(block))}")
+        classes.append(f"class {sub}({base}):\n{_method(method, signature, code.body(data, block))}")
         entries += [f"{edits.INDENT}{key}: {sub}()," for key in keys]
     table = edits.free_name(f"_{method.upper()}_STRATEGIES", taken)
     taken.add(table)
@@ -91,7 +78,7 @@ def _rewrite(source: str, data: bytes, found: Found) -> Rewrite:
     )
 
     pad = " " * chain.node.start_point[1]
-    call_args = ", ".join(used)
+    call_args = ", ".join(code.inputs)
     if followed:
         local_name = edits.free_name("strategy", local)
         dispatch = (

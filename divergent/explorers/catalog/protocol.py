@@ -18,9 +18,7 @@ KEPT_DECORATORS = ("@property", "@staticmethod", "@classmethod")
 
 
 def _stub(definition) -> str:
-    node = definition.node
-    colon = next(c for c in node.children if c.type == ":")  # a comment may follow it, before the body
-    header = node.text[: colon.end_byte - node.start_byte].decode()
+    header = edits.header(definition.node)
     decorators = [
         text(d) for d in definition.outer.named_children if d.type == "decorator" and text(d) in KEPT_DECORATORS
     ]

@@ -104,11 +104,9 @@ def find(source: str, target: Target) -> Found | None:
 
 def replace_chain(source: str, found: Found, dispatch: str, definitions: list[str]) -> str:
     """The chain replaced by ``dispatch``; ``definitions`` after the module-level statement that holds it."""
-    function = found.function
-    top = function.owner.outer if function.is_method else function.definition.outer
     chain = found.chain.node
-    appended = "\n\n\n" + "\n\n\n".join(definitions)
-    return edits.apply(source, [edits.Edit(chain.start_byte, chain.end_byte, dispatch), edits.Edit(top.end_byte, top.end_byte, appended)])
+    dispatched = edits.Edit(chain.start_byte, chain.end_byte, dispatch)
+    return edits.apply(source, [dispatched, *edits.after({found.function.top.end_byte: definitions})])
 
 
 def rewrite(source: str, target: Target) -> Rewrite | None:
@@ -130,16 +128,41 @@ def case_inputs(function: Function, blocks: list[Node], local: set[str]) -> list
     return used
 
 
+@dataclass(frozen=True)
+class Cases:
+    """How the cases' code reads once it leaves the function: a method's instance becomes
+    a named argument (``shapes`` for ``Shapes``), the names they read become parameters."""
+
+    inputs: list[str]  # what the cases read that the function bound: the call's arguments
+    me: str | None  # the method's instance parameter
+    instance: str | None  # its name outside the method
+
+    @property
+    def signature(self) -> str:
+        return ", ".join(self.instance if p == self.me else p for p in self.inputs)
+
+    def body(self, data: bytes, block: Node) -> str:
+        start = edits.line_start(data, block.start_byte)
+        if self.me:
+            return edits.rename_identifiers(block, data, self.me, self.instance, start)
+        return data[start : block.end_byte].decode()
+
+
+def cases(found: Found, blocks: list[Node]) -> Cases:
+    function = found.function
+    params = [p for p in parameters(function.definition.node) if p.kind != "separator"]
+    me = params[0].name if function.is_method and params else None
+    instance = edits.snake(function.owner.name) if function.is_method else None
+    if instance and any(edits.uses_name(block, instance) for block in blocks):
+        instance = me
+    return Cases(case_inputs(function, blocks, found.bound), me, instance)
+
+
 def _rewrite(source: str, data: bytes, found: Found) -> Rewrite:
     root, function, chain, followed, local = found.root, found.function, found.chain, found.followed, found.bound
     name = function.definition.name
     discriminator, branches, otherwise = chain.discriminator, chain.branches, chain.otherwise
-    params = [p for p in parameters(function.definition.node) if p.kind != "separator"]
-    self_name = params[0].name if function.is_method and params else None
-    used = case_inputs(function, [block for _, block in branches], local)
-    owner_var = edits.snake(function.owner.name) if function.is_method else None
-    if owner_var and any(edits.uses_name(block, owner_var) for _, block in branches):
-        owner_var = self_name
+    code = cases(found, [block for _, block in branches])
     taken = edits.module_names(root) | local
     label = re.sub(r"\W+", "_", discriminator.split(".")[-1]).strip("_").upper()
     registry = edits.free_name(f"_{name.lstrip('_').upper()}_BY_{label}", taken)
@@ -149,16 +172,13 @@ def _rewrite(source: str, data: bytes, found: Found) -> Rewrite:
     for keys, block in branches:
         handler = _handler_name(name, keys[0], taken)
         taken.add(handler)
-        base = edits.line_start(data, block.start_byte)
-        body = edits.rename_identifiers(block, data, self_name, owner_var, base) if self_name else data[base : block.end_byte].decode()
-        signature = ", ".join(owner_var if p == self_name else p for p in used)
-        handlers.append(f"def {handler}({signature}):\n{edits.reindent(body, edits.INDENT)}")
+        handlers.append(f"def {handler}({code.signature}):\n{edits.reindent(code.body(data, block), edits.INDENT)}")
         entries += [f"{edits.INDENT}{key}: {handler}," for key in keys]
 
     column = chain.node.start_point[1]
     pad = " " * column
     local_name = edits.free_name("handler", local)
-    call_args = ", ".join(used)
+    call_args = ", ".join(code.inputs)
     if followed:
         dispatch = (
             f"{local_name} = {registry}.get({discriminator})\n"

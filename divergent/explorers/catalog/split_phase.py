@@ -16,10 +16,10 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from divergent.context.parsing import parse, text
-from divergent.context.syntax import walk
+from divergent.context.parsing import parse
 from divergent.explorers.catalog import edits, flow
-from divergent.explorers.catalog.extract import Scope, _is_docstring, _Reader, _scopes, _span, _trivial
+from divergent.explorers.catalog.extract import trivial
+from divergent.explorers.catalog.reading import Reader, Scope, is_docstring, read, receiver, scopes, span
 from divergent.explorers.catalog.moves import Move, Rewrite
 from divergent.model import Target
 
@@ -38,7 +38,7 @@ class Split:
     fields: list[str]  # what the first phase binds and the second reads, in order of binding
     data_inputs: list[str]
     render_inputs: list[str]
-    receiver: str | None
+    me: str | None  # the method's instance parameter
     data_method: bool
     render_method: bool
 
@@ -110,12 +110,12 @@ def _ordered_binds(statements: list[ast.stmt], wanted: set[str]) -> list[str]:
     return out + sorted(wanted - set(out))
 
 
-def find(reader: _Reader, scope: Scope) -> Split | None:
+def find(reader: Reader, scope: Scope) -> Split | None:
     function = scope.node
     own = scope.top is function or (scope.owner is not None and function in scope.owner.body)
     if not own or isinstance(function, ast.AsyncFunctionDef):
         return None
-    body = [s for i, s in enumerate(function.body) if not (i == 0 and _is_docstring(s))]
+    body = [s for i, s in enumerate(function.body) if not (i == 0 and is_docstring(s))]
     if len(body) < 3:
         return None
     outputs = _outputs(function, body[-1])
@@ -126,7 +126,7 @@ def find(reader: _Reader, scope: Scope) -> Split | None:
     if not outputs or not start or not _renders_text(body[start], body[-1], outputs):
         return None
     compute, render = body[:start], body[start:]
-    if _span(compute) < 2 or _trivial(compute) or not flow.movable(compute) or not flow.movable(render[:-1]):
+    if span(compute) < 2 or trivial(compute) or not flow.movable(compute) or not flow.movable(render[:-1]):
         return None
     if not reader.clean_lines(compute) or not reader.clean_lines(render):
         return None
@@ -141,52 +141,40 @@ def find(reader: _Reader, scope: Scope) -> Split | None:
         return None
     if flow.names(guards).reads & binds:
         return None
-    receiver = params[0] if scope.owner is not None and params and not _static(function) else None
+    me = receiver(scope)
     needed = flow.free_reads(compute, set())
     data_inputs = [p for p in params if p in needed]
     render_inputs = [p for p in params if p in reads and p not in fields]
-    data_method, render_method = receiver in data_inputs, receiver in render_inputs
-    data_inputs = [p for p in data_inputs if p != receiver or not data_method]
-    render_inputs = [p for p in render_inputs if p != receiver or not render_method]
+    data_method, render_method = me in data_inputs, me in render_inputs
+    data_inputs = [p for p in data_inputs if p != me or not data_method]
+    render_inputs = [p for p in render_inputs if p != me or not render_method]
     if len(data_inputs) > MAX_INPUTS or len(render_inputs) > MAX_INPUTS:
         return None
-    return Split(scope, guards, compute, render, fields, data_inputs, render_inputs, receiver, data_method, render_method)
+    return Split(scope, guards, compute, render, fields, data_inputs, render_inputs, me, data_method, render_method)
 
 
-def _static(function: ast.FunctionDef) -> bool:
-    return any(isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod") for d in function.decorator_list)
-
-
-def _first_line(reader: _Reader, statement: ast.stmt) -> int:
+def _first_line(reader: Reader, statement: ast.stmt) -> int:
     """Where a statement's block starts: the comment right above it, or the statement."""
     comment = reader.comment_above(statement)
     return comment[0] if comment is not None else statement.lineno
 
 
-def _block(reader: _Reader, first: int, last: int, indent: str) -> str:
+def _block(reader: Reader, first: int, last: int, indent: str) -> str:
     lines = reader.lines[first - 1 : last]
     while lines and not lines[-1].strip():
         lines.pop()
     return edits.reindent("".join(lines).rstrip("\n"), indent)
 
 
-def _renamed(source: str, reader: _Reader, first: int, last: int, fields: list[str], data: str) -> str:
+def _renamed(source: str, reader: Reader, first: int, last: int, fields: list[str], data: str) -> str:
     """Lines ``first..last`` with every read of a field written ``data.<field>`` (tree-sitter
     knows f-strings' insides)."""
     start = len("".join(reader.lines[: first - 1]).encode())
     end = len("".join(reader.lines[:last]).encode())
-    changes = [
-        edits.Edit(n.start_byte - start, n.end_byte - start, f"{data}.{text(n)}")
-        for n in walk(parse(source).root_node)
-        if n.type == "identifier"
-        and start <= n.start_byte < end
-        and text(n) in fields
-        and not edits.is_member_or_keyword(n)
-    ]
-    return edits.apply(source.encode()[start:end].decode(), changes)
+    return edits.qualify(parse(source).root_node, source.encode(), start, end, set(fields), data)
 
 
-def _names(reader: _Reader, function: ast.FunctionDef, module: set[str]) -> tuple[str, str, str, str]:
+def _names(reader: Reader, function: ast.FunctionDef, module: set[str]) -> tuple[str, str, str, str]:
     """(record class, data function, render function, record variable), free in the module."""
     base = function.name.strip("_") or "step"
     taken = reader.taken | module
@@ -199,14 +187,13 @@ def _names(reader: _Reader, function: ast.FunctionDef, module: set[str]) -> tupl
 
 
 def rewrite(source: str, target: Target) -> Rewrite | None:
-    try:
-        reader = _Reader(source)
-    except SyntaxError:
+    reader = read(source)
+    if reader is None:
         return None
     module = edits.module_names(parse(source).root_node)
     if any(name in module and not _imported(reader.tree, name) for name in IMPORTS):
         return None
-    for scope in _scopes(reader.tree, target):
+    for scope in scopes(reader.tree, target):
         split = find(reader, scope)
         if split is not None:
             return _rewrite(source, reader, split, module)
@@ -220,7 +207,7 @@ def _imported(tree: ast.Module, name: str) -> bool:
     )
 
 
-def _rewrite(source: str, reader: _Reader, split: Split, module: set[str]) -> Rewrite:
+def _rewrite(source: str, reader: Reader, split: Split, module: set[str]) -> Rewrite:
     function = split.scope.node
     record, data_function, render_function, data = _names(reader, function, module)
     def_indent = reader.line(function.lineno)[: function.col_offset]
@@ -228,31 +215,28 @@ def _rewrite(source: str, reader: _Reader, split: Split, module: set[str]) -> Re
     compute_first = _first_line(reader, split.compute[0])
     render_first = _first_line(reader, split.render[0])
     render_last = split.render[-1].end_lineno
-    receiver = [split.receiver] if split.receiver else []
+    me = [split.me] if split.me else []
 
-    data_params = (receiver if split.data_method else []) + split.data_inputs
+    data_params = (me if split.data_method else []) + split.data_inputs
     compute = _block(reader, compute_first, render_first - 1, body_indent)
     data_text = (
         f"{def_indent}def {data_function}({', '.join(data_params)}):\n{compute}\n"
         f"{body_indent}return {record}({', '.join(split.fields)})\n"
     )
-    render_params = (receiver if split.render_method else []) + [data] + split.render_inputs
+    render_params = (me if split.render_method else []) + [data] + split.render_inputs
     rendered = edits.reindent(_renamed(source, reader, render_first, render_last, split.fields, data), body_indent)
     render_text = f"{def_indent}def {render_function}({', '.join(render_params)}):\n{rendered}\n"
 
     def call(name: str, method: bool, args: list[str]) -> str:
-        return f"{split.receiver}.{name}({', '.join(args)})" if method else f"{name}({', '.join(args)})"
+        return f"{split.me}.{name}({', '.join(args)})" if method else f"{name}({', '.join(args)})"
 
     pad = reader.line(split.compute[0].lineno)[: split.compute[0].col_offset]
     calls = (
         f"{pad}{data} = {call(data_function, split.data_method, split.data_inputs)}\n"
         f"{pad}return {call(render_function, split.render_method, [data, *split.render_inputs])}\n"
     )
-    fields = "\n".join(f"{edits.INDENT}{name}: Any" for name in split.fields)
-    record_text = (
-        f"@dataclass(frozen=True)\nclass {record}:\n"
-        f'{edits.INDENT}"""What {function.name} computes before it renders."""\n\n{fields}\n\n\n'
-    )
+    fields = [f"{name}: Any" for name in split.fields]
+    record_text = edits.dataclass_text(record, f"What {function.name} computes before it renders.", fields, frozen=True)
     top = split.scope.top
     top_first = min([top.lineno, *(d.lineno for d in top.decorator_list)])
     comment = reader.comment_above(top) if not top.decorator_list else None
@@ -267,9 +251,8 @@ def _rewrite(source: str, reader: _Reader, split: Split, module: set[str]) -> Re
         after, added = top.end_lineno, "\n\n" + data_text + "\n\n" + render_text
     lines[after:after] = [added]
     lines[compute_first - 1 : render_last] = [calls]
-    lines[top_first - 1 : top_first - 1] = [record_text]
-    new = "".join(lines)
-    new = edits.add_import(edits.add_import(new, "from dataclasses import dataclass"), "from typing import Any")
+    lines[top_first - 1 : top_first - 1] = [record_text + "\n\n"]
+    new = edits.with_dataclass_imports("".join(lines), fields)
     detail = f"{function.name}: {data_function} computes {', '.join(split.fields)}; {render_function} renders them"
     return Rewrite(new, detail)
 

@@ -125,14 +125,11 @@ def rewrite(source: str, target: Target) -> Rewrite | None:
             taken.add(table)
             done.append((chain.node, table))
             rows = [f"{edits.INDENT}{key}: {value}," for keys, value in entries for key in keys]
-            top = function.owner.outer if function.is_method else function.definition.outer
-            appended.setdefault(top.end_byte, []).append(f"{table} = {{\n" + "\n".join(rows) + "\n}")
+            appended.setdefault(function.top.end_byte, []).append(f"{table} = {{\n" + "\n".join(rows) + "\n}")
             changes.append(edits.Edit(chain.node.start_byte, chain.node.end_byte, dispatch))
     if not changes:
         return None
-    for end, tables in appended.items():
-        changes.append(edits.Edit(end, end, "\n\n\n" + "\n\n\n".join(tables)))
-    return Rewrite(edits.apply(source, changes), f"{', '.join(t for _, t in done)} in place of literal lookups")
+    return Rewrite(edits.apply(source, changes + edits.after(appended)), f"{', '.join(t for _, t in done)} in place of literal lookups")
 
 
 MOVE = Move(
