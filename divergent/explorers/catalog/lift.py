@@ -44,7 +44,7 @@ def _function_text(node: Node, data: bytes, name: str) -> str:
     if returns is not None:
         header += f" -> {text(returns)}"
     body = node.child_by_field_name("body")
-    block = data[edits.line_start(data, body.start_byte) : body.end_byte].decode()
+    block = edits.node_block_text(body, data)
     return f"{header}:\n{edits.reindent(block, edits.INDENT)}"
 
 

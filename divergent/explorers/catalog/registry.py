@@ -142,10 +142,9 @@ class Cases:
         return ", ".join(self.instance if p == self.me else p for p in self.inputs)
 
     def body(self, data: bytes, block: Node) -> str:
-        start = edits.line_start(data, block.start_byte)
         if self.me:
-            return edits.rename_identifiers(block, data, self.me, self.instance, start)
-        return data[start : block.end_byte].decode()
+            return edits.rename_identifiers(block, data, self.me, self.instance, edits.line_start(data, block.start_byte))
+        return edits.node_block_text(block, data)
 
 
 def cases(found: Found, blocks: list[Node]) -> Cases:
@@ -187,7 +186,7 @@ def _rewrite(source: str, data: bytes, found: Found) -> Rewrite:
     else:
         fallback = "return None"
         if otherwise is not None:
-            block_text = data[edits.line_start(data, otherwise.start_byte) : otherwise.end_byte].decode()
+            block_text = edits.node_block_text(otherwise, data)
             fallback = edits.reindent(block_text, pad + edits.INDENT).lstrip()
             if not ends_in_exit(otherwise):
                 fallback += f"\n{pad}{edits.INDENT}return None"

@@ -92,7 +92,7 @@ def _plan(root: Node, cls: Definition):
 
 
 def _block(data: bytes, block: Node, indent: str) -> str:
-    return edits.reindent(data[edits.line_start(data, block.start_byte) : block.end_byte].decode(), indent)
+    return edits.reindent(edits.node_block_text(block, data), indent)
 
 
 def _override(data: bytes, method: Definition, block: Node) -> str:

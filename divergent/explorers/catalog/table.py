@@ -87,14 +87,14 @@ def _dispatch(chain: TypeCodeChain, kind: str, name: str | None, table: str, pad
         found = f"if {key} in {table}:\n{step}return {table}[{key}]"
         if otherwise is None:
             return found
-        rest = data[edits.line_start(data, otherwise.start_byte) : otherwise.end_byte].decode()
+        rest = edits.node_block_text(otherwise, data)
         return f"{found}\n{edits.reindent(rest, pad)}"
     default = _assigned(otherwise)
     if default is not None and default[0] == name:
         return f"{name} = {table}.get({key}, {text(default[1])})"
     if otherwise is None:
         return None  # the name keeps its old value for other keys: no plain lookup
-    rest = data[edits.line_start(data, otherwise.start_byte) : otherwise.end_byte].decode()
+    rest = edits.node_block_text(otherwise, data)
     return f"if {key} in {table}:\n{step}{name} = {table}[{key}]\n{pad}else:\n{edits.reindent(rest, step)}"
 
 
