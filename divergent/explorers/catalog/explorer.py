@@ -11,12 +11,12 @@ from divergent.explorers.catalog import (
     decompose,
     duplicates,
     extract,
+    extract_protocol,
+    handlers,
     inject,
     lift,
     parameter_object,
     polymorphism,
-    protocol,
-    registry,
     split_phase,
     subclasses,
     table,
@@ -25,7 +25,7 @@ from divergent.explorers.catalog.moves import Move, Rewrite
 from divergent.model import Candidate, Target
 
 MOVES: tuple[Move, ...] = (
-    registry.MOVE,
+    handlers.MOVE,
     polymorphism.MOVE,
     subclasses.MOVE,
     table.MOVE,
@@ -36,7 +36,7 @@ MOVES: tuple[Move, ...] = (
     lift.MOVE,
     inject.MOVE,
     parameter_object.MOVE,
-    protocol.MOVE,  # last, and alone: an interface nothing uses yet is not a first step
+    extract_protocol.MOVE,  # last, and alone: an interface nothing uses yet is not a first step
 )
 
 

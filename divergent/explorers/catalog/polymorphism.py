@@ -1,6 +1,6 @@
 """Replace a type-code conditional with polymorphism: a strategy class per case and a factory.
 
-The same chains the registry reads (if/elif or ``match`` on one discriminator against
+The same chains the registry of handlers reads (``chains``) (if/elif or ``match`` on one discriminator against
 literals or enum members). Each case becomes a subclass overriding one method; the
 base class holds what the ``else`` did; a factory picks the strategy for a key. The
 function keeps its signature and now asks the factory, so every caller keeps working.
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from divergent.explorers.catalog import edits
 from divergent.explorers.catalog.moves import Move, Rewrite
-from divergent.explorers.catalog.registry import Found, cases, ends_in_exit, find, replace_chain
+from divergent.explorers.catalog.chains import Found, cases, ends_in_exit, find, replace_chain
 from divergent.model import Target
 
 STEP = edits.INDENT * 2

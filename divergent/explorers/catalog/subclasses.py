@@ -17,7 +17,7 @@ from divergent.context.parsing import parse, text
 from divergent.context.syntax import Definition, Param, definitions, docstring, parameters, walk
 from divergent.explorers.catalog import edits
 from divergent.explorers.catalog.moves import Move, Rewrite
-from divergent.explorers.catalog.registry import movable_case
+from divergent.explorers.catalog.chains import movable_case
 from divergent.explorers.catalog.scope import classes
 from divergent.model import Target
 

@@ -1,12 +1,12 @@
-"""Replace a type-code conditional with a registry of handler functions.
+"""Type-code conditionals that a move can take apart case by case, and how a case's code
+reads once it leaves its function; shared by ``handlers`` (a registry of functions) and
+``polymorphism`` (a subclass per case).
 
-Applies to an if/elif chain or a ``match`` in a function's body that compares one
+A chain is an if/elif chain or a ``match`` in a function's body that compares one
 discriminator with literals or enum members (``kind == "csv"``, ``offer.type ==
 OfferType.BULK``, ``valtype is str``, ``case "a" | "b":``). Statements may come before
 it; it must be the last statement, or every case must return or raise (then what
-follows is the fallback). Each case becomes a module-level handler taking the names
-it reads; a dict maps each key to its handler; the ``else`` keeps its place.
-Adding a case then means adding a function and a dict entry, not a branch.
+follows is the fallback).
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from divergent.context.design import TypeCodeChain, type_code_chain
 from divergent.context.parsing import parse, text
 from divergent.context.syntax import docstring, parameters, walk
 from divergent.explorers.catalog import edits, flow
-from divergent.explorers.catalog.moves import Move, Rewrite
 from divergent.explorers.catalog.scope import Function, functions
 from divergent.model import Target
 
@@ -53,13 +52,6 @@ def movable_case(node: Node) -> bool:
         if n.type == "identifier" and (text(n) in ("super", "__class__") or re.match(r"__\w+(?<!__)$", text(n))):
             return False
     return not edits.has_multiline_string(node)
-
-
-def _handler_name(function: str, key: str, taken: set[str]) -> str:
-    """``"text"`` -> ``_render_text``; ``Kind.CSV`` -> ``_render_csv``; ``str`` -> ``_format_str``."""
-    plain = re.sub(r"^[bBrRuUfF]*(['\"])(.*)\1$", r"\2", key).split(".")[-1]
-    label = re.sub(r"\W+", "_", plain).strip("_").lower() or "case"
-    return edits.free_name(f"_{function.lstrip('_')}_{label}", taken)
 
 
 def ends_in_exit(block: Node) -> bool:
@@ -109,13 +101,6 @@ def replace_chain(source: str, found: Found, dispatch: str, definitions: list[st
     return edits.apply(source, [dispatched, *edits.after({found.function.top.end_byte: definitions})])
 
 
-def rewrite(source: str, target: Target) -> Rewrite | None:
-    found = find(source, target)
-    if found is None:
-        return None
-    return _rewrite(source, source.encode(), found)
-
-
 def case_inputs(function: Function, blocks: list[Node], local: set[str]) -> list[str]:
     """The names ``blocks`` read that the function bound: parameters first, then locals in order of use."""
     params = [p.name for p in parameters(function.definition.node) if p.kind != "separator"]
@@ -155,59 +140,3 @@ def cases(found: Found, blocks: list[Node]) -> Cases:
     if instance and any(edits.uses_name(block, instance) for block in blocks):
         instance = me
     return Cases(case_inputs(function, blocks, found.bound), me, instance)
-
-
-def _rewrite(source: str, data: bytes, found: Found) -> Rewrite:
-    root, function, chain, followed, local = found.root, found.function, found.chain, found.followed, found.bound
-    name = function.definition.name
-    discriminator, branches, otherwise = chain.discriminator, chain.branches, chain.otherwise
-    code = cases(found, [block for _, block in branches])
-    taken = edits.module_names(root) | local
-    label = re.sub(r"\W+", "_", discriminator.split(".")[-1]).strip("_").upper()
-    registry = edits.free_name(f"_{name.lstrip('_').upper()}_BY_{label}", taken)
-    taken.add(registry)
-
-    handlers, entries = [], []
-    for keys, block in branches:
-        handler = _handler_name(name, keys[0], taken)
-        taken.add(handler)
-        handlers.append(f"def {handler}({code.signature}):\n{edits.reindent(code.body(data, block), edits.INDENT)}")
-        entries += [f"{edits.INDENT}{key}: {handler}," for key in keys]
-
-    column = chain.node.start_point[1]
-    pad = " " * column
-    local_name = edits.free_name("handler", local)
-    call_args = ", ".join(code.inputs)
-    if followed:
-        dispatch = (
-            f"{local_name} = {registry}.get({discriminator})\n"
-            f"{pad}if {local_name} is not None:\n{pad}{edits.INDENT}return {local_name}({call_args})"
-        )
-    else:
-        fallback = "return None"
-        if otherwise is not None:
-            block_text = edits.node_block_text(otherwise, data)
-            fallback = edits.reindent(block_text, pad + edits.INDENT).lstrip()
-            if not ends_in_exit(otherwise):
-                fallback += f"\n{pad}{edits.INDENT}return None"
-        dispatch = (
-            f"{local_name} = {registry}.get({discriminator})\n"
-            f"{pad}if {local_name} is None:\n{pad}{edits.INDENT}{fallback}\n"
-            f"{pad}return {local_name}({call_args})"
-        )
-    table = f"{registry} = {{\n" + "\n".join(entries) + "\n}"
-    new = replace_chain(source, found, dispatch, [*handlers, table])
-    detail = f"{name}({discriminator}): {len(branches)} handlers in {registry}"
-    return Rewrite(new, detail)
-
-
-MOVE = Move(
-    name="registry",
-    title="Registry of handlers",
-    rationale=(
-        "A type-code if/elif chain grows a branch for every new case and ties all cases "
-        "to one function. A registry turns each case into its own function: a new case is "
-        "a new function and one dict entry, and the dispatch stays constant."
-    ),
-    rewrite=rewrite,
-)
