@@ -175,3 +175,18 @@ def test_new_methods_stay_in_the_class_when_functions_follow_it():
     assert "    def _pad_width(self, word, out):" in new and "\ndef _clean_word(word):" in new
     assert new.index("def _pad_width") < new.index("def _clean_word")
     assert load(new)["Wrap"]().lines(["a ", "b_C"]) == load(source)["Wrap"]().lines(["a ", "b_C"])
+
+
+@pytest.mark.parametrize(
+    "comment, name",
+    [
+        ("# loyalty points for big orders", "loyalty_points_big_orders"),
+        ("# stop reading if we went past the last line", "stop_reading"),
+        ("# add a bonus for every ten guests", "add_bonus"),
+        ("# type: ignore", None),
+    ],
+)
+def test_a_comment_names_its_action_not_its_condition(comment, name):
+    from divergent.explorers.catalog.naming import from_comment
+
+    assert from_comment(comment) == name
