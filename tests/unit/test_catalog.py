@@ -53,8 +53,10 @@ def test_registry_without_else_returns_none_for_unknown_keys():
         'if k == "a":\n        return 1\n    elif k == "b":\n        return 2',
         # different discriminators
         'if k == "a":\n        return 1\n    elif j == "b":\n        return 2\n    elif k == "c":\n        return 3',
-        # statements after the chain
-        'if k == "a":\n        x = 1\n    elif k == "b":\n        x = 2\n    elif k == "c":\n        x = 3\n    return x',
+        # a case binds the value the rest reads on some paths only
+        'if k == "a":\n        x = 1\n    elif k == "b":\n        if j:\n            x = 2\n    elif k == "c":\n        x = 3\n    return x',
+        # a case leaves the loop around it
+        'for x in j:\n        if k == "a":\n            y = 1\n        elif k == "b":\n            break\n        elif k == "c":\n            y = 3\n    return y',
         # a generator: handlers would change what the function is
         'if k == "a":\n        yield 1\n    elif k == "b":\n        yield 2\n    elif k == "c":\n        yield 3',
     ],

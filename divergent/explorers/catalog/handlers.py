@@ -10,16 +10,14 @@ from __future__ import annotations
 import re
 
 from divergent.explorers.catalog import edits
-from divergent.explorers.catalog.chains import Found, cases, ends_in_exit, find, replace_chain
+from divergent.explorers.catalog.chains import Found, cases, ends_in_exit, find, label, replace_chain
 from divergent.explorers.catalog.moves import Move, Rewrite
 from divergent.model import Target
 
 
 def _handler_name(function: str, key: str, taken: set[str]) -> str:
     """``"text"`` -> ``_render_text``; ``Kind.CSV`` -> ``_render_csv``; ``str`` -> ``_format_str``."""
-    plain = re.sub(r"^[bBrRuUfF]*(['\"])(.*)\1$", r"\2", key).split(".")[-1]
-    label = re.sub(r"\W+", "_", plain).strip("_").lower() or "case"
-    return edits.free_name(f"_{function.lstrip('_')}_{label}", taken)
+    return edits.free_name(f"_{function.lstrip('_')}_{label(key)}", taken)
 
 
 def rewrite(source: str, target: Target) -> Rewrite | None:
@@ -35,22 +33,30 @@ def _rewrite(source: str, data: bytes, found: Found) -> Rewrite:
     discriminator, branches, otherwise = chain.discriminator, chain.branches, chain.otherwise
     code = cases(found, [block for _, block in branches])
     taken = edits.module_names(root) | local
-    label = re.sub(r"\W+", "_", discriminator.split(".")[-1]).strip("_").upper()
-    registry = edits.free_name(f"_{name.lstrip('_').upper()}_BY_{label}", taken)
+    suffix = re.sub(r"\W+", "_", discriminator.split(".")[-1]).strip("_").upper()
+    registry = edits.free_name(f"_{name.lstrip('_').upper()}_BY_{suffix}", taken)
     taken.add(registry)
 
     handlers, entries = [], []
     for keys, block in branches:
         handler = _handler_name(name, keys[0], taken)
         taken.add(handler)
-        handlers.append(f"def {handler}({code.signature}):\n{edits.reindent(code.body(data, block), edits.INDENT)}")
+        body = edits.reindent(found.case_body(code, data, block), edits.INDENT)
+        handlers.append(f"def {handler}({code.signature}):\n{body}")
         entries += [f"{edits.INDENT}{key}: {handler}," for key in keys]
 
     column = chain.node.start_point[1]
     pad = " " * column
     local_name = edits.free_name("handler", local)
     call_args = ", ".join(code.inputs)
-    if followed:
+    if found.handed:
+        dispatch = (
+            f"{local_name} = {registry}.get({discriminator})\n"
+            f"{pad}if {local_name} is not None:\n{pad}{edits.INDENT}{', '.join(found.handed)} = {local_name}({call_args})"
+        )
+        if otherwise is not None:
+            dispatch += f"\n{pad}else:\n{edits.reindent(edits.node_block_text(otherwise, data), pad + edits.INDENT)}"
+    elif followed:
         dispatch = (
             f"{local_name} = {registry}.get({discriminator})\n"
             f"{pad}if {local_name} is not None:\n{pad}{edits.INDENT}return {local_name}({call_args})"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from divergent.explorers.catalog import edits
 from divergent.explorers.catalog.moves import Move, Rewrite
-from divergent.explorers.catalog.chains import Found, cases, ends_in_exit, find, replace_chain
+from divergent.explorers.catalog.chains import Found, cases, ends_in_exit, find, label, replace_chain
 from divergent.model import Target
 
 STEP = edits.INDENT * 2
@@ -28,11 +28,6 @@ def _class_name(*parts: str) -> str:
     return "_" + "".join(edits.camel(p) for p in parts if p)
 
 
-def _key_words(key: str) -> str:
-    plain = key.strip("'\"bBrRuUfF").split(".")[-1]
-    return "".join(ch if ch.isalnum() else "_" for ch in plain).lower() or "case"
-
-
 def _method(name: str, signature: str, block_text: str) -> str:
     return f"{edits.INDENT}def {name}(self{', ' if signature else ''}{signature}):\n{edits.reindent(block_text, STEP)}"
 
@@ -41,18 +36,19 @@ def _rewrite(source: str, data: bytes, found: Found) -> Rewrite:
     root, function, chain, followed, local = found.root, found.function, found.chain, found.followed, found.bound
     name = function.definition.name
     method = name.lstrip("_") or "run"
-    blocks = [block for _, block in chain.branches] + ([chain.otherwise] if chain.otherwise is not None else [])
+    inline = chain.otherwise is None or bool(found.handed)  # the else stays in the function
+    blocks = [block for _, block in chain.branches] + ([] if inline else [chain.otherwise])
     code = cases(found, blocks)
     taken = edits.module_names(root) | local
     base = edits.free_name(_class_name(method, "strategy"), taken)
     taken.add(base)
     signature = code.signature
-    if chain.otherwise is not None:
+    if chain.otherwise is not None and not found.handed:
         default = code.body(data, chain.otherwise)
         if not ends_in_exit(chain.otherwise):
             default += f"\n{STEP}return None"
         doc = f'"""What {name} does for a key no subclass claims."""'
-    elif followed:
+    elif followed or found.handed:
         default = "raise NotImplementedError"
         doc = f'"""One case of {name}: each subclass is one key."""'
     else:
@@ -61,25 +57,36 @@ def _rewrite(source: str, data: bytes, found: Found) -> Rewrite:
     classes = [f"class {base}:\n{edits.INDENT}{doc}\n\n{_method(method, signature, default)}"]
     entries = []
     for keys, block in chain.branches:
-        sub = edits.free_name(_class_name(_key_words(keys[0]), method), taken)
+        sub = edits.free_name(_class_name(label(keys[0]), method), taken)
         taken.add(sub)
-        classes.append(f"class {sub}({base}):\n{_method(method, signature, code.body(data, block))}")
+        body = found.case_body(code, data, block)
+        classes.append(f"class {sub}({base}):\n{_method(method, signature, body)}")
         entries += [f"{edits.INDENT}{key}: {sub}()," for key in keys]
     table = edits.free_name(f"_{method.upper()}_STRATEGIES", taken)
     taken.add(table)
     factory = edits.free_name(f"_{method}_strategy", taken)
     key_param = edits.free_name("key", set())
-    fallback = "None" if followed else f"{base}()"
+    fallback = "None" if followed or found.handed else f"{base}()"
     factory_text = (
         f"{table} = {{\n" + "\n".join(entries) + "\n}\n\n\n"
         f"def {factory}({key_param}):\n"
-        f'{edits.INDENT}"""The strategy for ``{key_param}``{"" if followed else " (the base one for keys not listed)"}."""\n'
-        f"{edits.INDENT}return {table}.get({key_param}{'' if followed else ', ' + fallback})"
+        f'{edits.INDENT}"""The strategy for ``{key_param}``{"" if fallback == "None" else " (the base one for keys not listed)"}."""\n'
+        f"{edits.INDENT}return {table}.get({key_param}{'' if fallback == 'None' else ', ' + fallback})"
     )
 
     pad = " " * chain.node.start_point[1]
     call_args = ", ".join(code.inputs)
-    if followed:
+    if found.handed:
+        local_name = edits.free_name("strategy", local)
+        dispatch = (
+            f"{local_name} = {factory}({chain.discriminator})\n"
+            f"{pad}if {local_name} is not None:\n"
+            f"{pad}{edits.INDENT}{', '.join(found.handed)} = {local_name}.{method}({call_args})"
+        )
+        if chain.otherwise is not None:
+            kept = edits.node_block_text(chain.otherwise, data)
+            dispatch += f"\n{pad}else:\n{edits.reindent(kept, pad + edits.INDENT)}"
+    elif followed:
         local_name = edits.free_name("strategy", local)
         dispatch = (
             f"{local_name} = {factory}({chain.discriminator})\n"

@@ -17,7 +17,7 @@ from divergent.context.parsing import parse, text
 from divergent.context.syntax import Definition, Param, definitions, docstring, parameters, walk
 from divergent.explorers.catalog import edits
 from divergent.explorers.catalog.moves import Move, Rewrite
-from divergent.explorers.catalog.chains import movable_case
+from divergent.explorers.catalog.chains import label, movable_case
 from divergent.explorers.catalog.scope import classes
 from divergent.model import Target
 
@@ -126,8 +126,7 @@ def _rewrite(source, data, root, cls: Definition, attribute: str, code: tuple[Pa
 
     subclasses, entries, names = [], [], {}
     for key in keys:
-        label = edits.camel(edits.snake(key.strip("'\"bBrRuUfF").split(".")[-1].replace(" ", "_").replace("-", "_")))
-        name = edits.free_name(f"{label}{cls.name}", taken)
+        name = edits.free_name(f"{edits.camel(label(key))}{cls.name}", taken)
         taken.add(name)
         names[key] = name
     grouped: dict[str, list[str]] = {}
