@@ -88,9 +88,10 @@ class Reader:
         return (first, last) if first <= last else None
 
     def clean_lines(self, statements: list[ast.stmt]) -> bool:
-        """The statements own their lines: nothing before them on the first, after them on the last."""
+        """The statements own their lines: nothing before them on the first, after them on the
+        last; and the first is a statement of its own, not the ``elif`` of an ``if``."""
         first, last = statements[0], statements[-1]
-        if self.line(first.lineno)[: first.col_offset].strip():
+        if self.line(first.lineno)[: first.col_offset].strip() or self.line(first.lineno).lstrip().startswith("elif"):
             return False
         tail = self.line(last.end_lineno).encode()[last.end_col_offset :].decode(errors="replace").strip()
         return not tail or tail.startswith("#")
