@@ -24,10 +24,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlite_utils import Database  # noqa: E402
 
 from divergent.context.index import SymbolIndex  # noqa: E402
 from divergent.context.problem import frame  # noqa: E402
+from divergent.storage.store import Store  # noqa: E402
+from divergent.storage.symbols import SqliteSymbols  # noqa: E402
 
 COLD, WARM = 3.0, 0.10
 
@@ -48,11 +49,12 @@ def ctags_seconds(repo: Path, out: Path) -> float:
 
 
 def frame_seconds(repo: Path, target: str, db: Path) -> tuple[float, int]:
-    index = SymbolIndex(Database(db))
+    store = Store(db)
+    index = SymbolIndex(SqliteSymbols(store))
     start = time.perf_counter()
     frame(target, str(repo), repo, index=index)
     seconds = time.perf_counter() - start
-    index.db.close()
+    store.close()
     return seconds, index.parsed
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import sqlite3
 import sys
 from pathlib import Path
 from typing import Any, NoReturn, Sequence
@@ -228,14 +227,14 @@ def cmd_steer(args) -> int:
 
         async def go() -> None:
             live = Session.open(store, session, options, ProgressReporter(sys.stderr))
-            untouched = store.db.conn.total_changes
+            untouched = store.changes()
             refused = False
             try:
                 done = await steer.run(live, arguments)
                 if steer.name == "autopilot":
                     print(f"autopilot stopped: {done}", file=sys.stderr)
             except InputError:
-                refused = store.db.conn.total_changes == untouched  # refused before it wrote anything
+                refused = store.changes() == untouched  # refused before it wrote anything
                 raise
             finally:
                 if refused and live.client is not None:  # leave the session exactly as it was
@@ -547,12 +546,13 @@ def _frame(args, check=None, **options):
     from divergent.context.problem import frame
     from divergent.context.target import resolve
     from divergent.model import Problem
+    from divergent.storage.symbols import SqliteSymbols
 
     target, source = resolve(args.target, args.repo, Path.cwd())
     if check is not None:
         check(Problem(target=target, files={target.path: source}))
     with _store(args) as store:
-        index = SymbolIndex(store.db, write=store.write)
+        index = SymbolIndex(SqliteSymbols(store))
         return frame(args.target, args.repo, Path.cwd(), context_tokens=context_tokens(args), index=index, **options)
 
 
@@ -740,6 +740,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
     args = None
+    from divergent.storage.connection import DatabaseError
+
     try:
         if not [a for a in argv if not a.startswith("-")] and not {"-h", "--help", "--version"} & set(argv):
             common = Parser(prog="divergent")
@@ -761,7 +763,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("divergent: interrupted; everything scored so far is saved", file=sys.stderr)
         return EXIT_FAILED
-    except sqlite3.Error as error:  # the database failed under a run: which file, and what to do
+    except DatabaseError as error:  # the database failed under a run: which file, and what to do
         if debug:
             raise
         from divergent.storage.connection import explain

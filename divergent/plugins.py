@@ -68,3 +68,9 @@ class Registry(Generic[T]):
             if broken is not None and broken.error:
                 raise InputError(f"the {self.kind} {name!r} from {broken.package} failed to load: {broken.error}") from None
             raise InputError(f"no {self.kind} named {name!r} (available: {', '.join(self.names())})") from None
+
+
+def needs_model(plugin: object) -> bool:
+    """A plugin's declared ``needs_model``: explorers and critics that ask a model say so;
+    one that leaves it out works offline."""
+    return bool(getattr(plugin, "needs_model", False))

@@ -7,10 +7,9 @@ uses a caller makes (Python's attribute reads, imports, base classes, annotation
 A ``@name`` capture with ``@definition.KIND`` is a definition; with ``@reference.KIND``
 a reference. A reference reached through a dot (``obj.name``) is an attribute use.
 
-Tables (created when missing, in the sessions database or in memory):
-``symbol_cache(blob_sha, language, data)`` marks an indexed blob (``data`` holds the
-index version), ``symbol_defs`` its definitions, ``symbol_refs`` one row per name it
-references, with the lines (negative: an attribute use); ``symbol_mentions`` keeps
+The index keeps its rows in a ``SymbolStore``: ``storage.symbols.SqliteSymbols`` in the
+sessions database, or ``MemorySymbols`` here for as long as the process lives. A store
+holds each blob's definitions and references (lines; negative: an attribute use) and
 which files a ``git grep`` found at a commit (``divergent.context.neighbours``).
 Files the index lacks are parsed in parallel (processes) when there are many.
 """
@@ -18,7 +17,6 @@ Files the index lacks are parsed in parallel (processes) when there are many.
 from __future__ import annotations
 
 import importlib
-import json
 import multiprocessing
 import os
 import threading
@@ -27,8 +25,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from typing import Protocol
 
-from sqlite_utils import Database
 from tree_sitter import Query, QueryCursor
 
 from divergent.context.parsing import language, parse
@@ -47,21 +45,6 @@ WHEELS = {
     "rust": "tree_sitter_rust",
     "java": "tree_sitter_java",
 }
-
-TABLES = """
-create table if not exists symbol_cache (blob_sha text primary key, language text, data text);
-create table if not exists symbol_defs (
-    blob_sha text not null, name text not null, kind text, line integer, end_line integer, signature text
-);
-create index if not exists symbol_defs_blob on symbol_defs (blob_sha);
-create index if not exists symbol_defs_name on symbol_defs (name);
-create table if not exists symbol_refs (
-    blob_sha text not null, name text not null, lines text, primary key (blob_sha, name)
-) without rowid;
-create index if not exists symbol_refs_name on symbol_refs (name);
-create table if not exists symbol_mentions (commit_sha text not null, key text not null, paths text, primary key (commit_sha, key));
-"""
-
 
 @dataclass(frozen=True)
 class Definition:
@@ -158,114 +141,114 @@ def tag_many(work: list[tuple[str, str, bytes]]) -> Iterator[FileTags]:
             yield from result
 
 
-def _encode(rows: list[int]) -> str:
-    return ",".join(map(str, rows))
+class SymbolStore(Protocol):
+    """Where the index keeps its rows, by blob sha; ``version`` is the index's."""
+
+    def indexed(self, blobs: dict[str, str], version: int) -> set[str]:
+        """Which of the blobs (sha -> language) are indexed already, at this version."""
+
+    def put(self, tagged: list[FileTags], version: int) -> None:
+        """Keep these files' tags, replacing any older ones of the same blobs."""
+
+    def refs_named(self, names: Iterable[str]) -> Iterator[tuple[str, str, list[int]]]:
+        """(blob, name, lines) of every reference to one of ``names``."""
+
+    def refs_in(self, blobs: Iterable[str]) -> Iterator[tuple[str, str, list[int]]]:
+        """(blob, name, lines) of every reference the blobs make."""
+
+    def ref_counts(self, blobs: Iterable[str]) -> Iterator[tuple[str, str, int]]:
+        """(blob, name, how many lines use it) of every reference the blobs make."""
+
+    def defs_in(self, blobs: Iterable[str]) -> Iterator[tuple[str, Definition]]:
+        """(blob, definition) of every definition in the blobs."""
+
+    def mentions(self, commit: str, key: str) -> set[str] | None:
+        """The paths a grep keyed ``key`` found at ``commit``, when it ran before."""
+
+    def remember_mentions(self, commit: str, key: str, paths: set[str]) -> None: ...
 
 
-def _decode(text: str) -> list[int]:
-    return [int(x) for x in text.split(",") if x]
+class MemorySymbols:
+    """A symbol store that lives only as long as the process (framing without a database)."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, FileTags] = {}
+        self.found: dict[tuple[str, str], set[str]] = {}
+
+    def indexed(self, blobs: dict[str, str], version: int) -> set[str]:
+        return {blob for blob, lang in blobs.items() if blob in self.files and self.files[blob].lang == lang}
+
+    def put(self, tagged: list[FileTags], version: int) -> None:
+        self.files.update((t.blob, t) for t in tagged)
+
+    def refs_named(self, names: Iterable[str]) -> Iterator[tuple[str, str, list[int]]]:
+        wanted = set(names)
+        for blob, tags in self.files.items():
+            for name in wanted & tags.refs.keys():
+                yield blob, name, tags.refs[name]
+
+    def refs_in(self, blobs: Iterable[str]) -> Iterator[tuple[str, str, list[int]]]:
+        for blob in set(blobs) & self.files.keys():
+            for name, lines in self.files[blob].refs.items():
+                yield blob, name, lines
+
+    def ref_counts(self, blobs: Iterable[str]) -> Iterator[tuple[str, str, int]]:
+        for blob, name, lines in self.refs_in(blobs):
+            yield blob, name, len(lines)
+
+    def defs_in(self, blobs: Iterable[str]) -> Iterator[tuple[str, Definition]]:
+        for blob in set(blobs) & self.files.keys():
+            for definition in self.files[blob].defs:
+                yield blob, definition
+
+    def mentions(self, commit: str, key: str) -> set[str] | None:
+        return self.found.get((commit, key))
+
+    def remember_mentions(self, commit: str, key: str, paths: set[str]) -> None:
+        self.found[(commit, key)] = set(paths)
 
 
 class SymbolIndex:
-    """Definitions and references by blob sha, over a sqlite-utils ``Database``."""
+    """Definitions and references of a repository's files, parsed once per blob."""
 
-    def __init__(self, db: Database | None = None, write=None) -> None:
-        self.db = db if db is not None else Database(memory=True)
-        self.db.executescript(TABLES)
-        self._write = write  # a context manager factory for one write transaction (Store.write)
-        self.parsed = 0  # files parsed by this index (the rest came from the cache)
-
-    def _transaction(self):
-        return self._write() if self._write is not None else self.db.atomic()
-
-    def known(self, blobs: Iterable[tuple[str, str]]) -> set[str]:
-        """Which of the (blob, language) pairs are indexed already, at this version."""
-        wanted = dict(blobs)
-        have = set()
-        items = list(wanted)
-        for i in range(0, len(items), 500):
-            part = items[i : i + 500]
-            marks = ",".join("?" * len(part))
-            for row in self.db.execute(f"select blob_sha, language, data from symbol_cache where blob_sha in ({marks})", part):
-                if row[1] == wanted[row[0]] and json.loads(row[2] or "{}").get("v") == VERSION:
-                    have.add(row[0])
-        return have
+    def __init__(self, store: SymbolStore | None = None) -> None:
+        self.store = store if store is not None else MemorySymbols()
+        self.parsed = 0  # files parsed by this index (the rest came from the store)
 
     def add(self, read, blobs: list[tuple[str, str]]) -> int:
         """Index the (blob, language) pairs not indexed yet; ``read(shas)`` gives their bytes.
         Returns how many files were parsed."""
         wanted = dict(blobs)
-        have = self.known(wanted.items())
+        have = self.store.indexed(wanted, VERSION)
         missing = [(blob, lang) for blob, lang in wanted.items() if blob not in have]
         if not missing:
             return 0
         contents = read([blob for blob, _ in missing])
-        work = [(blob, lang, contents[blob]) for blob, lang in missing if blob in contents]
-        tagged = list(tag_many(work))
-        with self._transaction():
-            shas = [t.blob for t in tagged]
-            for i in range(0, len(shas), 500):
-                part = shas[i : i + 500]
-                marks = ",".join("?" * len(part))
-                for table in ("symbol_defs", "symbol_refs", "symbol_cache"):
-                    self.db.execute(f"delete from {table} where blob_sha in ({marks})", part)
-            self.db.conn.executemany(
-                "insert into symbol_defs (blob_sha, name, kind, line, end_line, signature) values (?, ?, ?, ?, ?, ?)",
-                ((t.blob, d.name, d.kind, d.line, d.end_line, d.signature) for t in tagged for d in t.defs),
-            )
-            self.db.conn.executemany(
-                "insert into symbol_refs (blob_sha, name, lines) values (?, ?, ?)",
-                ((t.blob, name, _encode(rows)) for t in tagged for name, rows in t.refs.items()),
-            )
-            self.db.conn.executemany(
-                "insert into symbol_cache (blob_sha, language, data) values (?, ?, ?)",
-                ((t.blob, t.lang, json.dumps({"v": VERSION})) for t in tagged),
-            )
+        tagged = list(tag_many([(blob, lang, contents[blob]) for blob, lang in missing if blob in contents]))
+        self.store.put(tagged, VERSION)
         self.parsed += len(tagged)
         return len(tagged)
 
     def mentions(self, commit: str, key: str) -> set[str] | None:
-        """The paths a grep keyed ``key`` found at ``commit``, when it ran before."""
-        row = self.db.execute("select paths from symbol_mentions where commit_sha = ? and key = ?", [commit, key]).fetchone()
-        return set(json.loads(row[0])) if row else None
+        return self.store.mentions(commit, key)
 
     def remember_mentions(self, commit: str, key: str, paths: set[str]) -> None:
-        with self._transaction():
-            self.db.execute(
-                "insert or replace into symbol_mentions (commit_sha, key, paths) values (?, ?, ?)", [commit, key, json.dumps(sorted(paths))]
-            )
-
-    def _select(self, sql: str, key_values: list, blobs: set[str] | None) -> Iterator[tuple]:
-        for i in range(0, len(key_values), 500):
-            part = key_values[i : i + 500]
-            marks = ",".join("?" * len(part))
-            for row in self.db.execute(sql.format(marks=marks), part):
-                if blobs is None or row[0] in blobs:
-                    yield row
+        self.store.remember_mentions(commit, key, paths)
 
     def refs_to(self, names: Iterable[str], blobs: set[str] | None = None) -> Iterator[tuple[str, str, list[int]]]:
-        """(blob, name, lines) of every reference to one of ``names``."""
-        sql = "select blob_sha, name, lines from symbol_refs where name in ({marks})"
-        for blob, name, lines in self._select(sql, sorted(set(names)), blobs):
-            yield blob, name, _decode(lines)
+        """(blob, name, lines) of every reference to one of ``names``, in ``blobs`` when given."""
+        for row in self.store.refs_named(names):
+            if blobs is None or row[0] in blobs:
+                yield row
 
     def refs_in(self, blobs: Iterable[str]) -> Iterator[tuple[str, str, list[int]]]:
-        sql = "select blob_sha, name, lines from symbol_refs where blob_sha in ({marks})"
-        for blob, name, lines in self._select(sql, sorted(set(blobs)), None):
-            yield blob, name, _decode(lines)
+        return self.store.refs_in(blobs)
 
     def ref_counts(self, blobs: Iterable[str], defined: set[str]) -> Iterator[tuple[str, str, int]]:
         """(blob, name, how many lines use it) for every name in ``defined`` the blobs reference."""
-        blobs = sorted(set(blobs))
-        for blob, name, lines in self._select("select blob_sha, name, lines from symbol_refs where blob_sha in ({marks})", blobs, None):
+        for blob, name, uses in self.store.ref_counts(blobs):
             if name in defined:
-                yield blob, name, lines.count(",") + 1
-
-    def def_rows(self, blobs: Iterable[str]) -> Iterator[tuple]:
-        """(blob, name, kind, line, end_line, signature) of every definition in the blobs."""
-        sql = "select blob_sha, name, kind, line, end_line, signature from symbol_defs where blob_sha in ({marks})"
-        yield from self._select(sql, sorted(set(blobs)), None)
+                yield blob, name, uses
 
     def defs_in(self, blobs: Iterable[str]) -> Iterator[tuple[str, Definition]]:
-        for row in self.def_rows(blobs):
-            yield row[0], Definition(*row[1:])
+        return self.store.defs_in(blobs)

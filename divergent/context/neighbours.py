@@ -206,14 +206,14 @@ def repo_map(index: SymbolIndex, found: Neighbourhood, target: Target, focus: se
 
     def build(room: int, shown: set[str]) -> list[ContextPart]:
         paths = found.users | found.used | {target.path}
-        rows: dict[str, list[tuple]] = {}
+        rows: dict[str, list[Definition]] = {}
         defines: dict[str, set[str]] = {}
-        for row in index.def_rows(found.blobs(paths)):
-            for path in found.paths_of(row[0]):
+        for blob, definition in index.defs_in(found.blobs(paths)):
+            for path in found.paths_of(blob):
                 if path in paths:
-                    rows.setdefault(path, []).append(row)
-                    if not row[1].startswith("__"):  # __init__ and the like name no file in particular
-                        defines.setdefault(row[1], set()).add(path)
+                    rows.setdefault(path, []).append(definition)
+                    if not definition.name.startswith("__"):  # __init__ and the like name no file in particular
+                        defines.setdefault(definition.name, set()).add(path)
         refs: dict[str, dict[str, int]] = {}
         for blob, name, uses in index.ref_counts(found.blobs(paths), set(defines)):
             for path in found.paths_of(blob):
@@ -221,6 +221,6 @@ def repo_map(index: SymbolIndex, found: Neighbourhood, target: Target, focus: se
                     refs.setdefault(path, {})[name] = uses
         ranks = pagerank(graph(refs, defines, focus), {target.path: 1.0})
         wanted = set(refs.get(target.path, {})) | focus
-        return map_parts(ranks, lambda path: [Definition(*row[1:]) for row in rows.get(path, [])], wanted, room, tokens, {target.path})
+        return map_parts(ranks, lambda path: rows.get(path, []), wanted, room, tokens, {target.path})
 
     return build

@@ -130,14 +130,17 @@ def safe_relative(top: Path, path: str) -> str:
 
 
 def blob_shas(top: Path, commit: str, suffixes: tuple[str, ...]) -> dict[str, str]:
-    """path -> git blob sha of every file of ``commit`` with one of ``suffixes`` (one ``git ls-tree``)."""
+    """path -> git blob sha of every file of ``commit`` with one of ``suffixes`` (one ``git ls-tree``).
+    Files over ``max_file_bytes`` (generated, vendored, minified) are left out: never read,
+    never indexed, never shown as a caller."""
     _check_commit(commit)
-    done = subprocess.run(["git", "-C", str(top), "ls-tree", "-r", "-z", "--full-tree", commit], capture_output=True, check=True)
+    limit = max_file_bytes()
+    done = subprocess.run(["git", "-C", str(top), "ls-tree", "-r", "-z", "-l", "--full-tree", commit], capture_output=True, check=True)
     out = {}
     for entry in done.stdout.split(b"\0"):
         meta, _, path = entry.partition(b"\t")
-        parts = meta.split()
-        if len(parts) == 3 and parts[1] == b"blob":
+        parts = meta.split()  # mode, type, sha, size
+        if len(parts) == 4 and parts[1] == b"blob" and parts[3].isdigit() and int(parts[3]) <= limit:
             name = path.decode("utf-8", errors="replace")
             if name.endswith(suffixes):
                 out[name] = parts[2].decode()

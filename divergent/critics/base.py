@@ -67,10 +67,6 @@ def phase(critic: Critic) -> Phase:
     return getattr(critic, "phase", "each")
 
 
-def needs_model(critic: Critic) -> bool:
-    return bool(getattr(critic, "needs_model", False))
-
-
 def build(name: str, context: CriticContext) -> Critic:
     """The critic named ``name``, built from ``context`` when it takes one."""
     factory = CRITICS.factory(name)

@@ -14,8 +14,7 @@ from typing import Any
 from divergent.critics.base import CRITICS
 from divergent.explorers.base import EXPLORERS
 from divergent.model import InputError
-from divergent.plugins import Registry, Source
-
+from divergent.plugins import Registry, Source, needs_model
 
 
 def names(value: Any, flag: str) -> list[str] | None:
@@ -29,10 +28,6 @@ def names(value: Any, flag: str) -> list[str] | None:
     if not out:
         raise InputError(f"{flag} names no plugin")
     return list(dict.fromkeys(out))
-
-
-def needs_model(plugin: object) -> bool:
-    return bool(getattr(plugin, "needs_model", False))
 
 
 def check(registry: Registry, chosen: list[str], offline: bool, flag: str) -> None:
@@ -103,7 +98,7 @@ def listing() -> list[Plugin]:
             plugin = registry.create(name)
             parts = []
             if registry is CRITICS:
-                parts.append("dimensions: " + ", ".join(getattr(plugin, "dimensions", ())))
+                parts.append("dimensions: " + ", ".join(plugin.dimensions))
             parts.append("model" if needs_model(plugin) else "offline")
             out.append(Plugin(registry.kind, name, source, "; ".join(parts)))
     return out

@@ -6,7 +6,6 @@ the endpoint is asked only for its model list, and no API key is ever printed.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -73,7 +72,9 @@ def model_check(endpoint, listing: dict) -> Check:
 
 def dialect_check(endpoint, listing: dict | None, db_path: Path) -> Check:
     """What was learned about this endpoint's output dialect and context length."""
-    learned = _learned_dialect(db_path, endpoint.base_url or "", endpoint.model)
+    from divergent.storage.health import learned_dialect
+
+    learned = learned_dialect(db_path, endpoint.base_url or "", endpoint.model)
     context = 0
     try:
         from divergent.llm.dialect import context_from_models
@@ -93,22 +94,6 @@ def dialect_check(endpoint, listing: dict | None, db_path: Path) -> Check:
     )
 
 
-def _learned_dialect(db_path: Path, base_url: str, model: str) -> dict | None:
-    if not db_path.exists():
-        return None
-    try:
-        with _read_only(db_path) as db:
-            if not db.execute("select 1 from sqlite_master where name = 'endpoint_dialects'").fetchone():
-                return None
-            row = db.execute(
-                "select structured, cap, context_tokens, confirmed from endpoint_dialects where base_url = ? and model = ?",
-                [base_url, model],
-            ).fetchone()
-    except sqlite3.DatabaseError:  # the database check says what is wrong with it
-        return None
-    return dict(zip(("structured", "cap", "context_tokens", "confirmed"), row)) if row else None
-
-
 def grammar_check() -> Check:
     from divergent.context.parsing import GRAMMARS, parse, query
 
@@ -126,41 +111,21 @@ def grammar_check() -> Check:
     return Check("grammars", True, f"{len(GRAMMARS)} languages ({', '.join(GRAMMARS)}), {queries} queries compile")
 
 
-class _read_only:
-    def __init__(self, path: Path) -> None:
-        self.connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-
-    def __enter__(self) -> sqlite3.Connection:
-        return self.connection
-
-    def __exit__(self, *exc) -> None:
-        self.connection.close()
-
-
 def database_check(path: Path) -> Check:
-    from sqlite_utils import Database
-
-    from divergent.storage.schema import MIGRATIONS
+    from divergent.storage.health import health
 
     if not path.exists():
         return Check("database", True, f"none yet at {path} (made on the first session)")
-    try:
-        with _read_only(path) as connection:
-            verdict = connection.execute("pragma integrity_check").fetchall()
-            db = Database(connection)
-            applied = [m.name for m in MIGRATIONS.applied(db)]
-            pending = [m.name for m in MIGRATIONS.pending(db)]
-    except sqlite3.DatabaseError as error:
-        return Check("database", False, f"{path}: not a readable SQLite database ({error})")
-    if verdict != [("ok",)]:
-        return Check("database", False, f"{path}: integrity check failed: {verdict[0][0]}")
-    known = {m.name for m in MIGRATIONS._migrations}
-    newer = [name for name in applied if name not in known]
-    version = applied[-1] if applied else "none"
-    if newer:
-        return Check("database", False, f"{path}: schema {version} is from a newer divergent ({', '.join(newer)} unknown here)")
-    waiting = f"; {len(pending)} migrations run on next open ({pending[-1]})" if pending else ""
-    return Check("database", True, f"{path}: integrity ok, schema {len(applied)} ({version}){waiting}")
+    found = health(path)
+    if found.error:
+        return Check("database", False, f"{path}: not a readable SQLite database ({found.error})")
+    if found.integrity != "ok":
+        return Check("database", False, f"{path}: integrity check failed: {found.integrity}")
+    version = found.applied[-1] if found.applied else "none"
+    if found.unknown:
+        return Check("database", False, f"{path}: schema {version} is from a newer divergent ({', '.join(found.unknown)} unknown here)")
+    waiting = f"; {len(found.pending)} migrations run on next open ({found.pending[-1]})" if found.pending else ""
+    return Check("database", True, f"{path}: integrity ok, schema {len(found.applied)} ({version}){waiting}")
 
 
 def run_checks(db_path: Path) -> list[Check]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from divergent.critics.base import CriticContext, build, needs_model, phase
+from divergent.critics.base import CriticContext, build, phase
+from divergent.plugins import needs_model
 from divergent.llm import prompts
 from divergent.llm.config import Endpoint
 from divergent.llm.pricing import cost, estimate_tokens, price

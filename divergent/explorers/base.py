@@ -41,6 +41,12 @@ class ExploreRequest:
 
 
 class Explorer(Protocol):
+    """Proposes candidates for a request, as they come.
+
+    Optional: ``needs_model = True`` for an explorer that asks the model (it is then
+    refused offline); one that leaves it out works offline (``plugins.needs_model``).
+    """
+
     name: str
 
     def propose(self, request: ExploreRequest) -> AsyncIterator[Candidate]: ...

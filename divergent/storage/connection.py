@@ -43,6 +43,9 @@ def busy_timeout() -> float:
     return seconds
 
 
+DatabaseError = sqlite3.Error  # what an SQLite failure under a command raises (cli explains it)
+
+
 class DatabaseProblem(InputError):
     """The sessions database cannot be used as it is: what is wrong and what to do."""
 

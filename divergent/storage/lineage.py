@@ -62,7 +62,7 @@ def record_clusters(db: Database, session: int, clusters: list[Cluster], at: str
             "number": c.id,
             "label": c.label,
             "medoid": c.medoid,
-            "members": json.dumps(c.members),
+            "members_json": json.dumps(c.members),
             "at": at,
         }
         for c in clusters
@@ -74,7 +74,7 @@ def cluster_history(store: Store, session: int) -> list[list[Cluster]]:
     """Every clustering of the session, oldest first."""
     generations: dict[int, list[Cluster]] = {}
     for r in store.db["cluster_history"].rows_where("session_id = ?", [session], order_by="generation, number"):
-        generations.setdefault(r["generation"], []).append(Cluster(r["number"], r["label"], json.loads(r["members"]), r["medoid"]))
+        generations.setdefault(r["generation"], []).append(Cluster(r["number"], r["label"], json.loads(r["members_json"]), r["medoid"]))
     return [generations[g] for g in sorted(generations)]
 
 

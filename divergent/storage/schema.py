@@ -164,5 +164,31 @@ def _call_holds(db: Database) -> None:
     db["llm_calls"].create_index(["holder"])
 
 
+@MIGRATIONS(name="0009_symbol_index")
+def _symbol_index(db: Database) -> None:
+    # the symbol index (storage/symbols.py): definitions and references per git blob,
+    # and which files a grep found at a commit; symbol_cache (0001) marks an indexed blob
+    for statement in (
+        "create table if not exists symbol_defs (blob_sha text not null, name text not null,"
+        " kind text, line integer, end_line integer, signature text)",
+        "create index if not exists symbol_defs_blob on symbol_defs (blob_sha)",
+        "create index if not exists symbol_defs_name on symbol_defs (name)",
+        "create table if not exists symbol_refs (blob_sha text not null, name text not null, lines text,"
+        " primary key (blob_sha, name)) without rowid",
+        "create index if not exists symbol_refs_name on symbol_refs (name)",
+        "create table if not exists symbol_mentions (commit_sha text not null, key text not null, paths text,"
+        " primary key (commit_sha, key))",
+    ):
+        db.execute(statement)
+
+
+@MIGRATIONS(name="0010_json_suffixes")
+def _json_suffixes(db: Database) -> None:
+    # columns that hold JSON say so in their names, like target_json
+    db.execute("alter table sessions rename column plugins to plugins_json")
+    db.execute("alter table clusters rename column members to members_json")
+    db.execute("alter table cluster_history rename column members to members_json")
+
+
 def migrate(db: Database) -> None:
     MIGRATIONS.apply(db)

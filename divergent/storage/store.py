@@ -62,6 +62,10 @@ class Store:
             raise RuntimeError(f"{self.path} was opened read-only")
         return transaction(self.db, self.path)
 
+    def changes(self) -> int:
+        """Rows this connection has changed since it opened (to tell whether a command wrote)."""
+        return self.db.conn.total_changes
+
     def close(self) -> None:
         self.db.close()
 
@@ -119,12 +123,12 @@ class Store:
             **{k: v for k, v in row.items() if k in known},
             offline=bool(row["offline"]),
             budget_requests=row["budget_requests"] or 0,
-            plugins=json.loads(row["plugins"]) if row.get("plugins") else None,
+            plugins=json.loads(row["plugins_json"]) if row.get("plugins_json") else None,
         )
 
     def set_plugins(self, session: int, plugins: dict[str, list[str]]) -> None:
         with self.write():
-            self.db["sessions"].update(session, {"plugins": json.dumps(plugins)})
+            self.db["sessions"].update(session, {"plugins_json": json.dumps(plugins)})
 
     def resolve_session(self, ref: str) -> int:
         if ref == "last":
@@ -333,7 +337,7 @@ class Store:
             record_clusters(self.db, session, clusters, now())  # the history keeps every clustering
             self.db["clusters"].delete_where("session_id = ?", [session])
             self.db["clusters"].insert_all(
-                {"session_id": session, "number": c.id, "label": c.label, "medoid": c.medoid, "members": json.dumps(c.members)}
+                {"session_id": session, "number": c.id, "label": c.label, "medoid": c.medoid, "members_json": json.dumps(c.members)}
                 for c in clusters
             )
             for c in clusters:
@@ -344,7 +348,7 @@ class Store:
 
     def clusters(self, session: int) -> list[Cluster]:
         return [
-            Cluster(r["number"], r["label"], json.loads(r["members"]), r["medoid"])
+            Cluster(r["number"], r["label"], json.loads(r["members_json"]), r["medoid"])
             for r in self.db["clusters"].rows_where("session_id = ?", [session], order_by="number")
         ]
 

@@ -7,7 +7,6 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
-from sqlite_utils import Database
 
 from conftest import git, make_repo
 from divergent.context import index as index_module
@@ -15,6 +14,8 @@ from divergent.context.index import SymbolIndex, tag, tag_many
 from divergent.context.parsing import language_for
 from divergent.context.problem import frame
 from divergent.context.repomap import Graph, pagerank
+from divergent.storage.store import Store
+from divergent.storage.symbols import SqliteSymbols
 
 LANGUAGES = Path(__file__).resolve().parent.parent / "languages"
 
@@ -95,15 +96,15 @@ def repo(tmp_path) -> Path:
 
 def test_an_unchanged_file_is_never_parsed_twice(repo, tmp_path):
     db = tmp_path / "index.db"
-    first = SymbolIndex(Database(db))
+    first = SymbolIndex(SqliteSymbols(Store(db)))
     frame("pkg/core.py::Engine", str(repo), Path.cwd(), index=first)
     assert first.parsed == 4  # the target's file, the two that mention Engine, the module it imports
-    again = SymbolIndex(Database(db))  # another run on the same database
+    again = SymbolIndex(SqliteSymbols(Store(db)))  # another run on the same database
     problem = frame("pkg/core.py::Engine", str(repo), Path.cwd(), index=again)
     assert again.parsed == 0 and problem.call_sites
     (repo / "pkg/use.py").write_text(FILES["pkg/use.py"] + "\n\ndef more():\n    return Engine().start()\n")
     git(repo, "commit", "-qam", "more")
-    after = SymbolIndex(Database(db))
+    after = SymbolIndex(SqliteSymbols(Store(db)))
     problem = frame("pkg/core.py::Engine", str(repo), Path.cwd(), index=after)
     assert after.parsed == 1  # only the changed blob
     assert ("pkg/use.py", 11, "start") in {(s.path, s.line, s.name) for s in problem.call_sites}
@@ -131,3 +132,20 @@ def test_pagerank_follows_links_from_the_personal_node():
     assert rank["t"] > rank["a"] > rank["b"] and rank["a"] > rank["c"] > 0
     assert rank["d"] == pytest.approx(0.0)  # nothing links from the target to d
     assert sum(rank.values()) == pytest.approx(1.0)
+
+
+def test_a_file_over_the_size_limit_is_never_indexed_nor_shown_as_a_caller(repo, monkeypatch):
+    """A generated or vendored file that uses the target stays out of the index and the request."""
+    bundle = "from pkg.core import Engine\n\n\ndef bundled():\n    return Engine().start()\n" + "# padding\n" * 400
+    (repo / "pkg/bundle.py").write_text(bundle)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "a large generated file")
+    monkeypatch.setenv("DIVERGENT_MAX_TARGET_BYTES", str(len(CORE) + 100))  # the target fits, the bundle does not
+    index = SymbolIndex()
+    problem = frame("pkg/core.py::Engine", str(repo), Path.cwd(), index=index)
+    assert "pkg/bundle.py" not in {s.path for s in problem.call_sites}
+    assert "pkg/bundle.py" not in {p.path for p in problem.context}
+    assert ("pkg/use.py", 6, "start") in {(s.path, s.line, s.name) for s in problem.call_sites}
+    monkeypatch.delenv("DIVERGENT_MAX_TARGET_BYTES")
+    problem = frame("pkg/core.py::Engine", str(repo), Path.cwd(), index=SymbolIndex())
+    assert "pkg/bundle.py" in {s.path for s in problem.call_sites}  # under the default limit it is a caller

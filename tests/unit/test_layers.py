@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import re
 import shutil
 import subprocess
 import sys
@@ -52,3 +54,29 @@ def test_model_has_no_io_and_imports_nothing_of_ours():
     imports = [line for line in source.splitlines() if line.startswith(("import ", "from "))]
     assert not [line for line in imports if "divergent" in line]
     assert "open(" not in source and "sqlite" not in source
+
+
+SQL = re.compile(
+    r"^\s*(select\b.+\bfrom\b|insert (or \w+ )?into\b|update \w+ set\b|delete from\b"
+    r"|create (unique )?(table|index|virtual table)\b|drop (table|index)\b|alter table\b|pragma \w+)",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def sql_outside_storage(package: Path) -> list[str]:
+    """file:line of every SQL statement written outside storage/ (the samples are user code)."""
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        relative = path.relative_to(package).parts
+        if relative[0] in ("storage", "samples"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and SQL.match(node.value):
+                found.append(f"{path.relative_to(package.parent)}:{node.lineno}")
+    return found
+
+
+def test_sql_is_written_only_in_storage():
+    """No SQL text outside storage/: the Store and its helpers are the only room that speaks it
+    (the import contract "Only storage speaks SQL" keeps sqlite3 and sqlite_utils there too)."""
+    assert sql_outside_storage(ROOT / "divergent") == []
