@@ -382,63 +382,22 @@ def _patch_for(store, session: int, number: int) -> str:
     return patch(store, session, number)
 
 
-def _output_file(value: str, flag: str) -> Path:
-    out = Path(value).expanduser()
-    if "\x00" in value:
-        raise InputError(f"{flag} names a path with a NUL byte")
-    if out.is_dir():
-        raise InputError(f"{flag} names a directory: {out}")
-    if not out.parent.exists():
-        raise InputError(f"no such directory for {flag}: {out.parent}")
-    if not out.parent.is_dir():
-        raise InputError(f"{flag}: {out.parent} is a file, not a directory")
-    return out
-
-
-def _write(out: Path, text: str, flag: str) -> None:
-    """Write an export; one line when the file cannot be written."""
-    try:
-        out.write_text(text)
-    except OSError as error:
-        raise InputError(f"cannot write {flag} {out}: {error.strerror or error}") from None
-
-
 def cmd_export(args) -> int:
     from divergent.engine import export as exports
-    from divergent.storage.lineage import record_export
 
-    if not (args.patch or args.branch or args.adr):
+    asked = [(kind, getattr(args, kind)) for kind in ("patch", "branch", "adr") if getattr(args, kind)]
+    if not asked:
         raise InputError("say what to export: --patch FILE, --branch NAME or --adr FILE")
     with _store(args) as store:  # an export is recorded as an event
         session = store.resolve_session(args.session)
         number = _candidate_number(args.candidate)
-        candidate = store.candidate(session, number)
-        if candidate.baseline:
-            raise InputError(f"candidate {number} is today's code: there is nothing to export")
-        commit = store.session(session).commit_sha
-        if not candidate.valid:
-            raise InputError(f"candidate {number} is invalid ({candidate.invalid_reason}): nothing exported; pick a valid one")
-        text = exports.patch(store, session, number)
-        if not text:
-            raise InputError(f"candidate {number} changes nothing at {commit[:8]}: there is nothing to export")
-        if args.patch:
-            if args.patch == "-":
-                sys.stdout.write(text)
-                record_export(store, session, number, "patch", "-")
+        exports.exportable(store, session, number)  # refused before anything is written
+        for kind, target in asked:
+            said = exports.export(store, session, number, kind, target)
+            if kind == "patch" and target == "-":
+                sys.stdout.write(said)
             else:
-                out = _output_file(args.patch, "--patch")
-                _write(out, text, "--patch")
-                record_export(store, session, number, "patch", str(out.resolve()))
-                print(f"wrote {out} — apply it at {commit[:8]} with: git apply {out}", file=sys.stderr)
-        if args.branch:
-            sha = exports.branch(store, session, number, args.branch)
-            record_export(store, session, number, "branch", f"{args.branch}@{sha}")
-            print(f"branch {args.branch} at {sha[:8]} (from {commit[:8]}); your working tree is untouched", file=sys.stderr)
-        if args.adr:
-            out = _output_file(args.adr, "--adr")
-            _write(out, exports.decision_record(store, session, number), "--adr")
-            record_export(store, session, number, "adr", str(out.resolve()))
-            print(f"wrote the decision record {out}", file=sys.stderr)
+                print(said, file=sys.stderr)
     return EXIT_OK
 
 
@@ -446,11 +405,12 @@ def cmd_traces(args) -> int:
     """The search as data: chat fine-tuning and preference records, one JSON object a line."""
     import io
 
+    from divergent.engine.export import output_file
     from divergent.engine.traces import write_jsonl
 
     if (args.session is None) == (not args.all):
         raise InputError("name a SESSION or pass --all, not both")
-    out = None if args.jsonl == "-" else _output_file(args.jsonl, "--jsonl")
+    out = None if args.jsonl == "-" else output_file(args.jsonl, "--jsonl")
     with _store(args) as store:
         sessions = [r["id"] for r in store.sessions()] if args.all else [store.resolve_session(args.session)]
         buffer = io.StringIO()

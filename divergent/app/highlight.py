@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from divergent.context.parsing import language_for
+from divergent.engine.framing import language_for
 
 # our language -> TextArea's (TypeScript reads well enough with JavaScript's highlighter)
 HIGHLIGHTERS = {

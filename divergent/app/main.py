@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from textual.app import App
+import platformdirs
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 
 from divergent.app import prefs
 from divergent.app.palette import DivergentCommands
 from divergent.app.screens.home import HomeScreen
-from divergent.llm import config
+from divergent.engine import settings
 from divergent.model import InputError, Problem
-from divergent.storage.store import Store
 from divergent.themes import DEFAULT_THEME, THEMES
 
 
@@ -28,29 +28,41 @@ class Start:
     extra: dict = field(default_factory=dict)
 
 
+def screenshot_folder() -> Path:
+    downloads = platformdirs.user_downloads_path()
+    if downloads.is_dir():
+        return downloads
+    folder = platformdirs.user_data_path("divergent") / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 class DivergentApp(App):
     TITLE = "divergent"
     SUB_TITLE = "explore many designs before you commit to one"
     COMMANDS = App.COMMANDS | {DivergentCommands}
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
-        Binding("f2", "change_theme", "Theme", id="app.theme"),
+        Binding("ctrl+q", "quit", "quit", tooltip="Quit; every session is saved as it goes", id="app.quit", priority=True),
+        Binding("f2", "change_theme", "theme", tooltip="Pick a theme (remembered)", id="app.theme"),
+        Binding("question_mark,f1", "help", "help", tooltip="Help: every key, column and mark", id="app.help"),
     ]
 
     def __init__(self, db: str | Path | None = None, start: Start | None = None) -> None:
         super().__init__()
         self.db_path = db
         self.start = start or Start()
-        self.store: Store | None = None
+        self.store = None  # the sessions database (engine.library.open_store)
 
     def on_mount(self) -> None:
-        self.store = Store(self.db_path)
+        from divergent.engine.library import open_store
+
+        self.store = open_store(self.db_path)
         for theme in THEMES:
             self.register_theme(theme)
         chosen = prefs.load_theme(DEFAULT_THEME)
         self.theme = chosen if chosen in self.available_themes else DEFAULT_THEME
         self.theme_changed_signal.subscribe(self, lambda theme: prefs.save_theme(theme.name))
-        self.set_keymap(config.read_config_file().get("keymap", {}))
+        self.set_keymap(settings.section("keymap"))
         self.push_screen(HomeScreen())
         if self.start.mode == "explore":
             self.explore(self.start.problem, self.start.options)
@@ -60,6 +72,33 @@ class DivergentApp(App):
     def on_unmount(self) -> None:
         if self.store is not None:
             self.store.close()
+
+    def get_system_commands(self, screen):
+        """Textual's, each with its key; our help in place of Textual's key panel."""
+        actions = {"Theme": "change_theme", "Quit": "quit"}
+        keys = {b.action: self.get_key_display(b) for b in self.BINDINGS}
+        for command in super().get_system_commands(screen):
+            if command.title == "Keys":
+                continue
+            key = keys.get(actions.get(command.title, ""))
+            yield command._replace(title=f"{command.title}  ({key})") if key else command
+        yield SystemCommand(f"Help  ({keys['help']})", "Every key, column and mark", self.action_help)
+
+    def action_help(self) -> None:
+        from divergent.app.screens.explore import ExploreScreen
+        from divergent.app.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen, table=isinstance(self.screen, ExploreScreen)))
+
+    def deliver_screenshot(self, filename: str | None = None, path: str | None = None, time_format: str | None = None) -> str | None:
+        """Into the Downloads folder when there is one, else the user's data folder (made if
+        need be): a fresh machine has no ~/Downloads, and Textual would fail there."""
+        if path is None:
+            path = str(screenshot_folder())
+        key = super().deliver_screenshot(filename, path, time_format)
+        self.notify(f"screenshot saved in {path}")
+        return key
 
     # opening sessions --------------------------------------------------------------
 
@@ -87,7 +126,7 @@ class DivergentApp(App):
 
     def start_exploration(self, form: dict) -> None:
         """From the new-exploration form; InputError says what to fix."""
-        from divergent.context.problem import frame
+        from divergent.engine.framing import frame
         from divergent.engine.options import make_options
 
         if not form["target"]:
@@ -101,15 +140,6 @@ class DivergentApp(App):
         self.explore(problem, options)
 
     async def propose_scenarios(self, form: dict) -> list[str]:
-        from divergent.context.problem import frame
-        from divergent.explorers.model.scenarios import propose_scenarios
-        from divergent.llm.budget import Budget
-        from divergent.llm.client import MAX_ATTEMPTS, ModelClient
+        from divergent.engine.framing import frame, propose
 
-        problem = frame(form["target"], form["repo"], Path.cwd(), goal=form["goal"])
-        # one proposal; the budget leaves room for its retries after a 429 or a 5xx
-        client = ModelClient(config.load(form["model"]), Budget(max_requests=MAX_ATTEMPTS))
-        try:
-            return await propose_scenarios(client, problem)
-        finally:
-            await client.close()
+        return await propose(frame(form["target"], form["repo"], Path.cwd(), goal=form["goal"]), form["model"])

@@ -1,4 +1,5 @@
-"""The command palette: fuzzy over the session's candidates, its clusters, and the steering actions."""
+"""The command palette: the screen's actions (each once, with its key), and on the explore
+screen its candidates and clusters by name."""
 
 from __future__ import annotations
 
@@ -6,39 +7,38 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from divergent.engine.steering import COMMANDS
-
-SCREEN_ACTION = {"rescore": "weights"}  # the steering command's name -> the explore screen's action
-ACTIONS = tuple((SCREEN_ACTION.get(c.name, c.name), c.help) for c in COMMANDS.values() if c.name != "mark") + (
-    ("stop", "Stop what is running"),
-    ("compare", "Compare two candidates"),
-    ("pareto", "Pareto plot"),
-    ("export", "Export the selected candidate"),
-)
+from divergent.app.bindings import bound
+from divergent.app.legend import plural
 
 
 class DivergentCommands(Provider):
-    def _explore(self):
-        from divergent.app.screens.explore import ExploreScreen
+    def actions(self) -> list[tuple[str, object, str | None]]:
+        """(text, callback, help) per action bound on the screen, with its keys. The app's own
+        (Theme, Quit, Help) are the system commands; moving a row is no command."""
+        out = []
+        for action, entry in bound(self.screen).items():
+            binding = entry.binding
+            if binding.id.startswith("app.") or not binding.tooltip or action.startswith("browse"):
+                continue
+            what, _, more = binding.tooltip.partition(": ")
+            out.append((f"{what}  ({', '.join(entry.keys)})", partial(self.screen.run_action, binding.action), more.strip() or None))
+        return out
 
-        screen = self.screen
-        return screen if isinstance(screen, ExploreScreen) and screen.document is not None else None
-
-    def _entries(self):
-        screen = self._explore()
-        if screen is None:
-            return []
-        entries = []
-        for name, help_text in ACTIONS:
-            entries.append((f"Action: {help_text}", partial(screen.run_action, name), help_text))
-        for c in screen.document["candidates"]:
-            entries.append((f"#{c['id']} {c['title']}", partial(screen.select, c["id"]), f"cluster {c['cluster']}, overall {c['scores'].get('overall', 0):.2f}"))
-        for k in screen.document["clusters"]:
-            entries.append((f"Cluster {k['id']}: {k['label']}", partial(screen.select, k["medoid"]), f"{len(k['members'])} candidates; jump to its representative"))
+    def _entries(self) -> list[tuple[str, object, str | None]]:
+        entries = self.actions()
+        document = getattr(self.screen, "document", None)
+        if document is None:
+            return entries
+        for c in document["candidates"]:
+            help_text = f"cluster {c['cluster']}, overall {c['scores'].get('overall', 0):.2f}"
+            entries.append((f"#{c['id']} {c['title']}", partial(self.screen.select, c["id"]), help_text))
+        for k in document["clusters"]:
+            help_text = f"{plural(len(k['members']), 'design')}; jump to its representative"
+            entries.append((f"Cluster {k['id']}: {k['label']}", partial(self.screen.select, k["medoid"]), help_text))
         return entries
 
     async def discover(self) -> Hits:
-        for text, callback, help_text in self._entries()[: len(ACTIONS)]:
+        for text, callback, help_text in self.actions():
             yield DiscoveryHit(text, callback, help=help_text)
 
     async def search(self, query: str) -> Hits:

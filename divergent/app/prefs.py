@@ -5,16 +5,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from divergent.llm.config import config_path, read_config_file
+from divergent.engine import settings
 
 
 def state_path() -> Path:
-    return config_path().parent / "ui-state.json"
+    return settings.ui_state_path()
 
 
 def load_theme(default: str) -> str:
     """The config file's ``[ui] theme`` wins; else the last theme picked; else ``default``."""
-    configured = read_config_file().get("ui", {}).get("theme")
+    configured = settings.section("ui").get("theme")
     if configured:
         return str(configured)
     try:

@@ -78,3 +78,57 @@ def before_start(problem: Problem, options) -> str:
     each = critic_requests(problem, options.critics, options.critic_settings)
     estimate = first_wave(problem, options.endpoint, options.count, options.explorers, each)
     return estimate.line(options.endpoint.model, options.budget.max_requests)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a steering command will spend, said before it runs: ``requests`` at most."""
+
+    action: str
+    requests: int
+    designs: int  # of which the explorers' requests
+    critics: int  # of which the model critics' (each new representative, or all again)
+    left: int | None  # requests left in the budget
+
+    def line(self) -> str:
+        if self.action == "autopilot":
+            budget = f"up to the {self.left} requests left in the budget" if self.left is not None else "requests with no budget limit set"
+            return f"spends {budget}, and stops earlier once the designs stop improving"
+        parts = [f"{self.designs} for designs"] if self.designs else []
+        if self.critics:
+            parts.append(f"up to {self.critics} for the model critics")
+        spend = f"up to {self.requests} requests ({', '.join(parts)})" if parts else "no requests"
+        left = f"; {self.left} left in the budget" if self.left is not None else ""
+        return spend + left
+
+
+DESIGN_REQUESTS = {"expand": None, "new_direction": None, "refine": 1, "combine": 1, "materialize": 1}
+
+
+def plan(session, action: str, count: int = 1, scenario: str = "") -> Plan:
+    """Requests ``action`` on ``session`` (engine.session.Session) may spend, at most: one per
+    design asked for, the model critics on each design that founds a cluster, and for a new
+    scenario one request to find the units it touches and the model critics again on every
+    representative (their verdicts are cleared)."""
+    left = session.options.budget.requests_left if session.client is not None else None
+    if session.client is None:
+        return Plan(action, 0, 0, 0, None)
+    if action == "autopilot":  # as much as the budget allows, unless it stops earlier
+        return Plan(action, max(0, left) if left is not None else 10**9, 0, 0, left)
+    critics = session.model_critics()
+    if action == "add_scenario":
+        from dataclasses import replace
+
+        problem = replace(session.problem, scenarios=[*session.problem.scenarios, scenario])
+        per = sum(c.planned_requests(problem) for c in critics)
+        valid = {c.id for c in session.candidates if c.valid}
+        representatives = sum(1 for k in session.clusters if k.medoid in valid)
+        units = 0 if "=>" in scenario else 1
+        designs, judged = 0, units + per * representatives
+    else:
+        designs = DESIGN_REQUESTS.get(action) or count
+        judged = designs * sum(c.planned_requests(session.problem) for c in critics)
+    total = designs + judged
+    if left is not None:
+        total = min(total, max(0, left))
+    return Plan(action, total, designs, judged, left)

@@ -15,8 +15,70 @@ from divergent.context.repo import read_at
 from divergent.context.worktree import git, scratch_worktree
 from divergent.engine import ranking
 from divergent.model import InputError
+from divergent.storage.lineage import record_export
 from divergent.storage.patch import unified_patch
 from divergent.storage.store import Store
+
+KINDS = {"patch": "--patch", "adr": "--adr", "branch": "--branch"}  # what to make, and the flag that asks for it
+
+
+def exportable(store: Store, session: int, number: int) -> str:
+    """The candidate's patch; InputError when there is nothing to export (today's code, an
+    invalid design, a design that changes nothing)."""
+    candidate = store.candidate(session, number)
+    if candidate.baseline:
+        raise InputError(f"candidate {number} is today's code: there is nothing to export")
+    commit = store.session(session).commit_sha
+    if not candidate.valid:
+        raise InputError(f"candidate {number} is invalid ({candidate.invalid_reason}): nothing exported; pick a valid one")
+    text = patch(store, session, number)
+    if not text:
+        raise InputError(f"candidate {number} changes nothing at {commit[:8]}: there is nothing to export")
+    return text
+
+
+def output_file(value: str, flag: str) -> Path:
+    """The file an export is written to, refused in one line when it cannot be."""
+    out = Path(value).expanduser()
+    if "\x00" in value:
+        raise InputError(f"{flag} names a path with a NUL byte")
+    if out.is_dir():
+        raise InputError(f"{flag} names a directory: {out}")
+    if not out.parent.exists():
+        raise InputError(f"no such directory for {flag}: {out.parent}")
+    if not out.parent.is_dir():
+        raise InputError(f"{flag}: {out.parent} is a file, not a directory")
+    return out
+
+
+def write(out: Path, text: str, flag: str) -> None:
+    """Write an export; one line when the file cannot be written."""
+    try:
+        out.write_text(text)
+    except OSError as error:
+        raise InputError(f"cannot write {flag} {out}: {error.strerror or error}") from None
+
+
+def export(store: Store, session: int, number: int, kind: str, target: str, flag: str | None = None) -> str:
+    """Export a candidate — ``patch`` or ``adr`` to the file ``target`` (``-`` for a patch:
+    returned, not written), ``branch`` named ``target`` — and record it as an event. Returns
+    what was done, in words (the patch itself for ``-``). ``flag`` names the target in a refusal."""
+    text = exportable(store, session, number)
+    commit = store.session(session).commit_sha
+    flag = flag or KINDS[kind]
+    if kind == "branch":
+        sha = branch(store, session, number, target)
+        record_export(store, session, number, "branch", f"{target}@{sha}")
+        return f"branch {target} at {sha[:8]} (from {commit[:8]}); your working tree is untouched"
+    if kind == "patch" and target == "-":
+        record_export(store, session, number, "patch", "-")
+        return text
+    out = output_file(target, flag)
+    write(out, decision_record(store, session, number) if kind == "adr" else text, flag)
+    record_export(store, session, number, kind, str(out.resolve()))
+    if kind == "adr":
+        return f"wrote {out}, the decision record"
+    return f"wrote {out} — apply it at {commit[:8]} with: git apply {out}"
 
 
 def patch(store: Store, session: int, number: int) -> str:

@@ -52,13 +52,24 @@ def scores(assessments: list[Assessment]) -> dict[str, float]:
     return {d: round(sum(v) / len(v), 4) for d, v in by_dimension.items()}
 
 
-def overall(dimension_scores: dict[str, float], weights: dict[str, float] | None = None) -> float:
-    weights = {**DEFAULT_WEIGHTS, **(weights or {})}
+def contributions(dimension_scores: dict[str, float], weights: dict[str, float] | None = None) -> dict[str, float]:
+    """Each dimension's share of overall under ``weights``: weight x score / the sum of weights.
+    They add up to overall; all 0 when a gate (validity) fails."""
+    weights = effective_weights(weights)
+    dimensions = {d: s for d, s in dimension_scores.items() if d not in GATES and d != "overall"}
     if any(dimension_scores.get(g, 1.0) < 1.0 for g in GATES):
-        return 0.0
-    weighted = [(weights.get(d, 1.0), s) for d, s in dimension_scores.items() if d not in GATES]
-    total = sum(w for w, _ in weighted)
-    return round(sum(w * s for w, s in weighted) / total, 4) if total else 0.0
+        return {d: 0.0 for d in dimensions}
+    total = sum(weights.get(d, 1.0) for d in dimensions)
+    return {d: (weights.get(d, 1.0) * s / total if total else 0.0) for d, s in dimensions.items()}
+
+
+def effective_weights(weights: dict[str, float] | None = None) -> dict[str, float]:
+    """The weights overall uses: the defaults, overridden by the engineer's."""
+    return {**DEFAULT_WEIGHTS, **(weights or {})}
+
+
+def overall(dimension_scores: dict[str, float], weights: dict[str, float] | None = None) -> float:
+    return round(sum(contributions(dimension_scores, weights).values()), 4)
 
 
 def explain_overall(dimension_scores: dict[str, float], stored: float | None = None, weights: dict[str, float] | None = None) -> str:

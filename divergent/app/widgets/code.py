@@ -26,7 +26,7 @@ class CodeView(TextArea):
     KEEP = 32
 
     def __init__(self, **kwargs) -> None:
-        super().__init__("", read_only=True, soft_wrap=False, **kwargs)
+        super().__init__("", read_only=True, soft_wrap=True, **kwargs)
         self.kept: OrderedDict[str, tuple] = OrderedDict()
 
     def show(self, text: str) -> None:

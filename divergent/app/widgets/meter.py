@@ -1,38 +1,40 @@
-"""The budget meter: requests spent against the budget, tokens, dollars, requests in flight."""
+"""The budget meter: requests spent against the budget (a bar drawn to scale), tokens,
+dollars, requests in flight."""
 
 from __future__ import annotations
 
-from rich.cells import cell_len
-from textual.app import ComposeResult
-from textual.containers import Horizontal
-from textual.widgets import Label, ProgressBar
+from rich.text import Text
+from textual.widgets import Static
+
+BAR = 16  # cells
+EIGHTHS = " ▏▎▍▌▋▊▉"
 
 
-class BudgetMeter(Horizontal):
-    def compose(self) -> ComposeResult:
-        yield Label("opening the session…", id="meter-label")
-        yield ProgressBar(total=1, show_eta=False, show_percentage=False, id="meter-bar")
+def bar(done: int, total: int, width: int = BAR) -> str:
+    """``done`` of ``total`` in ``width`` cells, to an eighth of a cell: 47/97 fills 7.75 of 16."""
+    eighths = round(8 * width * max(0, min(done, total)) / total) if total else 0
+    full, part = divmod(eighths, 8)
+    return ("█" * full + (EIGHTHS[part] if part else "")).ljust(width, "░")
 
+
+class BudgetMeter(Static):
     shown: tuple | None = None
+
+    def on_mount(self) -> None:
+        self.update("opening the session…")
 
     def show(self, requests: int, budget: int | None, tokens: int, usd: float, in_flight: int, offline: bool) -> None:
         state = (requests, budget, tokens, round(usd, 4), in_flight, offline)
-        if state == self.shown:  # nothing changed: no repaint, no relayout
+        if state == self.shown:  # nothing changed: no repaint
             return
         self.shown = state
-        progress = self.query_one("#meter-bar", ProgressBar)
         if offline:
-            self.label("offline · catalog + static critics")
-            progress.display = False
+            self.update("offline · catalog + static critics")
             return
-        progress.display = budget is not None
+        text = Text(f"requests {requests}" + (f"/{budget} " if budget else " "))
         if budget:
-            progress.update(total=budget, progress=min(requests, budget))
-        flight = f" · {in_flight} in flight" if in_flight else ""
-        of = f"/{budget}" if budget else ""
-        self.label(f"requests {requests}{of} · {tokens / 1000:.1f}k tokens · ${usd:.3f}{flight}")
-
-    def label(self, text: str) -> None:
-        """The label is as wide as its text: a relayout only when the width changes."""
-        label = self.query_one("#meter-label", Label)
-        label.update(text, layout=cell_len(text) != label.content_size.width)
+            text.append(bar(requests, budget), style=self.app.theme_variables.get("primary", "blue"))
+        text.append(f" {tokens / 1000:.1f}k tokens · ${usd:.3f}")
+        if in_flight:
+            text.append(f" · {in_flight} in flight", style="bold")
+        self.update(text)

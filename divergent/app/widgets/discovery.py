@@ -1,0 +1,50 @@
+"""Discovery: new clusters per request, as a sparkline on a fixed 0..1 scale.
+
+Each point is the rate over a bin of at least BIN requests (1: every request of the bin
+founded a cluster; 0: none did). The scale is fixed, so a full cell always means "all
+new", and the label says so; with fewer than two points there is nothing to draw yet.
+"""
+
+from __future__ import annotations
+
+import math
+
+from rich.text import Text
+from textual.widgets import Static
+
+from divergent.app.legend import plural
+
+BIN = 4  # requests per point, at least
+WIDTH = 24  # cells
+LEVELS = "▁▂▃▄▅▆▇█"
+
+
+def points(values: list[int], width: int = WIDTH) -> list[float]:
+    """Rates over bins of at least BIN values, at most ``width`` of them."""
+    size = max(BIN, math.ceil(len(values) / width))
+    return [sum(values[i : i + size]) / size for i in range(0, len(values), size)]
+
+
+def spark(rates: list[float]) -> str:
+    """One cell per rate on 0..1: ▁ is none new, █ is all new."""
+    return "".join(LEVELS[min(len(LEVELS) - 1, round(r * (len(LEVELS) - 1)))] for r in rates)
+
+
+class Discovery(Static):
+    shown: tuple | None = None
+
+    def show(self, values: list[int], offline: bool) -> None:
+        rates = points(values)
+        state = (tuple(rates), len(values), offline)
+        if state == self.shown:
+            return
+        self.shown = state
+        unit = "catalog design" if offline else "request"
+        if len(rates) < 2:
+            self.update(Text(f"discovery: waiting for {unit}s", style="dim"))
+            return
+        text = Text("new clusters per ", style="dim")
+        text.append(f"{unit} 0 ", style="dim")
+        text.append(spark(rates), style=self.app.theme_variables.get("accent", "cyan"))
+        text.append(f" 1 · {plural(sum(values), 'cluster')} in {plural(len(values), unit)}", style="dim")
+        self.update(text)

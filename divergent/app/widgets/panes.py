@@ -1,0 +1,86 @@
+"""The selected candidate's side: a header with its title and summary, and five panes
+(code, diff, critics, scenarios, why). Only the visible pane is filled as the cursor
+moves; a pane shown later catches up."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import TabbedContent, TabPane
+
+from divergent.app.widgets.code import CodeView
+from divergent.app.widgets.critics import CriticBars
+from divergent.app.widgets.diff import DiffView
+from divergent.app.widgets.scenarios import ScenariosPane
+from divergent.app.widgets.summary import SummaryHeader, WhyPane
+
+SCORED = ("tab-critics", "tab-scenarios", "tab-why")  # what a new ranking or evidence changes
+
+
+class CandidatePanes(Vertical):
+    def __init__(self, source, **kwargs) -> None:
+        """``source`` gives documents: ``candidate(n)``, ``patch(n)``, ``session_doc()``,
+        ``target_path()``, ``scenarios()``, ``weights()`` (the explore screen)."""
+        super().__init__(**kwargs)
+        self.source = source
+        self.shown: dict[str, int] = {}  # pane id -> the candidate it shows
+        self.patches: dict[int, str] = {}  # candidates' files do not change
+
+    def compose(self) -> ComposeResult:
+        yield SummaryHeader(id="summary")
+        with TabbedContent(id="panes"):
+            with TabPane("1 Code", id="tab-code"):
+                yield CodeView(id="code", language="python", show_line_numbers=True)
+            with TabPane("2 Diff", id="tab-diff"):
+                yield DiffView(id="diff")
+            with TabPane("3 Critics", id="tab-critics"):
+                yield CriticBars(id="critics")
+            with TabPane("4 Scenarios", id="tab-scenarios"):
+                yield ScenariosPane(id="scenarios")
+            with TabPane("5 Why", id="tab-why"):
+                yield WhyPane(id="why")
+
+    @property
+    def active(self) -> str:
+        return self.query_one("#panes", TabbedContent).active
+
+    def activate(self, pane: str, number: int | None) -> None:
+        self.query_one("#panes", TabbedContent).active = pane
+        self.show_pane(pane, number)  # in this frame, not after the TabActivated message
+
+    def scored(self) -> None:
+        """Scores and evidence may have changed; code and diff of a candidate do not."""
+        for pane in SCORED:
+            self.shown.pop(pane, None)
+
+    def show(self, number: int) -> None:
+        self.query_one(SummaryHeader).show(self.source.candidate(number))
+        self.show_pane(self.active, number)
+
+    def show_pane(self, pane: str, number: int | None) -> None:
+        if number is None or self.shown.get(pane) == number:
+            return
+        doc = self.source.candidate(number)
+        if doc is None:
+            return
+        fill: dict[str, Callable[[], None]] = {
+            "tab-code": lambda: self.query_one(CodeView).show(doc["files"].get(self.source.target_path()) or next(iter(doc["files"].values()), "")),
+            "tab-diff": lambda: self.query_one(DiffView).show(self.patch(number), "This is today's code."),
+            "tab-critics": lambda: self.query_one(CriticBars).show(doc),
+            "tab-scenarios": lambda: self.query_one(ScenariosPane).show(doc, self.source.scenarios(), self.source.candidate),
+            "tab-why": lambda: self.query_one(WhyPane).show(doc, self.source.session_doc() or {"candidates": []}, self.source.weights()),
+        }
+        if pane not in fill:
+            return
+        fill[pane]()
+        self.shown[pane] = number
+
+    def patch(self, number: int) -> str:
+        if number not in self.patches:
+            self.patches[number] = self.source.patch(number) if number else ""
+        return self.patches[number]
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        self.show_pane(event.pane.id, self.source.selected)
