@@ -133,7 +133,7 @@ class DivergentApp(App):
             raise InputError("name a target: PATH or PATH::Symbol")
         options = make_options(
             offline=form["offline"], candidates=form["candidates"], model=form["model"], budget=form["budget"],
-            explorers=form.get("explorers"), critics=form.get("critics"),
+            explorers=form.get("explorers"), critics=form.get("critics"), sketch=form.get("sketch", False),
         )
         problem = frame(form["target"], form["repo"], Path.cwd(), goal=form["goal"], scenarios=form["scenarios"])
         self.pop_screen()

@@ -32,7 +32,8 @@ def verdict(pair: Pair) -> tuple[dict[str, float], str]:
     before, after = pair_files(pair)
     path = pair.files[0]
     problem = Problem(target=Target(repo="", path=path), files=before, source=before[path])
-    candidate = Candidate(title=pair.id, files=after)
+    # a file of the before that the after no longer has was deleted (moved code lives elsewhere)
+    candidate = Candidate(title=pair.id, files=after, deleted=sorted(set(before) - set(after)))
     critics = [CRITICS.create(name) for name in STATIC_CRITICS]
 
     async def run():
