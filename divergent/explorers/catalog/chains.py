@@ -193,6 +193,22 @@ def find(source: str, target: Target) -> Found | None:
     return None
 
 
+def dispatched(found: Found, data: bytes, local: str, lookup: str, call: str) -> str:
+    """What stands where a chain followed by other code stood: ``local = lookup``; for a
+    known key, the names it hands on are assigned from ``call`` (the else stays as the
+    other branch), or ``call`` is returned (what follows runs for the other keys)."""
+    pad = " " * found.chain.node.start_point[1]
+    step = pad + edits.INDENT
+    head = f"{local} = {lookup}\n{pad}if {local} is not None:\n{step}"
+    if not found.handed:
+        return f"{head}return {call}"
+    text = f"{head}{', '.join(found.handed)} = {call}"
+    otherwise = found.chain.otherwise
+    if otherwise is not None:
+        text += f"\n{pad}else:\n{edits.reindent(edits.node_block_text(otherwise, data), step)}"
+    return text
+
+
 def replace_chain(source: str, found: Found, dispatch: str, definitions: list[str]) -> str:
     """The chain replaced by ``dispatch``; ``definitions`` after the module-level statement that holds it."""
     chain = found.chain.node

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from divergent.explorers.catalog import edits
 from divergent.explorers.catalog.moves import Move, Rewrite
-from divergent.explorers.catalog.chains import Found, cases, ends_in_exit, find, label, replace_chain
+from divergent.explorers.catalog.chains import Found, cases, dispatched, ends_in_exit, find, label, replace_chain
 from divergent.model import Target
 
 STEP = edits.INDENT * 2
@@ -74,24 +74,11 @@ def _rewrite(source: str, data: bytes, found: Found) -> Rewrite:
         f"{edits.INDENT}return {table}.get({key_param}{'' if fallback == 'None' else ', ' + fallback})"
     )
 
-    pad = " " * chain.node.start_point[1]
     call_args = ", ".join(code.inputs)
-    if found.handed:
+    if found.handed or followed:
         local_name = edits.free_name("strategy", local)
-        dispatch = (
-            f"{local_name} = {factory}({chain.discriminator})\n"
-            f"{pad}if {local_name} is not None:\n"
-            f"{pad}{edits.INDENT}{', '.join(found.handed)} = {local_name}.{method}({call_args})"
-        )
-        if chain.otherwise is not None:
-            kept = edits.node_block_text(chain.otherwise, data)
-            dispatch += f"\n{pad}else:\n{edits.reindent(kept, pad + edits.INDENT)}"
-    elif followed:
-        local_name = edits.free_name("strategy", local)
-        dispatch = (
-            f"{local_name} = {factory}({chain.discriminator})\n"
-            f"{pad}if {local_name} is not None:\n{pad}{edits.INDENT}return {local_name}.{method}({call_args})"
-        )
+        lookup, call = f"{factory}({chain.discriminator})", f"{local_name}.{method}({call_args})"
+        dispatch = dispatched(found, data, local_name, lookup, call)
     else:
         dispatch = f"return {factory}({chain.discriminator}).{method}({call_args})"
     new = replace_chain(source, found, dispatch, [*classes, factory_text])
