@@ -49,7 +49,7 @@ def _rewrite(source: str, data: bytes, found: Found) -> Rewrite:
     pad = " " * column
     local_name = edits.free_name("handler", local)
     call_args = ", ".join(code.inputs)
-    if found.handed or followed:
+    if found.inline or followed:
         dispatch = dispatched(found, data, local_name, f"{registry}.get({discriminator})", f"{local_name}({call_args})")
     else:
         fallback = "return None"
