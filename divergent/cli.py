@@ -496,21 +496,10 @@ def context_tokens(args) -> int:
 
 
 def _frame(args, check=None, **options):
-    """``frame`` for ``args.target``, with the symbol index kept in the sessions database.
-    Bad input (a bad target, or one ``check(problem)`` refuses) is refused before the
-    database is opened."""
-    from divergent.context.index import SymbolIndex
-    from divergent.context.problem import frame
-    from divergent.context.target import resolve
-    from divergent.model import Problem
-    from divergent.storage.symbols import SqliteSymbols
+    """``frame`` for ``args.target``, with the symbol index kept in the sessions database."""
+    from divergent.engine.framing import frame
 
-    target, source = resolve(args.target, args.repo, Path.cwd())
-    if check is not None:
-        check(Problem(target=target, files={target.path: source}))
-    with _store(args) as store:
-        index = SymbolIndex(SqliteSymbols(store))
-        return frame(args.target, args.repo, Path.cwd(), context_tokens=context_tokens(args), index=index, **options)
+    return frame(args.target, args.repo, Path.cwd(), db=args.db, check=check, context_tokens=context_tokens(args), **options)
 
 
 def cmd_context(args) -> int:

@@ -69,11 +69,6 @@ class Session:
         self.clusterer = clustering.Clusterer(problem.files, read=lambda path: base_text(problem, path))
         self.critics: list[Critic] = []
 
-    @property
-    def session(self) -> int:
-        """The session's id (the app's older name for ``id``)."""
-        return self.id
-
     # opening and closing --------------------------------------------------
 
     @classmethod

@@ -123,7 +123,7 @@ class ExploreScreen(Steering, Screen):
         self.busy = "opening"
         try:
             self.session = await self.opener(self.emit)
-            self.sub_title = f"session {self.session.session} · {self.session.problem.target.spec}"
+            self.sub_title = f"session {self.session.id} · {self.session.problem.target.spec}"
             self.query_one("#code", CodeView).set_language(highlighter(self.session.problem.target.path))
             self.stale = True
             if self.run_first_wave:
@@ -175,7 +175,7 @@ class ExploreScreen(Steering, Screen):
 
     def redraw(self) -> None:
         self.last_redraw = time.monotonic()
-        store, session = self.session.store, self.session.session
+        store, session = self.session.store, self.session.id
         self.document = summary.session_document(store, session)
         self.docs.clear()
         table = self.table
@@ -260,7 +260,7 @@ class ExploreScreen(Steering, Screen):
             return None
         if number not in self.docs:
             try:
-                self.docs[number] = summary.candidate_document(self.session.store, self.session.session, number)
+                self.docs[number] = summary.candidate_document(self.session.store, self.session.id, number)
             except InputError:
                 return None
         return self.docs[number]
@@ -268,7 +268,7 @@ class ExploreScreen(Steering, Screen):
     def patch(self, number: int) -> str:
         from divergent.engine.export import patch
 
-        return patch(self.session.store, self.session.session, number)
+        return patch(self.session.store, self.session.id, number)
 
     def session_doc(self) -> dict | None:
         return self.document

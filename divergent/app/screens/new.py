@@ -227,7 +227,7 @@ class NewExplorationScreen(Screen):
         from divergent.engine.framing import frame
 
         try:
-            result: Problem | InputError = frame(target, repo, Path.cwd())
+            result: Problem | InputError = frame(target, repo, Path.cwd(), db=self.app.db_path)
         except InputError as error:
             result = error
         self.app.call_from_thread(self._framed, (repo, target), result)

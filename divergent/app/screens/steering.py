@@ -190,18 +190,18 @@ class Steering:
             return
         picked = self.table.view.picked
         a, b = picked if len(picked) == 2 else [0, self.selected]
-        self.app.push_screen(CompareScreen(self.session.store, self.session.session, a, b))
+        self.app.push_screen(CompareScreen(self.session.store, self.session.id, a, b))
 
     def action_pareto(self) -> None:
         from divergent.app.screens.pareto import ParetoScreen
 
         if self.session is not None:
-            self.app.push_screen(ParetoScreen(self.session.store, self.session.session))
+            self.app.push_screen(ParetoScreen(self.session.store, self.session.id))
 
     def action_export(self) -> None:
         if self.session is None or not self.selected:
             self.notify("select a candidate other than today's code", severity="warning")
             return
         title = next(c["title"] for c in self.document["candidates"] if c["id"] == self.selected)
-        self.app.push_screen(ExportScreen(self.session.store, self.session.session, self.selected, title, self.session.problem.target.repo))
+        self.app.push_screen(ExportScreen(self.session.store, self.session.id, self.selected, title, self.session.problem.target.repo))
 
