@@ -1112,3 +1112,39 @@ class Help {
 """
     assert structure([("m.js", jsdoc)]).lcom4 == {"Help": 1}
     assert structure([("m.js", jsdoc.replace("{Help}", "{Other}"))]).lcom4 == {"Help": 2}
+
+
+def test_deleting_a_trivial_unit_does_not_raise_the_mean_but_a_harder_merge_still_costs():
+    # pydantic-core 2.x deleted PydanticUndefinedType::py_undefined and read a stored field
+    today = src(
+        """
+        def undefined():
+            return make_undefined()
+
+
+        def validate(value, default):
+            if value is undefined():
+                if default is None:
+                    return None
+                return default
+            return value
+        """
+    )
+    deleted = src(
+        """
+        def validate(value, default, undefined):
+            if value is undefined:
+                if default is None:
+                    return None
+                return default
+            return value
+        """
+    )
+    result = assess(Simplicity(), {"m.py": deleted}, problem_for("m.py", today))
+    assert result.raw["after"]["cognitive_mean"] <= result.raw["before"]["cognitive_mean"], result.raw["explain"]
+    assert "over today's 2" in result.raw["explain"]
+    # inlining into a harder unit: fewer units, but the worst unit grows
+    merged = deleted.replace("\n    return value", "\n    for step in value:\n        if step:\n            return step\n    return value")
+    assert merged != deleted
+    worse = assess(Simplicity(), {"m.py": merged}, problem_for("m.py", today))
+    assert worse.score < 0.5, worse.raw["explain"]
