@@ -69,11 +69,12 @@ class Streamed:
         """The server's count; else the cap for a reply cut there; else what the text and its chunks say.
 
         A chunk is a token or more, so the chunks are never too many; the text's estimate
-        (four characters a token) may be, and is held to the cap: llama-cpp-python counts
-        no usage in a stream, and its tokens run past four characters in code.
+        (four characters a token) may be, and is held below the cap, so that it never
+        makes a reply the server ended itself look cut: llama-cpp-python counts no usage
+        in a stream, and its tokens run past four characters in code.
         """
         if self.completion_tokens is not None:
             return self.completion_tokens
         if self.finish == "length":
             return cap
-        return max(self.chunks, min(estimate_tokens(self.text), cap))
+        return max(self.chunks, min(estimate_tokens(self.text), cap - 1))
