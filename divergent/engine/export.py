@@ -14,7 +14,7 @@ from pathlib import Path
 from divergent.context.repo import read_at
 from divergent.context.worktree import git, scratch_worktree
 from divergent.engine import ranking
-from divergent.model import InputError
+from divergent.model import Candidate, InputError, Problem
 from divergent.storage.lineage import record_export
 from divergent.storage.patch import unified_patch
 from divergent.storage.store import Store
@@ -82,8 +82,11 @@ def export(store: Store, session: int, number: int, kind: str, target: str, flag
 
 
 def patch(store: Store, session: int, number: int) -> str:
-    problem = store.problem(session)
-    candidate = store.candidate(session, number)
+    return candidate_patch(store.problem(session), store.candidate(session, number))
+
+
+def candidate_patch(problem: Problem, candidate: Candidate) -> str:
+    """The candidate against the session's commit, as a unified patch (deletions included)."""
     repo = Path(problem.target.repo)
     changes = []
     for path, new in [*candidate.files.items(), *((path, None) for path in candidate.deleted)]:

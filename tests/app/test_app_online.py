@@ -153,7 +153,7 @@ async def test_new_exploration_against_the_model(sample_repo, db_path, endpoint_
         screen = await explore_ready(pilot)
 
         store = screen.session.store
-        session = screen.session.session
+        session = screen.session.id
         problem = store.problem(session)
         assert problem.goal == "new output formats without editing the service"
         assert problem.scenarios == ["add a YAML output format", "make storage async", "support multiple currencies"]
@@ -391,7 +391,7 @@ async def test_home_lists_the_session_and_deletes_it_after_confirmation(online_s
         # open it and come back: the explore screen reads the same session
         await pilot.press("enter")
         screen = await explore_ready(pilot)
-        assert screen.session.session == online_session and screen.session.client is not None
+        assert screen.session.id == online_session and screen.session.client is not None
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, HomeScreen))
         table = app.screen.query_one("#sessions", DataTable)
