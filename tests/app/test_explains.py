@@ -325,3 +325,6 @@ async def test_no_emoji_on_the_screen(db):
         text = screen_text(app)
         assert not [ch for ch in text if ord(ch) >= 0x1F000]
         assert all(ord(ch) < 0x1F000 for b in explore_keys.BINDINGS for ch in b.description + b.tooltip)
+        await pilot.press("ctrl+p")  # the command palette too (Textual's own search mark is an emoji)
+        await until(pilot, lambda: "Search for commands" in screen_text(app))
+        assert not [ch for ch in screen_text(app) if ord(ch) >= 0x1F000]
