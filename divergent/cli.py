@@ -84,9 +84,12 @@ def _options(args):
         weights=args.weights,
         verify_tests=args.verify_tests,
         verify_timeout=args.verify_timeout,
+        verify_jobs=args.verify_jobs,
+        verify_on=args.verify_on,
         judge_repeats=args.judge_repeats,
         explorers=args.explorers,
         critics=args.critics,
+        sketch=args.sketch,
     )
 
 
@@ -182,26 +185,22 @@ def _continue_headless(args, session: int) -> int:
 
         before = last_event(store, session)
 
-        async def go() -> str:
+        async def go() -> None:
             live = Session.open(store, session, options, ProgressReporter(sys.stderr))
             status = "stopped"
             try:
                 await live.resume()
-                reason = ""
                 if args.budget and live.client is not None:  # then N more requests for the autopilot
                     allow_more(store, session, options, args.budget)
-                    reason = await live.autopilot(budget=args.budget)
+                    await live.autopilot(budget=args.budget)  # the progress reporter says why it stopped
                 status = "done"
-                return reason
             finally:
                 await live.close(status)
 
         try:
-            reason = asyncio.run(go())
+            asyncio.run(go())
         except EndpointError as error:
             raise _endpoint_failed(error, f"session {session} kept") from None
-        if reason:
-            print(f"autopilot stopped: {reason}", file=sys.stderr)
         document = session_document(store, session)
         failed = _made_nothing(store, session, before, f"continuing session {session}")
     return _emit(args, document, failed)
@@ -230,9 +229,7 @@ def cmd_steer(args) -> int:
             untouched = store.changes()
             refused = False
             try:
-                done = await steer.run(live, arguments)
-                if steer.name == "autopilot":
-                    print(f"autopilot stopped: {done}", file=sys.stderr)
+                await steer.run(live, arguments)  # the progress reporter says what it did (why the autopilot stopped)
             except InputError:
                 refused = store.changes() == untouched  # refused before it wrote anything
                 raise
@@ -499,21 +496,10 @@ def context_tokens(args) -> int:
 
 
 def _frame(args, check=None, **options):
-    """``frame`` for ``args.target``, with the symbol index kept in the sessions database.
-    Bad input (a bad target, or one ``check(problem)`` refuses) is refused before the
-    database is opened."""
-    from divergent.context.index import SymbolIndex
-    from divergent.context.problem import frame
-    from divergent.context.target import resolve
-    from divergent.model import Problem
-    from divergent.storage.symbols import SqliteSymbols
+    """``frame`` for ``args.target``, with the symbol index kept in the sessions database."""
+    from divergent.engine.framing import frame
 
-    target, source = resolve(args.target, args.repo, Path.cwd())
-    if check is not None:
-        check(Problem(target=target, files={target.path: source}))
-    with _store(args) as store:
-        index = SymbolIndex(SqliteSymbols(store))
-        return frame(args.target, args.repo, Path.cwd(), context_tokens=context_tokens(args), index=index, **options)
+    return frame(args.target, args.repo, Path.cwd(), db=args.db, check=check, context_tokens=context_tokens(args), **options)
 
 
 def cmd_context(args) -> int:
@@ -596,6 +582,9 @@ def build_parser() -> Parser:
     p.add_argument("--judge-repeats", type=int, default=2, metavar="N", help="judge asks per design, the order swapped on every other one (default 2)")
     p.add_argument("--verify-tests", metavar="CMD", help="run CMD (the repo's tests) in a temporary worktree per candidate")
     p.add_argument("--verify-timeout", type=float, default=300.0, help="seconds before a --verify-tests run fails")
+    p.add_argument("--sketch", action="store_true", help="the first wave asks for API sketches (signatures, types, docstrings); materialize the promising ones")
+    p.add_argument("--verify-jobs", type=int, metavar="N", help="candidates verified at once, each in its own worktree (default: the cores)")
+    p.add_argument("--verify-on", metavar="WHERE", help="ray (a local Ray instance, loopback only) or ray://HOST:PORT: verify on Ray (pip install 'divergent[ray]')")
     p.add_argument("--explorers", metavar="NAMES", help="the first wave's explorers, comma-separated (see 'divergent plugins')")
     p.add_argument("--critics", metavar="NAMES", help="the critics that score, comma-separated (see 'divergent plugins')")
     p.add_argument("--headless", action="store_true", help="no TUI: progress on stderr, a summary on stdout")

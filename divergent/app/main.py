@@ -145,13 +145,13 @@ class DivergentApp(App):
             raise InputError("name a target: PATH or PATH::Symbol")
         options = make_options(
             offline=form["offline"], candidates=form["candidates"], model=form["model"], budget=form["budget"],
-            explorers=form.get("explorers"), critics=form.get("critics"),
+            explorers=form.get("explorers"), critics=form.get("critics"), sketch=form.get("sketch", False),
         )
-        problem = frame(form["target"], form["repo"], Path.cwd(), goal=form["goal"], scenarios=form["scenarios"])
+        problem = frame(form["target"], form["repo"], Path.cwd(), db=self.db_path, goal=form["goal"], scenarios=form["scenarios"])
         self.pop_screen()
         self.explore(problem, options)
 
     async def propose_scenarios(self, form: dict) -> list[str]:
         from divergent.engine.framing import frame, propose
 
-        return await propose(frame(form["target"], form["repo"], Path.cwd(), goal=form["goal"]), form["model"])
+        return await propose(frame(form["target"], form["repo"], Path.cwd(), db=self.db_path, goal=form["goal"]), form["model"])

@@ -152,6 +152,10 @@ def neighbourhood(index: SymbolIndex, target: Target, source: str, plain: set[st
         keywords = DEFINING.get(family(lang) or "", ())
         found.used = _grep(index, top, target.commit, [f"{k} {n}" for n in used for k in keywords], suffixes) & set(paths)
     found.used.discard(target.path)
+    big = gitrepo.oversized(top, sorted({paths[p] for p in found.users | found.used}))
+    if big:  # a file over the size limit is never parsed nor shown, whatever it mentions
+        found.users = {p for p in found.users if paths[p] not in big}
+        found.used = {p for p in found.used if paths[p] not in big}
     index_paths(index, top, found, sorted(found.users | found.used))
     return found
 

@@ -130,20 +130,34 @@ def safe_relative(top: Path, path: str) -> str:
 
 
 def blob_shas(top: Path, commit: str, suffixes: tuple[str, ...]) -> dict[str, str]:
-    """path -> git blob sha of every file of ``commit`` with one of ``suffixes`` (one ``git ls-tree``).
-    Files over ``max_file_bytes`` (generated, vendored, minified) are left out: never read,
-    never indexed, never shown as a caller."""
+    """path -> git blob sha of every file of ``commit`` with one of ``suffixes`` (one ``git ls-tree``)."""
     _check_commit(commit)
-    limit = max_file_bytes()
-    done = subprocess.run(["git", "-C", str(top), "ls-tree", "-r", "-z", "-l", "--full-tree", commit], capture_output=True, check=True)
+    done = subprocess.run(["git", "-C", str(top), "ls-tree", "-r", "-z", "--full-tree", commit], capture_output=True, check=True)
     out = {}
     for entry in done.stdout.split(b"\0"):
         meta, _, path = entry.partition(b"\t")
-        parts = meta.split()  # mode, type, sha, size
-        if len(parts) == 4 and parts[1] == b"blob" and parts[3].isdigit() and int(parts[3]) <= limit:
+        parts = meta.split()
+        if len(parts) == 3 and parts[1] == b"blob":
             name = path.decode("utf-8", errors="replace")
             if name.endswith(suffixes):
                 out[name] = parts[2].decode()
+    return out
+
+
+def oversized(top: Path, shas: list[str]) -> set[str]:
+    """Which blobs are over ``max_file_bytes`` (generated, vendored, minified): one
+    ``git cat-file --batch-check``, which reads only the objects' headers."""
+    if not shas:
+        return set()
+    limit = max_file_bytes()
+    done = subprocess.run(
+        ["git", "-C", str(top), "cat-file", "--batch-check"], input="".join(f"{sha}\n" for sha in shas).encode(), capture_output=True, check=True
+    )
+    out = set()
+    for line in done.stdout.decode().splitlines():
+        parts = line.split()  # sha, type, size
+        if len(parts) == 3 and parts[2].isdigit() and int(parts[2]) > limit:
+            out.add(parts[0])
     return out
 
 

@@ -14,8 +14,9 @@ counted only when it is used
     names it elsewhere (a parameter, field or variable typed with it).
     ``@extends.child`` + ``@extends.base``: a class extending or implementing a
     base (a Rust ``impl Trait for Type``); a base that two or more children
-    override (a method of the base's, or for a base outside the files a method the
-    children share) is a point.  ``@callable.name``: a named function type (Go's ``type F
+    override (a method of the base's or a hook its body reads that the children
+    define, Python class attributes included; for a base outside the files a method
+    the children share) is a point.  ``@callable.name``: a named function type (Go's ``type F
     func(...)``): not a point itself, but a type an injected collaborator may have.
     ``@registry.name`` + ``@registry.table``: a module-level table; it is a
     registry when it holds at least two ``@registry.entry`` (direct children of the
@@ -33,7 +34,8 @@ Type-code branching
     subject, three or more distinct constants make one type-code branch.
 Built collaborators
     ``@built.type`` (+ ``@built.field``, ``@built.owner``): a constructor building a
-    concrete object and keeping it; with ``@built.module`` the call goes through
+    concrete object and keeping it (not one built from literals only, ``Money(0)``: a
+    value given its first state); with ``@built.module`` the call goes through
     that module, which must be one of the file's ``@import`` names.
 Coupling and cohesion
     ``@call``: a callee's name; a function's fan-out is its distinct callees.
@@ -42,8 +44,10 @@ Coupling and cohesion
     name that is a member when the class declares it (``@field``) and it is not
     ``@member.dotted``.  LCOM4 of a class with instance state: the connected
     groups of its methods that touch a member (constructors aside), two methods
-    joined when they share a field or one calls the other.  A class whose methods
-    touch no field (stateless, static helpers) has no LCOM4.
+    joined when they share a field or one calls the other; accessors (at most
+    ``ACCESSOR_LINES`` code lines, one decision and no call) are left out, as SonarQube's LCOM4
+    leaves getters and setters out.  A class whose methods touch no field (stateless,
+    static helpers) has no LCOM4.
 Names
     ``@name``: every name a declaration introduces (what callers can reach).
 """
@@ -65,6 +69,7 @@ from divergent.context.syntax import name_leaves
 CONSTRUCTORS = frozenset({"__init__", "constructor", "new"})
 RECEIVERS = frozenset({"self", "this"})
 MIN_TYPE_CODE_CASES = 3
+ACCESSOR_LINES = 5  # a method this short, with at most one decision, that calls nothing is an accessor
 STRUCTURAL = frozenset({"python", "go"})  # a type with an interface's members implements it
 WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -84,6 +89,8 @@ class FileStructure:
     names: set[str] = field(default_factory=set)
     extends: list[tuple[str, str]] = field(default_factory=list)  # (child, base)
     members: dict[str, set[str]] = field(default_factory=dict)  # type -> its methods and fields
+    overridable: dict[str, set[str]] = field(default_factory=dict)  # members, and Python's _private attributes
+    reads: dict[str, set[str]] = field(default_factory=dict)  # type -> the words its body reads
     mentions: Counter = field(default_factory=Counter)  # identifier-like leaf -> occurrences
     structural: bool = False  # interfaces are met by shape (Python protocols, Go interfaces)
     sloc: int = 0  # lines of the file's functions, for coupling relative to size
@@ -136,6 +143,8 @@ def read(source: str, lang: str, label: str = "") -> FileStructure:
         module = m.get("built.module")
         if module and text(module[0]) not in imports:
             continue
+        if _literal_value(m["built.type"][0]):
+            continue
         owner = _first(m, "built.owner") or _owner(located.innermost(m["built.type"][0]))
         part = _first(m, "built.field") or text(m["built.type"][0])
         found.built.append(f"{owner}.{part}")
@@ -150,14 +159,26 @@ def read(source: str, lang: str, label: str = "") -> FileStructure:
     found.extends = [(text(m["extends.child"][0]), text(m["extends.base"][0])) for m in one.having("extends.base")]
     found.structural = lang in STRUCTURAL
     found.members = _members(units)
+    found.overridable = {name: set(found) for name, found in found.members.items()}
+    for unit in units:
+        if unit.is_class:
+            owner = unit.qualifier or unit.own_name
+            found.reads[owner] = set(WORD.findall(text(unit.node)))
+            if lang == "python":  # class attributes, _private ones too: subclasses set such hooks
+                found.overridable.setdefault(owner, set()).update(_class_attributes(unit.node))
     found.mentions = Counter(text(n) for n in name_leaves(tree.root_node))
-    found.sloc = sum(u.sloc for u in _outermost_functions(units_from_scan(scanned_file)))
+    figures = units_from_scan(scanned_file)
+    found.sloc = sum(u.sloc for u in _outermost_functions(figures))
     found.callees = {text(n) for n in one.all("call") if located.innermost(n) is not None}
     found.defined = {u.own_name for u in units}
     found.branches = [f"{label}line {line}" for line in _type_codes(one, located)]
-    found.fan_out = _fan_out(one, located)
     # an interface's methods have no state to share: cohesion is a question for its implementations
-    found.lcom4 = {k: v for k, v in _lcom4(one, located).items() if k.rsplit(".", 1)[-1] not in found.interfaces}
+    found.fan_out = _fan_out(one, located)
+    accessors = {
+        id(u) for u, f in zip(units, figures)
+        if not u.is_class and f.cyclomatic <= 2 and f.sloc <= ACCESSOR_LINES and not found.fan_out.get(u.name)
+    }
+    found.lcom4 = {k: v for k, v in _lcom4(one, located, accessors).items() if k.rsplit(".", 1)[-1] not in found.interfaces}
     return found
 
 
@@ -171,6 +192,13 @@ def combine(files: list[FileStructure]) -> Structure:
     for f in files:
         for name, found in f.members.items():
             members[name] |= found
+    overridable: dict[str, set[str]] = defaultdict(set)
+    reads: dict[str, set[str]] = defaultdict(set)
+    for f in files:
+        for name, found in f.overridable.items():
+            overridable[name] |= found
+        for name, found in f.reads.items():
+            reads[name] |= found
     extends = _unique(pair for f in files for pair in f.extends)
     points, unused = [], []
     for name in declared:
@@ -189,7 +217,7 @@ def combine(files: list[FileStructure]) -> Structure:
             points.append(f"{name} (used as a type)")
         else:
             unused.append(name)
-    points += _overridden_bases(extends, members, interfaces)
+    points += _overridden_bases(extends, members, interfaces, overridable, reads)
     for f in files:
         for table in f.registries:
             (points if mentions[table] >= 2 else unused).append(table if mentions[table] >= 2 else f"{table} (never read)")
@@ -206,9 +234,19 @@ def combine(files: list[FileStructure]) -> Structure:
     )
 
 
-def _overridden_bases(extends: list[tuple[str, str]], members: dict[str, set[str]], interfaces: set[str]) -> list[str]:
-    """Bases that two or more children override: a method the base declares (a base in the
-    files), or a method the children share (a base declared elsewhere)."""
+def _overridden_bases(
+    extends: list[tuple[str, str]],
+    members: dict[str, set[str]],
+    interfaces: set[str],
+    overridable: dict[str, set[str]] | None = None,
+    reads: dict[str, set[str]] | None = None,
+) -> list[str]:
+    """Bases that two or more children override: a method the base declares or a hook it
+    reads that the children define (a base in the files: ``self._number_class(value)``
+    with ``_number_class = int`` in one child and ``float`` in another), or a method the
+    children share (a base declared elsewhere)."""
+    overridable = overridable if overridable is not None else members
+    reads = reads or {}
     children: dict[str, list[str]] = defaultdict(list)
     for child, base in extends:
         if base not in interfaces and child not in children[base]:
@@ -217,13 +255,28 @@ def _overridden_bases(extends: list[tuple[str, str]], members: dict[str, set[str
     for base, kids in children.items():
         own = {m for m in members.get(base, set()) if m not in CONSTRUCTORS and m != "__init__"}
         if base in members:
-            overriding = [k for k in kids if members.get(k, set()) & own]
+            defined = Counter(m for k in kids for m in overridable.get(k, members.get(k, set())) - CONSTRUCTORS - {"__init__"})
+            hooks = {m for m, n in defined.items() if n >= 2} & reads.get(base, set())
+            overriding = [k for k in kids if overridable.get(k, members.get(k, set())) & (own | hooks)]
         else:
             counts = Counter(m for k in kids for m in members.get(k, set()) - CONSTRUCTORS - {"__init__"})
             shared = {m for m, n in counts.items() if n >= 2}
             overriding = [k for k in kids if members.get(k, set()) & shared]
         if len(overriding) >= 2:
             found.append(f"{base} (overridden in {', '.join(overriding)})")
+    return found
+
+
+def _class_attributes(node: Node) -> set[str]:
+    """Names a Python class body assigns at its top level (``_number_class = int``)."""
+    body = node.child_by_field_name("body")
+    found = set()
+    for statement in body.named_children if body is not None else ():
+        if statement.type == "expression_statement" and statement.named_children:
+            assignment = statement.named_children[0]
+            left = assignment.child_by_field_name("left") if assignment.type == "assignment" else None
+            if left is not None and left.type == "identifier":
+                found.add(text(left))
     return found
 
 
@@ -344,6 +397,35 @@ def _params(one: _Matches, unit: Unit | None) -> set[str]:
     return {text(n) for n in one.all("param.name") if _contains(unit, n)}
 
 
+CONSTRUCTIONS = frozenset({"call", "call_expression", "new_expression", "object_creation_expression", "composite_literal"})
+LITERAL_WORDS = ("literal", "string", "integer", "float", "number", "true", "false", "none", "null", "escape", "char")
+
+
+def _literal_value(type_node: Node) -> bool:
+    """A construction whose arguments are all literals (``Money(0)``, ``new Point(0, 0)``):
+    state given its first value, not a collaborator wired in. A construction with no
+    argument, or with one taken from elsewhere, is a collaborator."""
+    node = type_node
+    while node is not None and node.type not in CONSTRUCTIONS:
+        node = node.parent
+    if node is None:
+        return False
+    arguments = node.child_by_field_name("arguments") or node.child_by_field_name("body")
+    leaves = [n for n in _named_leaves(arguments)] if arguments is not None else []
+    keywords = {k.id for n in (arguments.named_children if arguments is not None else ()) if n.type == "keyword_argument"
+                for k in [n.child_by_field_name("name")] if k is not None}
+    values = [n for n in leaves if n.id not in keywords]
+    return bool(values) and all(any(word in n.type for word in LITERAL_WORDS) for n in values)
+
+
+def _named_leaves(node: Node):
+    for child in node.named_children:
+        if child.named_child_count == 0 or child.type in ("string", "string_literal", "interpreted_string_literal", "raw_string_literal"):
+            yield child
+        else:
+            yield from _named_leaves(child)
+
+
 def _registries(one: _Matches) -> list[str]:
     handlers = {n.id for n in one.all("registry.handler")}
     entries = one.all("registry.entry")
@@ -378,7 +460,7 @@ def _fan_out(one: _Matches, located: _Units) -> dict[str, int]:
     return {name: len(names) for name, names in callees.items()}
 
 
-def _lcom4(one: _Matches, located: _Units) -> dict[str, int]:
+def _lcom4(one: _Matches, located: _Units, accessors: set[int] = frozenset()) -> dict[str, int]:
     units = located.units
     methods = [u for u in units if _is_method(u, units)]
     by_class: dict[str, list[Unit]] = defaultdict(list)
@@ -411,6 +493,12 @@ def _lcom4(one: _Matches, located: _Units) -> dict[str, int]:
             continue
         # a bare name is a member only when the class declares it (a field or a method)
         touched = [uses[id(u)] | (bare[id(u)] & (fields | own_names)) for u in kept]
+        # accessors (getters, setters, fluent setters, predicates: a few lines, at most one
+        # decision, no call) are left out, as SonarQube's LCOM4 leaves them: a data holder does not split
+        plain = [i for i, (u, t) in enumerate(zip(kept, touched)) if not (id(u) in accessors and not t & own_names)]
+        kept, touched = [kept[i] for i in plain], [touched[i] for i in plain]
+        if not kept:
+            continue
         # no instance state, no cohesion to lose; a method that touches no member and that
         # no sibling calls (a static or pure helper) holds no state apart
         reached = set().union(*touched)

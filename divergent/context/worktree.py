@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -19,6 +20,9 @@ from divergent.model import InputError
 
 
 NO_HOOKS = ("-c", "core.hooksPath=/dev/null")  # our own worktrees and commits run none of the repo's hooks
+# git keeps one administrative list of worktrees per repository: adding and removing them is
+# serialised (parallel verification runs its commands at once, not these steps)
+_ADMIN = threading.Lock()
 
 
 def git(repo: Path, *args: str) -> str:
@@ -36,12 +40,13 @@ def scratch_worktree(
     """A temporary worktree of ``repo`` at ``commit`` with ``files`` written and ``deleted``
     removed (paths kept inside it).
 
-    Detached unless ``branch`` names a new branch to create there.
+    Detached unless ``branch`` names a new branch to create there. Safe to use from several threads.
     """
     with tempfile.TemporaryDirectory(prefix="divergent-worktree-") as scratch:
         tree = Path(scratch) / "tree"
         where = ["-b", branch] if branch else ["--detach"]
-        git(repo, "worktree", "add", "--quiet", *where, str(tree), commit)
+        with _ADMIN:
+            git(repo, "worktree", "add", "--quiet", *where, str(tree), commit)
         try:
             for path, content in files.items():
                 target = tree / safe_relative(tree, path)
@@ -51,7 +56,8 @@ def scratch_worktree(
                 (tree / safe_relative(tree, path)).unlink(missing_ok=True)
             yield tree
         finally:
-            _remove(repo, tree)
+            with _ADMIN:
+                _remove(repo, tree)
 
 
 def _remove(repo: Path, tree: Path) -> None:

@@ -16,7 +16,7 @@ from divergent.plugins import Registry
 if TYPE_CHECKING:
     from divergent.llm.client import ModelClient
 
-Phase = Literal["each", "representatives"]
+Phase = Literal["each", "representatives", "verify"]
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,8 @@ class Critic(Protocol):
 
     Optional, with these defaults when a critic leaves them out: ``phase = "each"``
     (every candidate, as it arrives; "representatives": each cluster's medoid once the
-    session settles, the other members inherit) and ``needs_model = False``. A critic
+    session settles, the other members inherit; "verify": beside the stream, many at once,
+    a near-duplicate inheriting its twin's verdict) and ``needs_model = False``. A critic
     built from settings or a client has a classmethod ``from_context(context)``; the
     engine calls it with a ``CriticContext``, and the class with no arguments otherwise.
     """

@@ -80,7 +80,8 @@ def explain(before: dict, after: dict) -> str:
     return "\n".join(
         [
             f"extensibility {total:.3f} = {1 - COUPLING_WEIGHT:g} × counts {found['counts']:.3f} + {COUPLING_WEIGHT:g} × coupling {found['coupling']:.3f}",
-            f"  counts: balance = extension points − type-code branches − built collaborators − classes that split (LCOM4 > 1); "
+            "  counts: balance = extension points (used ones) − type-code branches − built collaborators (values built "
+            "from literals aside) − classes that split (LCOM4 > 1, accessors aside); "
             f"{b} → {a}; 0.5 + 0.5 × tanh(({a} − {b}) / {BALANCE_SCALE:g}) = {found['counts']:.3f}",
             f"  coupling: outside callees per line {before['coupling']:g} → {after['coupling']:g}; "
             f"r = (candidate + {COUPLING_OFFSET:g}) / (today + {COUPLING_OFFSET:g}) = {found['coupling_ratio']:g}; 1 / (1 + r³) = {found['coupling']:.3f}",

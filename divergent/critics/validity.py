@@ -5,8 +5,9 @@ A name counts as gone only when no file of the candidate and no other file of th
 repository at the session commit declares it any more, so methods moved into new files or
 subclasses are found where they went. A target that moved or was renamed is valid when
 its callers are migrated (every caller file rewritten so none uses the old name) or the
-target's file still exposes it (an import or re-export). Files the candidate writes that
-are empty and new are junk, and a candidate that changes neither the target nor a caller
+target's file still exposes it (an import or re-export); a Python module's name counts as
+declared by its file. Files the candidate writes that are empty and new are junk (package
+markers such as ``__init__.py`` aside), and a candidate that changes neither the target nor a caller
 is invalid: "does not change the target".
 """
 
@@ -25,6 +26,11 @@ from divergent.context.syntax import name_leaves, walk
 from divergent.model import Assessment, Candidate, Problem, Target
 
 SPACE = re.compile(r"\s+")
+# Files whose emptiness is their meaning: package markers and placeholders, never junk.
+MARKERS = frozenset({"__init__.py", "py.typed", ".gitkeep", ".keep"})
+# What an older interpreter says of syntax a newer Python accepts (PEP 701 f-strings, 3.12):
+# tree-sitter parsed the file cleanly, so the file is written for a newer Python, not broken.
+NEWER_SYNTAX = ("f-string",)
 WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -60,6 +66,8 @@ def compile_error(source: str, path: str) -> str | None:
     try:
         compile(source, path, "exec", dont_inherit=True)
     except SyntaxError as error:
+        if error.msg.startswith(NEWER_SYNTAX) and not isinstance(error, IndentationError):
+            return None
         return f"{path} does not compile: {error.msg} (line {error.lineno})"
     except ValueError as error:  # null bytes
         return f"{path} does not compile: {error}"
@@ -93,6 +101,13 @@ def _in_a_subclass(owner: str, method: str, files: dict[str, str], lang: str) ->
         return base is not None and seen < 20 and (base == owner or descends(base, seen + 1))
 
     return any(method in names and descends(name) for name, names in members.items())
+
+
+def module_names(path: str) -> set[str]:
+    """The names a Python file makes importable as modules: its stem and its package folders
+    (``a/b/statement.py`` gives ``statement``, ``b`` and ``a``; a package's ``__init__`` adds none)."""
+    parts = Path(path).with_suffix("").parts
+    return {part for part in parts if part.isidentifier() and part != "__init__"}
 
 
 def caller_paths(problem: Problem, name: str | None = None) -> set[str]:
@@ -146,7 +161,7 @@ class Validity:
         written.update({p: "" for p in candidate.deleted})  # a deleted file defines nothing
         sources = {p: new for p, new in written.items() if language_for(p) is not None}
         problems: list[str] = []
-        junk = sorted(p for p, new in written.items() if not new.strip() and p not in today)
+        junk = sorted(p for p, new in written.items() if not new.strip() and p not in today and Path(p).name not in MARKERS)
         if junk:
             problems.append(f"writes empty files: {', '.join(junk)}")
         if not candidate.baseline and not self._changes_target(sources, problem):
@@ -218,6 +233,8 @@ class Validity:
             lang = language_for(path)
             if lang is not None and source.strip():
                 declared |= defined_names(source, lang)
+            if lang == "python":
+                declared |= module_names(path)
         removed_members: set[str] = set()
         removed_top: dict[str, set[str]] = {}
         today = {**problem.files}

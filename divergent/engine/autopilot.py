@@ -19,12 +19,14 @@ from typing import TYPE_CHECKING
 from divergent.context.metrics import totals, unit_metrics
 from divergent.engine.events import AutopilotPlanned, AutopilotStepped, AutopilotStopped
 from divergent.engine.steering import COMMANDS, Arguments, Unavailable
-from divergent.model import Candidate
+from divergent.model import Candidate, Fidelity
 
 if TYPE_CHECKING:
     from divergent.engine.session import Session
 
-ARMS = ("new_direction", "expand", "refine", "combine")
+ARMS = ("new_direction", "expand", "refine", "combine", "materialize")
+SKETCH_SLOC = 300  # a target this large gets a first wave of API sketches: a full wave would cost far more
+EXPAND_AMONG = 3  # expand learns which of the clusters of the best designs pays, among this many
 
 
 @dataclass(frozen=True)
@@ -55,21 +57,30 @@ class Policy:
     min_gain: float = 0.005  # best-score gain over the window below which it has flattened
     min_discovery: float = 0.1  # new clusters per request below which discovery has flattened
     arms: dict[str, Arm] = field(default_factory=lambda: {name: Arm() for name in ARMS})
+    clusters: dict[int, Arm] = field(default_factory=dict)  # what expanding each cluster paid, per request
     history: list[Observation] = field(default_factory=list)
 
     def choose(self, available: list[str]) -> str:
         """The arm to pull next: each available arm once, then the highest upper confidence bound."""
-        for name in available:
-            if self.arms[name].pulls == 0:
-                return name
-        total = sum(self.arms[n].pulls for n in available)
-        scale = max((self.arms[n].rate for n in available), default=0.0) or self.novelty_bonus
+        return self._ucb(self.arms, available)
 
-        def bound(name: str) -> float:
-            arm = self.arms[name]
+    def choose_cluster(self, ranked: list[int]) -> int:
+        """The cluster to expand: each of ``ranked`` (best first) once, then the highest UCB on its own payoff."""
+        return self._ucb(self.clusters, ranked)
+
+    def _ucb(self, arms: dict, available: list):
+        """UCB1 on reward per request; rates are scaled by the best one's, ties go to the earlier in ``available``."""
+        for name in available:
+            if name not in arms or arms[name].pulls == 0:
+                return name
+        total = sum(arms[n].pulls for n in available)
+        scale = max((arms[n].rate for n in available), default=0.0) or self.novelty_bonus
+
+        def bound(name) -> float:
+            arm = arms[name]
             return arm.rate + self.exploration * scale * math.sqrt(2 * math.log(total) / arm.pulls)
 
-        return max(available, key=lambda n: (bound(n), -ARMS.index(n)))
+        return max(available, key=lambda n: (bound(n), -available.index(n)))
 
     def reward(self, before: Observation, after: Observation) -> float:
         return (
@@ -79,11 +90,16 @@ class Policy:
         )
 
     def update(self, name: str, before: Observation, after: Observation) -> None:
-        arm = self.arms[name]
+        self._credit(self.arms[name], before, after)
+        self.history.append(after)
+
+    def update_cluster(self, cluster: int, before: Observation, after: Observation) -> None:
+        self._credit(self.clusters.setdefault(cluster, Arm()), before, after)
+
+    def _credit(self, arm: Arm, before: Observation, after: Observation) -> None:
         arm.pulls += 1
         arm.requests += max(1, after.requests - before.requests)
         arm.reward += self.reward(before, after)
-        self.history.append(after)
 
     def flattened(self) -> bool:
         """Both the discovery curve and the best score stopped rising over the last window."""
@@ -126,14 +142,23 @@ def observe(session: Session) -> Observation:
 
 
 def arms(session: Session) -> list[str]:
-    """The arms this session can pull now: combining needs two clusters of designs."""
+    """The arms this session can pull now: combining needs two clusters of designs,
+    materializing a sketch not implemented yet."""
     designs = [c for c in session.candidates if c.valid and not c.baseline]
     out = ["new_direction"]
     if designs:
         out += ["expand", "refine"]
     if len({c.cluster for c in designs}) >= 2:
         out.append("combine")
+    if sketches(session):  # first: a sketch's figures are partial until it is implemented
+        out.insert(0, "materialize")
     return out
+
+
+def sketches(session: Session) -> list[Candidate]:
+    """Valid sketches no design materialized yet, best first."""
+    done = {p for c in session.candidates if c.explorer == "materialize" for p in c.parents}
+    return [c for c in ranked(session) if c.fidelity is Fidelity.SKETCH and c.id not in done]
 
 
 def ranked(session: Session) -> list[Candidate]:
@@ -141,8 +166,9 @@ def ranked(session: Session) -> list[Candidate]:
     return sorted((c for c in session.candidates if c.valid and not c.baseline), key=lambda c: -overall.get(c.id, 0.0))
 
 
-def arguments(session: Session, arm: str, step: int) -> Arguments:
-    """What the arm's steering command is given: the best candidate, a strong cluster, the front's two best."""
+def arguments(session: Session, arm: str, policy: Policy) -> Arguments:
+    """What the arm's steering command is given: the best candidate, the cluster the policy
+    learnt pays (among those of the best designs), the front's two best."""
     best = ranked(session)
     if arm == "refine":
         return {"candidate": best[0].id}
@@ -151,7 +177,9 @@ def arguments(session: Session, arm: str, step: int) -> Arguments:
         for c in best:
             if c.cluster not in tops:
                 tops.append(c.cluster)
-        return {"cluster": tops[step % min(3, len(tops))], "count": 1}
+        return {"cluster": policy.choose_cluster(tops[:EXPAND_AMONG]), "count": 1}
+    if arm == "materialize":
+        return {"candidate": sketches(session)[0].id}
     if arm == "combine":
         second = next(c for c in best if c.cluster != best[0].cluster)
         return {"candidates": [best[0].id, second.id]}
@@ -174,8 +202,9 @@ async def drive(session: Session, budget: int | None = None) -> str:
     if not any(not c.baseline for c in session.candidates):
         figures = totals(unit_metrics(session.problem.source, session.problem.target.path))
         size = first_wave_size(int(figures["sloc"]), int(figures["cyclomatic_total"]), left())
-        session.emit(AutopilotPlanned(session.id, size))
-        await session.first_wave(size)
+        sketch = session.options.sketch or figures["sloc"] >= SKETCH_SLOC
+        session.emit(AutopilotPlanned(session.id, size, sketch))
+        await session.first_wave(size, sketch=sketch)
     policy = tune(Policy(), [session.overall.get(c.id, 0.0) for c in session.candidates if not c.baseline])
     policy.history.append(observe(session))
     reason, step, idle = "the budget is spent", 0, 0
@@ -185,14 +214,17 @@ async def drive(session: Session, budget: int | None = None) -> str:
             break
         arm = policy.choose(arms(session))
         before = observe(session)
+        given = arguments(session, arm, policy)
         try:
-            await COMMANDS[arm].run(session, arguments(session, arm, step))
+            await COMMANDS[arm].run(session, given)
         except Unavailable as why:
             reason = str(why)
             break
         step += 1
         after = observe(session)
         policy.update(arm, before, after)
+        if arm == "expand":
+            policy.update_cluster(given["cluster"], before, after)
         idle = idle + 1 if after.requests == before.requests else 0
         if idle >= 3:
             reason = "requests no longer produce new designs"

@@ -158,6 +158,15 @@ class Clusterer:
             self._seen[key] = _changed(candidate, self.baseline, self._today_units)
         return self._seen[key]
 
+    def nearest(self, candidate: Candidate, others: list[Candidate]) -> tuple[Candidate | None, float]:
+        """The one of ``others`` whose skeleton is most like ``candidate``'s, and how alike (0..100)."""
+        if not others:
+            return None, 0.0
+        mine = self.features(candidate)[0]
+        scores = [100.0 if not mine and not t else fuzz.ratio(mine, t) for t in (self.features(o)[0] for o in others)]
+        best = max(range(len(others)), key=lambda i: scores[i])
+        return others[best], float(scores[best])
+
     def cluster(self, candidates: list[Candidate]) -> list[Cluster]:
         if not candidates:
             return []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from divergent.critics.base import CriticContext, build, phase
+from divergent.engine.sketches import SKETCH_SHARE
 from divergent.plugins import needs_model
 from divergent.llm import prompts
 from divergent.llm.config import Endpoint
@@ -22,6 +23,7 @@ class Estimate:
     max_tokens: int  # if every reply ran to the output limit
     usd: float | None  # None when the model's price is unknown
     critics_each: int = 0  # then, model-critic requests per cluster representative (not in the figures above)
+    full_tokens: int = 0  # for a sketch wave: what the same wave of full designs would take
 
     def line(self, model: str, budget: int | None) -> str:
         if self.usd is None:
@@ -29,6 +31,8 @@ class Estimate:
         else:  # a cheap model's first wave rounds to nothing: say it is under a cent
             money = f"~${self.usd:.2f}" if self.usd >= 0.01 else "<$0.01"
         critics = f"; then {self.critics_each} requests per cluster for the model critics" if self.critics_each else ""
+        if self.full_tokens > self.tokens:
+            critics += f"; sketches save ~{(self.full_tokens - self.tokens) / 1000:.0f}k tokens against full designs"
         limit = f"; budget {budget} requests" if budget is not None else ""
         return (
             f"estimate: {self.requests} requests, ~{self.tokens / 1000:.0f}k tokens "
@@ -52,11 +56,13 @@ def critic_requests(problem: Problem, critics: list[str], settings: dict[str, di
 
 
 def first_wave(
-    problem: Problem, endpoint: Endpoint, candidates: int, explorers: list[str], critics_each: int = 0
+    problem: Problem, endpoint: Endpoint, candidates: int, explorers: list[str], critics_each: int = 0, sketch: bool = False
 ) -> Estimate:
     today = estimate_tokens(problem.source or problem.files.get(problem.target.path, ""))
     prompt = sum(estimate_tokens(m["content"]) for m in prompts.messages(problem, "Direction: x"))
-    reply = int(today * REPLY_GROWTH) + 200
+    reply = full_reply = int(today * REPLY_GROWTH) + 200
+    if sketch:  # signatures, types and docstrings: bodies elided
+        reply = int(today * SKETCH_SHARE) + 100
     designs = first_wave_requests(candidates, explorers)
     # before the designs, the session asks once per scenario which units it touches (unless typed after =>)
     units = sum(1 for s in problem.scenarios if not problem.scenario_terms.get(s))
@@ -65,7 +71,8 @@ def first_wave(
     usd = cost(endpoint.model, designs * prompt + units * unit_prompt, designs * reply + units * unit_reply, endpoint.prices)
     known = price(endpoint.model, endpoint.prices) is not None
     most = designs * (prompt + endpoint.max_output_tokens) + units * (unit_prompt + endpoint.max_output_tokens)
-    return Estimate(designs + units, tokens, most, usd if known else None, critics_each)
+    full = tokens + designs * (full_reply - reply) if sketch else 0
+    return Estimate(designs + units, tokens, most, usd if known else None, critics_each, full)
 
 
 OFFLINE_LINE = "offline: catalog only, no requests"
@@ -76,7 +83,7 @@ def before_start(problem: Problem, options) -> str:
     if options.offline or options.endpoint is None:
         return OFFLINE_LINE
     each = critic_requests(problem, options.critics, options.critic_settings)
-    estimate = first_wave(problem, options.endpoint, options.count, options.explorers, each)
+    estimate = first_wave(problem, options.endpoint, options.count, options.explorers, each, options.sketch)
     return estimate.line(options.endpoint.model, options.budget.max_requests)
 
 

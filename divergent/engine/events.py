@@ -103,6 +103,28 @@ class Clustered(Event):
 
 
 @dataclass(frozen=True)
+class Verified(Event):
+    """A candidate's tests ran (beside the stream) or it took a near-duplicate's verdict."""
+
+    kind = "verified"
+    number: int
+    passed: bool
+    seconds: float
+    evidence: str
+    inherited_from: int | None = None  # the near-duplicate whose verdict it took, instead of running
+
+
+@dataclass(frozen=True)
+class NearDuplicate(Event):
+    """A candidate falls inside an earlier design's cluster: it inherits that design's verdicts."""
+
+    kind = "near_duplicate"
+    number: int
+    of: int
+    alike: float  # 0..100, skeleton similarity
+
+
+@dataclass(frozen=True)
 class CriticPlan(Event):
     """The model critics are about to judge these many representatives."""
 
@@ -149,6 +171,7 @@ class ActionFinished(Event):
 class AutopilotPlanned(Event):
     kind = "autopilot_plan"
     first_wave: int
+    sketch: bool = False  # the first wave asks for API sketches
 
 
 @dataclass(frozen=True)

@@ -86,7 +86,7 @@ def patch(store: Store, session: int, number: int) -> str:
 
 
 def candidate_patch(problem: Problem, candidate: Candidate) -> str:
-    """The candidate against the session's commit, as a unified patch (deletions included)."""
+    """The candidate as a unified diff that ``git apply`` takes at the session's commit."""
     repo = Path(problem.target.repo)
     changes = []
     for path, new in [*candidate.files.items(), *((path, None) for path in candidate.deleted)]:

@@ -6,13 +6,38 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from collections.abc import Callable
+
 from divergent.context import repo as gitrepo
+from divergent.context.index import SymbolIndex
 from divergent.context.parsing import language_for
-from divergent.context.problem import frame, split_scenario
-from divergent.context.target import symbols
+from divergent.context.problem import frame as frame_with
+from divergent.context.problem import split_scenario
+from divergent.context.target import resolve, symbols
 from divergent.model import Problem
+from divergent.storage.store import Store
+from divergent.storage.symbols import SqliteSymbols
 
 __all__ = ["frame", "language_for", "propose", "repository_symbols", "split_scenario"]
+
+
+def frame(
+    spec: str,
+    repo: str | None,
+    cwd: Path,
+    db: str | Path | None = None,
+    check: Callable[[Problem], None] | None = None,
+    **options,
+) -> Problem:
+    """The problem for ``spec``, with the symbol index kept in the sessions database ``db``
+    (the default one when None), so that a file is parsed once whichever command or screen
+    frames it. Bad input (a bad target, or one ``check(problem)`` refuses) is refused before
+    the database is opened. Opens its own connection: call it from any thread."""
+    target, source = resolve(spec, repo, cwd)
+    if check is not None:
+        check(Problem(target=target, files={target.path: source}))
+    with Store(db) as store:
+        return frame_with(spec, repo, cwd, index=SymbolIndex(SqliteSymbols(store)), **options)
 
 
 def repository_symbols(repo: str | None, cwd: Path) -> list[str]:

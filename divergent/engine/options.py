@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from divergent.engine.choices import choose, recall_choice
 from divergent.engine.ranking import parse_weights
+from divergent.engine.verification import make_runner
 from divergent.explorers.catalog.explorer import catalog_reads
 from divergent.llm import config
 from divergent.llm.budget import Budget
@@ -33,13 +34,14 @@ class Options:
     budget: Budget = field(default_factory=Budget)
     weights: dict[str, float] = field(default_factory=dict)
     critic_settings: dict[str, dict] = field(default_factory=dict)  # critic name -> constructor arguments
+    sketch: bool = False  # the first wave asks for API sketches (signatures, types, docstrings)
 
     @property
     def model(self) -> str:
         return "" if self.offline or self.endpoint is None else self.endpoint.model
 
 
-def LIMITS(candidates, judge_repeats, budget, budget_tokens, budget_usd, concurrency, verify_timeout):  # noqa: N802
+def LIMITS(candidates, judge_repeats, budget, budget_tokens, budget_usd, concurrency, verify_timeout, verify_jobs=None):  # noqa: N802
     """(flag, value, least, most) for each number the engineer may type: anything else is a typo."""
     return (
         ("candidates", candidates, 1, 256),
@@ -49,6 +51,7 @@ def LIMITS(candidates, judge_repeats, budget, budget_tokens, budget_usd, concurr
         ("budget-usd", budget_usd, 0.0001, 1_000_000),
         ("concurrency", concurrency, 1, 256),
         ("verify-timeout", verify_timeout, 0.1, 86_400),
+        ("verify-jobs", verify_jobs, 1, 1024),
     )
 
 
@@ -64,12 +67,15 @@ def make_options(
     weights: str | None = None,
     verify_tests: str | None = None,
     verify_timeout: float = 300.0,
+    verify_jobs: int | None = None,
+    verify_on: str | None = None,
     judge_repeats: int = 2,
     explorers: str | list[str] | None = None,
     critics: str | list[str] | None = None,
+    sketch: bool = False,
 ) -> Options:
     """Options from what the engineer typed (flags or the new-exploration form); InputError if amiss."""
-    for flag, value, least, most in LIMITS(candidates, judge_repeats, budget, budget_tokens, budget_usd, concurrency, verify_timeout):
+    for flag, value, least, most in LIMITS(candidates, judge_repeats, budget, budget_tokens, budget_usd, concurrency, verify_timeout, verify_jobs):
         if value is not None and not least <= value <= most:  # nan fails both comparisons
             raise InputError(f"--{flag} must be between {least:g} and {most:g}, not {value}")
     file = config.read_config_file()
@@ -82,8 +88,12 @@ def make_options(
     settings: dict[str, dict] = {}
     if verify_tests:
         critics.append("verify")
-        settings["verify"] = {"command": verify_tests, "timeout": verify_timeout}
+        settings["verify"] = {"command": verify_tests, "timeout": verify_timeout, "runner": make_runner(verify_on, verify_jobs)}
+    elif verify_on or verify_jobs is not None:
+        raise InputError("--verify-jobs and --verify-on go with --verify-tests CMD")
     if offline:
+        if sketch:
+            raise InputError("--sketch asks the model for API sketches: it cannot run offline")
         return Options(explorers=wave, count=candidates, offline=True, critics=critics, weights=merged, critic_settings=settings)
     settings["judge"] = {"repeats": judge_repeats}
     endpoint = config.load(model, concurrency)
@@ -97,6 +107,7 @@ def make_options(
         budget=Budget(max_requests=requests, max_tokens=budget_tokens, max_usd=budget_usd),
         weights=merged,
         critic_settings=settings,
+        sketch=sketch,
     )
 
 

@@ -9,12 +9,16 @@ from divergent.engine.events import (
     ActionFinished,
     AutopilotPlanned,
     AutopilotStepped,
+    AutopilotStopped,
     CandidateScored,
     Clustered,
     CriticPlan,
+    NearDuplicate,
+    NoveltyChecked,
     Resumed,
     SessionStarted,
     UsageChanged,
+    Verified,
 )
 from divergent.model import Event
 
@@ -41,17 +45,29 @@ class ProgressReporter:
                 mark = "ok" if event.valid else f"invalid: {event.reason}"
                 figures = "  ".join(f"{k} {event.scores.get(k, 0):.2f}" for k in DIMENSIONS)
                 self._write(f"  scored #{event.number:<3} {event.title[:58]:<58}  {figures}  {mark}{self.requests}")
+            case Verified():
+                how = f"as #{event.inherited_from} (near-duplicate, not run)" if event.inherited_from is not None else f"after {event.seconds:.1f} s"
+                self._write(f"  verified #{event.number:<3} {'pass' if event.passed else 'FAIL'} {how} — {event.evidence[:90]}")
+            case NearDuplicate():
+                self._write(f"  near-duplicate: #{event.number} is {event.alike:.0f} % like #{event.of} (it inherits, it does not pay)")
             case UsageChanged():
                 of = f"/{event.budget}" if event.budget else ""
                 self.requests = f"  [requests {event.requests}{of}, {event.input_tokens + event.output_tokens} tokens]"
             case CriticPlan():
                 self._write(f"model critics: {', '.join(event.critics)} on {event.representatives} representatives ({event.requests} requests)")
             case AutopilotPlanned():
-                self._write(f"autopilot: a first wave of {event.first_wave} for this target")
+                self._write(f"autopilot: a first wave of {event.first_wave}{' API sketches' if event.sketch else ''} for this target")
             case AutopilotStepped():
                 self._write(
                     f"autopilot: {event.arm.replace('_', ' ')} → best {event.best:.2f}, {event.clusters} clusters, {event.requests} requests"
                 )
+            case AutopilotStopped():
+                self._write(f"autopilot stopped after {event.steps} steps: {event.reason}")
+            case NoveltyChecked():
+                if event.misses:
+                    self._write(f"novelty: {event.misses} of {event.asked} new directions landed in a cluster already known (misses)")
+                else:
+                    self._write(f"novelty: all {event.asked} new directions founded clusters of their own")
             case Resumed():
                 self._write(f"resuming {event.action.replace('_', ' ')}: requests that were in flight are sent again")
             case Clustered():

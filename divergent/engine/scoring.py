@@ -41,13 +41,11 @@ def reject_unsafe_paths(candidate: Candidate, repo: Path) -> None:
     candidate.deleted = kept
 
 
-def inherited(found: list[Assessment], representative: int) -> list[Assessment]:
-    """A representative's model assessments, as the other members of its cluster carry them."""
+def inherited(found: list[Assessment], source: int, why: str = "its cluster's representative", **raw) -> list[Assessment]:
+    """Assessments of candidate ``source`` as another member of its cluster carries them
+    (``why``: the source is its representative, or it is a near-duplicate of the source)."""
     return [
-        Assessment(
-            a.critic, a.dimension, a.score, {"inherited_from": representative},
-            f"as #{representative}, its cluster's representative: {a.evidence}",
-        )
+        Assessment(a.critic, a.dimension, a.score, {**a.raw, **raw, "inherited_from": source}, f"as #{source}, {why}: {a.evidence}")
         for a in found
     ]
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 from divergent.critics.base import Critic, CriticContext, ModelCritic, base_text, build, phase
-from divergent.engine import clustering, settling
+from divergent.engine import clustering, near_duplicates, settling
 from divergent.engine.autopilot import drive
 from divergent.engine.choices import remember
 from divergent.engine.events import (
@@ -32,6 +32,7 @@ from divergent.engine.resume import resume
 from divergent.engine.scoring import assess, baseline_of
 from divergent.engine.steering import Unavailable
 from divergent.engine.streams import merge
+from divergent.engine.verification import VerifyQueue
 from divergent.explorers.base import EXPLORERS, ExploreRequest, Tally
 from divergent.llm.budget import BudgetExhausted
 from divergent.llm.client import EndpointError, ModelClient
@@ -64,13 +65,9 @@ class Session:
         self.assessments: dict[int, list[Assessment]] = {}  # candidate number -> its assessments
         self.overall: dict[int, float] = {}
         self.front: set[int] = set()  # the Pareto front's candidate numbers
+        self.near: dict[int, int] = {}  # near-duplicate -> the earlier design it is most like (engine/near_duplicates.py)
         self.clusterer = clustering.Clusterer(problem.files, read=lambda path: base_text(problem, path))
         self.critics: list[Critic] = []
-
-    @property
-    def session(self) -> int:
-        """The session's id (the app's older name for ``id``)."""
-        return self.id
 
     # opening and closing --------------------------------------------------
 
@@ -90,7 +87,15 @@ class Session:
             matched = await self._match_units(scenario) or matched
         if matched:  # the change-cost figures of today's code now count the matched units
             await self._change_cost_again(self.candidates)
+        await self.verify([self.candidates[0]])  # today's tests first: what a failure means depends on it
         return self
+
+    async def verify(self, candidates: list[Candidate]) -> None:
+        """Run the verify-phase critics on these candidates now (engine/verification.py)."""
+        queue = VerifyQueue(self)
+        for candidate in candidates:
+            queue.submit(candidate)
+        await queue.drain()
 
     async def _change_cost_again(self, candidates: list[Candidate]) -> None:
         """Run the static change-cost critics again (the scenarios changed)."""
@@ -129,6 +134,7 @@ class Session:
         self.assessments = store.assessments(session)
         self.overall = store.overall(session)
         self.front = store.pareto(session)
+        near_duplicates.mark(self, announce=False)  # marked when they arrived: said then, not again
         if not any(c.baseline for c in self.candidates):
             self._restore_baseline()
         if not options.offline:
@@ -231,6 +237,7 @@ class Session:
         self.emit(ActionStarted(self.id, action, dict(detail)))
         streams = [(name, EXPLORERS.create(name).propose(request)) for name, request in requests]
         finished = lost = False
+        verifying = VerifyQueue(self)  # tests run beside the stream, many at once
         try:
             async for name, candidate in merge(streams):
                 if self._identity(candidate) in seen:  # a reply replayed from the cache after a resume
@@ -242,12 +249,15 @@ class Session:
                 if self.client is not None:
                     self.emit(UsageChanged.of(self.id, session_usage(self.store, self.id), self.options.budget.max_requests))
                 await settling.score_and_store(self, candidate)
+                verifying.submit(candidate)
                 made.append(candidate)
+            await verifying.drain()
             finished = True
         except EndpointError:
             lost = True  # asks never answered stay open: the action is not recorded as done, and resumes
             raise
         finally:
+            await verifying.stop()  # after a stop or a failure: no test run left behind
             # after a stop or a failure: cluster and rank what there is, spend nothing more
             await self.settle(judge=finished)
             cost = self.spent() - spent_before
@@ -285,14 +295,19 @@ class Session:
 
     # the commands (engine/steering.py names them for the CLI, the palette, the autopilot, resume) ------
 
-    async def first_wave(self, count: int | None = None) -> list[Candidate]:
+    async def first_wave(self, count: int | None = None, sketch: bool | None = None) -> list[Candidate]:
+        """``sketch``: ask for API sketches (None: as the options say)."""
         count = count or self.options.count
         counts = shares(count, self.options.explorers)
         # a resumed wave plans what it planned then: the combinations covered before it began
         known = self.resuming.get("known", len(self.candidates)) if self.resuming else len(self.candidates)
         covered = [c.choices for c in self.candidates[:known] if c.choices]
-        requests = [(name, self._request(counts[name], covered=covered)) for name in self.options.explorers]
-        return await self.run("first_wave", requests, count=count, known=known, seed=self._seed(self.resuming))
+        if self.resuming:
+            sketch = self.resuming.get("sketch", False)
+        elif sketch is None:
+            sketch = self.options.sketch
+        requests = [(name, self._request(counts[name], covered=covered, sketch=sketch)) for name in self.options.explorers]
+        return await self.run("first_wave", requests, count=count, known=known, sketch=sketch, seed=self._seed(self.resuming))
 
     async def expand(self, cluster: int, count: int = 4) -> list[Candidate]:
         self.need_model("expand")
@@ -369,6 +384,7 @@ class Session:
         self.emit(ActionStarted(self.id, "add-design", {"title": title}))
         self.emit(CandidateAdded(self.id, candidate.id, title, "engineer"))
         await settling.score_and_store(self, candidate)
+        await self.verify([candidate])
         await self.settle()
         self.store.add_event(self.id, "add-design", {"title": title, "candidates": [candidate.id]}, 0)
         self.emit(ActionFinished(self.id, "add-design", 1, 0, self.discovery()))

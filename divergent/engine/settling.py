@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from divergent.critics.base import Critic, ModelCritic
-from divergent.engine import ranking
+from divergent.engine import near_duplicates, ranking
 from divergent.engine.events import CandidateScored, Clustered, CriticPlan, Ranked
 from divergent.engine.scoring import assess, inherited, reject_unsafe_paths
+from divergent.engine.sketches import applies
 from divergent.llm.budget import BudgetExhausted
-from divergent.model import Assessment, Candidate
+from divergent.model import Assessment, Candidate, Cluster
 
 if TYPE_CHECKING:
     from divergent.engine.session import Session
@@ -42,7 +43,7 @@ def forget(session: Session, critics: list[str]) -> None:
 
 async def score_and_store(session: Session, candidate: Candidate) -> None:
     reject_unsafe_paths(candidate, Path(session.problem.target.repo))
-    found = await assess(candidate, session.problem, session.critics_in("each"))
+    found = await assess(candidate, session.problem, [c for c in session.critics_in("each") if applies(c, candidate)])
     dimension_scores = ranking.scores(found)
     overall = ranking.overall(dimension_scores, session.options.weights)
     number = session.store.add_candidate(session.id, candidate, found, overall)
@@ -67,6 +68,7 @@ def cluster(session: Session) -> set[int]:
             by_id[member].cluster = c.id
     session.store.set_clusters(session.id, clusters)
     session.clusters = clusters
+    near_duplicates.mark(session)
     fresh = {c.id for c in clusters if not set(c.members) & before}
     session.emit(Clustered(session.id, len(clusters), len(session.candidates), len(fresh), groups=list(clusters)))
     return fresh
@@ -78,29 +80,43 @@ def _own(found: list[Assessment], critics: list[ModelCritic]) -> list[Assessment
     return [a for a in found if a.critic in names and not a.raw.get("inherited_from")]
 
 
+def _judged(session: Session, group: Cluster, critics: list[ModelCritic]) -> int | None:
+    """The member of ``group`` these critics judged (its representative first), if any: a
+    cluster is judged once, however its representative moves as members join."""
+    for member in (group.medoid, *group.members):
+        if _own(session.assessments.get(member, []), critics):
+            return member
+    return None
+
+
 def _unjudged(session: Session, critics: list[ModelCritic]) -> list[int]:
-    """Valid representatives these critics have not judged yet, today's code first."""
+    """Valid representatives of clusters these critics have not judged yet, today's code first."""
     by_id = {c.id: c for c in session.candidates}
-    judged = {n for n, found in session.assessments.items() if _own(found, critics)}
-    medoids = sorted((c.medoid for c in session.clusters), key=lambda m: (not by_id[m].baseline, m))
-    return [m for m in medoids if by_id[m].valid and m not in judged]
+    todo = [g.medoid for g in session.clusters if by_id[g.medoid].valid and _judged(session, g, critics) is None]
+    return sorted(todo, key=lambda m: (not by_id[m].baseline, m))
 
 
 async def _judge(session: Session, number: int, critics: list[Critic]) -> None:
+    candidate = session.candidate(number)
     try:
-        found = await assess(session.candidate(number), session.problem, critics)
+        found = await assess(candidate, session.problem, [c for c in critics if applies(c, candidate)])
     except BudgetExhausted:
         return
     put(session, number, found)
 
 
 def _inherit(session: Session, critics: list[ModelCritic]) -> None:
-    """Every member of a cluster takes its representative's verdicts."""
+    """Every member of a cluster without verdicts of its own takes those of the member judged:
+    its representative, or the design its near-duplicates joined (engine/near_duplicates.py)."""
     for group in session.clusters:
-        source = _own(session.assessments.get(group.medoid, []), critics)
+        judged = _judged(session, group, critics)
+        if judged is None:
+            continue
+        source = _own(session.assessments[judged], critics)
+        why = "its cluster's representative" if judged == group.medoid else "a near-duplicate"
         for member in group.members:
-            if member != group.medoid and source:
-                put(session, member, inherited(source, group.medoid))
+            if member != judged and not _own(session.assessments.get(member, []), critics):
+                put(session, member, inherited(source, judged, why))
 
 
 async def representatives(session: Session) -> None:

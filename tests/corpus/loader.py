@@ -77,7 +77,9 @@ class Pair:
     after_files: list[str] = field(default_factory=list)  # when the after has other paths
     target: str = ""  # the symbol the refactoring was about (documentation)
     note: str = ""
-    units: list[str] = field(default_factory=list)  # top-level definitions the commits changed
+    units: list[str] = field(default_factory=list)  # definitions the commits changed (Class.method inside a class)
+    refactoring_share: float = 1.0  # how much of the compared change the refactoring commits make
+    ambiguous: str = ""  # why the pair is not counted in the agreement figures (scored and printed still)
 
     def release(self, version: str) -> Release:
         return Release(self.registry, self.package, version, self.kind)
@@ -106,18 +108,49 @@ def pair_files(pair: Pair) -> tuple[dict[str, str], dict[str, str]]:
 
 def only_units(source: str, path: str, names: set[str]) -> str:
     """The top-level definitions of ``source`` named in ``names`` (with their decorators or
-    export keyword), in file order, one blank line apart."""
+    export keyword), in file order, one blank line apart. A dotted name ``Class.method``
+    keeps that class with only the methods named so (its fields and other lines stay), so a
+    pair can compare the methods a commit changed inside a large class."""
     from divergent.context.figures import scanned
     from divergent.context.parsing import language_for
 
+    data = source.encode("utf-8")
+    units = scanned(source, language_for(path)).units
+    methods = {name.split(".", 1)[0]: set() for name in names if "." in name}
+    for name in names:
+        if "." in name:
+            methods[name.split(".", 1)[0]].add(name)
     pieces = []
-    for unit in scanned(source, language_for(path)).units:
-        if unit.parent is None and unit.name in names:
-            node = unit.node
-            while node.parent is not None and node.parent.type in ("decorated_definition", "export_statement"):
-                node = node.parent
-            pieces.append(source.encode("utf-8")[node.start_byte : node.end_byte].decode("utf-8"))
+    for index, unit in enumerate(units):
+        if unit.parent is not None or (unit.name not in names and unit.name not in methods):
+            continue
+        node = _outer(unit.node)
+        if unit.name in names or unit.name not in methods:
+            pieces.append(data[node.start_byte : node.end_byte].decode("utf-8"))
+            continue
+        # the class without the methods no name asks for
+        dropped = [
+            _outer(u.node) for u in units
+            if u.parent == index and not u.is_class and u.name not in methods[unit.name]
+            and u.own_name not in KEPT_METHODS
+        ]
+        kept, start = [], node.start_byte
+        for gone in sorted(dropped, key=lambda n: n.start_byte):
+            kept.append(data[start : gone.start_byte])
+            start = gone.end_byte
+        kept.append(data[start : node.end_byte])
+        pieces.append(b"".join(kept).decode("utf-8"))
     return "\n\n".join(pieces) + "\n" if pieces else ""
+
+
+KEPT_METHODS = frozenset({"__init__", "constructor", "new"})  # they hold the class's state
+
+
+def _outer(node):
+    """A definition with its decorators or export keyword."""
+    while node.parent is not None and node.parent.type in ("decorated_definition", "export_statement"):
+        node = node.parent
+    return node
 
 
 def _only_units(files: dict[str, str], names: set[str]) -> dict[str, str]:

@@ -67,16 +67,16 @@ def test_every_steering_command_records_an_event_with_its_cost(sample_repo, db_p
     assert len(expanded) == 2 and all(c.parents == [medoid] and c.explorer == "expand" for c in expanded)
     assert refined[0].parents == [first.id] and combined[0].parents == [first.id, second.id]
     assert {c.explorer for c in novel} == {"novelty"}
-    rows = list(store.db.query("select kind, requests, data from events where session_id = ? and kind != 'action_started' order by id", [s.session]))
+    rows = list(store.db.query("select kind, requests, data from events where session_id = ? and kind != 'action_started' order by id", [s.id]))
     kinds = [r["kind"] for r in rows]
     assert kinds == ["first_wave", "expand", "refine", "combine", "new_direction", "mark", "rescore", "add_scenario"]
     costs = {r["kind"]: r["requests"] for r in rows}
     assert costs["expand"] >= 2 and costs["refine"] >= 1 and costs["combine"] >= 1 and costs["mark"] == 0
-    total = store.db.execute("select count(*) from llm_calls where session_id = ?", [s.session]).fetchone()[0]
+    total = store.db.execute("select count(*) from llm_calls where session_id = ?", [s.id]).fetchone()[0]
     assert sum(r["requests"] for r in rows) <= total  # add_scenario's critic calls are not in an explorer action
-    assert store.marks(s.session) == {first.id: 1}
+    assert store.marks(s.id) == {first.id: 1}
     assert "novelty" in events_kinds(events)
-    scenario_scores = store.assessments(s.session, first.id)[first.id]
+    scenario_scores = store.assessments(s.id, first.id)[first.id]
     assert any(a.critic == "change_cost" and "add a YAML output format" in a.evidence for a in scenario_scores)
 
 
@@ -97,7 +97,7 @@ def test_model_commands_say_why_they_are_unavailable_offline(sample_repo, db_pat
         return s, front
 
     s, front = run(go())
-    assert front and store.marks(s.session) == {s.candidates[1].id: -1}
+    assert front and store.marks(s.id) == {s.candidates[1].id: -1}
 
 
 def test_a_spent_budget_makes_model_commands_unavailable(sample_repo, db_path, fake_server):
@@ -123,7 +123,7 @@ def test_open_continues_a_saved_session_with_its_budget(sample_repo, db_path, fa
         s = await Session.create(store, problem, options(fake_server, budget=40), lambda e: None)
         await s.first_wave()
         await s.close()
-        return s.session, len(s.candidates), fake_server.count
+        return s.id, len(s.candidates), fake_server.count
 
     session, made, spent = run(first())
 

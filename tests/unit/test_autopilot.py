@@ -111,3 +111,14 @@ def test_autopilot_on_a_live_session_stays_in_budget_and_says_why_it_stopped(sam
     assert steps and {e.data["arm"] for e in steps} <= {"new_direction", "expand", "refine", "combine"}
     stopped = list(store.db.query("select data from events where kind = 'autopilot_stopped'"))
     assert len(stopped) == 1 and reason in stopped[0]["data"]
+
+
+def test_the_autopilot_learns_which_cluster_pays_instead_of_taking_them_in_turn():
+    policy = Policy(exploration=0.2)
+    ranked = [3, 1, 2]
+    for cluster in ranked:  # each is tried once, best-ranked first
+        assert policy.choose_cluster(ranked) == cluster
+        gain = 0.1 if cluster == 1 else 0.0
+        policy.update_cluster(cluster, Observation(10, 0.6, 4, 2), Observation(11, 0.6 + gain, 4, 2))
+    # expanding 1 paid and the others did not: 1 again, twice, where turns would go 3 then 1
+    assert [policy.choose_cluster(ranked) for _ in range(2)] == [1, 1]

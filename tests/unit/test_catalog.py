@@ -10,13 +10,13 @@ from catalog_code import SHAPES, dedent, load, target
 
 from divergent.context.parsing import parse
 from divergent.explorers.base import EXPLORERS, ExploreRequest
-from divergent.explorers.catalog import inject, lift, parameter_object, protocol, registry
+from divergent.explorers.catalog import extract_protocol, handlers, inject, lift, parameter_object
 from divergent.explorers.catalog.explorer import plans
 from divergent.model import Problem
 
 
 def test_registry_replaces_the_chain_and_keeps_behaviour():
-    result = registry.rewrite(SHAPES, target("Shapes", "class"))
+    result = handlers.rewrite(SHAPES, target("Shapes", "class"))
     assert result is not None
     new = result.source
     assert "elif" not in new
@@ -41,7 +41,7 @@ def test_registry_without_else_returns_none_for_unknown_keys():
                 return "three"
         """
     )
-    new = registry.rewrite(source, target("label", "function")).source
+    new = handlers.rewrite(source, target("label", "function")).source
     fn = load(new)["label"]
     assert [fn(1), fn(2), fn(3), fn(4)] == ["one", "two", "three", None]
 
@@ -53,8 +53,10 @@ def test_registry_without_else_returns_none_for_unknown_keys():
         'if k == "a":\n        return 1\n    elif k == "b":\n        return 2',
         # different discriminators
         'if k == "a":\n        return 1\n    elif j == "b":\n        return 2\n    elif k == "c":\n        return 3',
-        # statements after the chain
-        'if k == "a":\n        x = 1\n    elif k == "b":\n        x = 2\n    elif k == "c":\n        x = 3\n    return x',
+        # a case binds the value the rest reads on some paths only
+        'if k == "a":\n        x = 1\n    elif k == "b":\n        if j:\n            x = 2\n    elif k == "c":\n        x = 3\n    return x',
+        # a case leaves the loop around it
+        'for x in j:\n        if k == "a":\n            y = 1\n        elif k == "b":\n            break\n        elif k == "c":\n            y = 3\n    return y',
         # a generator: handlers would change what the function is
         'if k == "a":\n        yield 1\n    elif k == "b":\n        yield 2\n    elif k == "c":\n        yield 3',
     ],
@@ -62,7 +64,7 @@ def test_registry_without_else_returns_none_for_unknown_keys():
 def test_registry_refuses_what_it_cannot_preserve(body):
     source = f"def f(k, j=None):\n    {body}\n"
     assert parse(source).root_node.has_error is False
-    assert registry.rewrite(source, target("f", "function")) is None
+    assert handlers.rewrite(source, target("f", "function")) is None
 
 
 LIFTABLE = dedent(
@@ -125,7 +127,7 @@ def test_lift_leaves_methods_that_use_super_or_self():
 
 
 def test_protocol_lists_public_methods_only():
-    new = protocol.rewrite(SHAPES + "\n    def perimeter(self, size):\n        return 4 * size\n\n    def _hidden(self):\n        return 0\n", target("Shapes", "class")).source
+    new = extract_protocol.rewrite(SHAPES + "\n    def perimeter(self, size):\n        return 4 * size\n\n    def _hidden(self):\n        return 0\n", target("Shapes", "class")).source
     assert new.index("class ShapesProtocol(Protocol):") < new.index("class Shapes:")
     assert "from typing import Protocol" in new
     proto = new[new.index("class ShapesProtocol") : new.index("class Shapes:")]
@@ -191,11 +193,25 @@ def test_parameter_object_refuses_names_that_must_stay_plain():
 
 
 def test_plans_pair_moves_and_every_result_parses():
-    result = plans(SHAPES, target("Shapes", "class"))
+    result = plans(SHAPES + "\n\n" + RATES, target(None, "module"))
     names = ["+".join(m.name for m in moves) for moves, _ in result]
-    assert names == ["registry", "polymorphism", "protocol", "registry+protocol", "polymorphism+protocol"]
+    assert names == ["registry", "polymorphism", "table", "protocol", "registry+polymorphism"]  # the protocol alone
     for _, rewrites in result:
         assert not parse(rewrites[-1].source).root_node.has_error
+
+
+RATES = dedent(
+    """
+    def rate(band):
+        if band == "gold":
+            return 0.2
+        elif band == "silver":
+            return 0.1
+        elif band == "bronze":
+            return 0.05
+        return 0.0
+    """
+)
 
 
 def test_catalog_is_found_by_name_and_honours_the_count():
@@ -222,7 +238,7 @@ def test_protocol_stub_survives_a_comment_after_the_colon():
                 return "bye"
         """
     )
-    new = protocol.rewrite(source, target("Greeter", "class")).source
+    new = extract_protocol.rewrite(source, target("Greeter", "class")).source
     compile(new, "m.py", "exec")
     assert "def hello(self, name): ..." in new and "def bye(self): ..." in new
     assert load(new)["Greeter"]().hello("ada") == "hello ada"
@@ -246,7 +262,7 @@ def test_registry_over_a_match_after_other_statements():
                     raise KeyError(kind)
         '''
     )
-    new = registry.rewrite(source, target("price", "function")).source
+    new = handlers.rewrite(source, target("price", "function")).source
     assert "match" not in new and '"paper": _price_book' in new
     assert "def _price_toy(base):" in new  # the case reads only what was bound before it
     old, fresh = load(source)["price"], load(new)["price"]
@@ -279,7 +295,7 @@ def test_registry_over_enum_members_with_a_fallback_after_the_chain():
             return 0.0
         """
     )
-    new = registry.rewrite(source, target("discount", "function")).source
+    new = handlers.rewrite(source, target("discount", "function")).source
     assert "Offer.TEN_PERCENT: _discount_ten_percent," in new
     module, old = load(new), load(source)
     for kind in ("THREE_FOR_TWO", "TEN_PERCENT", "BUNDLE", "NONE"):
@@ -304,7 +320,7 @@ def test_registry_over_identity_with_builtin_types():
                 return repr(value)
         """
     )
-    new = registry.rewrite(source, target("show", "function")).source
+    new = handlers.rewrite(source, target("show", "function")).source
     assert "int: _show_int," in new and "def _show_float(value, digits):" in new
     old, fresh = load(source)["show"], load(new)["show"]
     for args in [(None, int, 1), (3, int, 1), (2.5, float, 2), (b"x", bytes, 0), ("s", str, 0)]:
@@ -313,7 +329,7 @@ def test_registry_over_identity_with_builtin_types():
 
 def test_registry_refuses_keys_that_are_the_same_value():
     source = 'def f(k):\n    if k == "a":\n        return 1\n    elif k == \'a\':\n        return 2\n    elif k == "b":\n        return 3\n'
-    assert registry.rewrite(source, target("f", "function")) is None
+    assert handlers.rewrite(source, target("f", "function")) is None
 
 
 def test_protocol_import_goes_after_a_multiline_import():
@@ -331,6 +347,6 @@ def test_protocol_import_goes_after_a_multiline_import():
                 return join(a, b) + sep
         '''
     )
-    new = protocol.rewrite(source, target("Paths", "class")).source
+    new = extract_protocol.rewrite(source, target("Paths", "class")).source
     compile(new, "m.py", "exec")
     assert new.index("from typing import Protocol") > new.index("    sep,\n)")

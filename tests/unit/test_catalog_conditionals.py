@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from catalog_code import SHAPES, dedent, load, target
 
-from divergent.explorers.catalog import decompose, polymorphism, subclasses, table
+from divergent.explorers.catalog import decompose, handlers, polymorphism, subclasses, table
+from divergent.explorers.catalog.explorer import compiles
 
 
 def test_table_replaces_returned_literals_and_keeps_the_default():
@@ -214,3 +215,60 @@ def test_subclasses_per_type_code_and_the_constructor_still_works():
 def test_subclasses_refused_when_the_code_can_change():
     changing = SHAPE + "\n    def grow(self):\n        self.kind = \"square\"\n"
     assert subclasses.rewrite(changing, target("Shape", "class")) is None
+
+
+INVOICE = dedent(
+    '''
+    def invoice(lines, rates):
+        total = 0
+        gold = 0
+        for line in lines:
+            kind = line["kind"]
+            if kind == "gold":
+                cost = rates["gold"] * line["qty"]
+                gold += 1
+            elif kind == "silver":
+                cost = rates["silver"] * line["qty"]
+            elif kind == "free":
+                cost = 0
+            else:
+                raise ValueError(kind)
+            total += cost
+        return total, gold
+    '''
+)
+RATES = {"gold": 5, "silver": 2}
+LINES = [{"kind": "gold", "qty": 2}, {"kind": "free", "qty": 9}, {"kind": "silver", "qty": 3}, {"kind": "gold", "qty": 1}]
+
+
+@pytest.mark.parametrize("move", [handlers, polymorphism], ids=["registry", "polymorphism"])
+def test_a_chain_in_a_loop_hands_its_values_on(move):
+    new = move.rewrite(INVOICE, target("invoice", "function")).source
+    assert compiles(new, "m.py")
+    assert "cost, gold = " in new  # what the rest of the loop reads, from the chosen case
+    assert "raise ValueError(kind)" in new.split("def invoice")[1].split("\n\n\n")[0]  # the else stays
+    old, fresh = load(INVOICE)["invoice"], load(new)["invoice"]
+    assert fresh(LINES, RATES) == old(LINES, RATES) == (21, 2)
+    with pytest.raises(ValueError, match="bronze"):
+        fresh([{"kind": "bronze", "qty": 1}], RATES)
+
+
+def test_a_case_that_only_assigns_returns_the_value():
+    source = dedent(
+        '''
+        def label(kind, n):
+            if kind == "a":
+                text = "alpha"
+            elif kind == "b":
+                text = "beta"
+            elif kind == "c":
+                text = f"gamma {n}"
+            else:
+                text = "?"
+            return text.upper()
+        '''
+    )
+    new = handlers.rewrite(source, target("label", "function")).source
+    assert 'def _label_c(n):\n    return f"gamma {n}"' in new
+    old, fresh = load(source)["label"], load(new)["label"]
+    assert [fresh(k, 2) for k in "abcd"] == [old(k, 2) for k in "abcd"] == ["ALPHA", "BETA", "GAMMA 2", "?"]

@@ -7,6 +7,7 @@ import pytest
 from catalog_code import dedent, load, target
 
 from divergent.explorers.catalog import extract
+from divergent.explorers.catalog.explorer import compiles
 
 
 INVOICE = dedent(
@@ -175,3 +176,36 @@ def test_new_methods_stay_in_the_class_when_functions_follow_it():
     assert "    def _pad_width(self, word, out):" in new and "\ndef _clean_word(word):" in new
     assert new.index("def _pad_width") < new.index("def _clean_word")
     assert load(new)["Wrap"]().lines(["a ", "b_C"]) == load(source)["Wrap"]().lines(["a ", "b_C"])
+
+
+@pytest.mark.parametrize(
+    "comment, name",
+    [
+        ("# loyalty points for big orders", "loyalty_points_big_orders"),
+        ("# stop reading if we went past the last line", "stop_reading"),
+        ("# add a bonus for every ten guests", "add_bonus"),
+        ("# type: ignore", None),
+    ],
+)
+def test_a_comment_names_its_action_not_its_condition(comment, name):
+    from divergent.explorers.catalog.naming import from_comment
+
+    assert from_comment(comment) == name
+
+
+def test_an_elif_is_not_taken_for_a_statement_of_its_own():
+    branches = "".join(
+        f'    elif kind == "{k}":\n        xs = [x.strip() for x in xs]\n        pad = "{k}"\n' for k in "abcdef"
+    )
+    source = (
+        "def pick(kind, xs):\n"
+        '    if kind == "z":\n        pad = "z"\n'
+        f"{branches}"
+        "    elif not kind:\n        pad = None\n"
+        "    else:\n        xs = [x.strip() for x in xs]\n        pad = kind\n"
+        "    return xs, pad\n"
+    )
+    result = extract.rewrite(source, target("pick", "function"))
+    assert result is None or compiles(result.source, "m.py")
+    if result is not None:
+        assert load(result.source)["pick"]("q", [" a "]) == load(source)["pick"]("q", [" a "])

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from divergent.context.problem import frame
 from divergent.critics.change_cost import ChangeCost, Speculative, measure
-from divergent.explorers.catalog import registry
+from divergent.explorers.catalog import handlers
 from divergent.model import Candidate
 from model_critics import assess_with
 
@@ -46,7 +46,7 @@ def responder(body: dict) -> str:
 def test_registry_design_costs_less_to_extend_than_if_elif(sample_repo, fake_server):
     problem = frame("shop/reports.py::ReportService", str(sample_repo), Path.cwd(), scenarios=[SCENARIO])
     today = problem.files["shop/reports.py"]
-    registry_source = registry.rewrite(today, problem.target).source
+    registry_source = handlers.rewrite(today, problem.target).source
     baseline = Candidate("Today's code", dict(problem.files), baseline=True, id=0)
     design = Candidate("Registry", {"shop/reports.py": registry_source}, id=1)
     fake_server.responder = responder

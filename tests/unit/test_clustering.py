@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+from designs import RENDERERS, renamed
 
 from divergent.engine.clustering import cluster, skeleton
 from divergent.engine.ranking import overall, scores
@@ -37,23 +38,8 @@ TODAY = src(
     """
 )
 
-REGISTRY = src(
+REGISTRY = RENDERERS + "\n\n" + src(
     """
-    def _csv(rows):
-        return ",".join(rows)
-
-
-    def _ssv(rows):
-        return ";".join(rows)
-
-
-    def _lines(rows):
-        return "|".join(rows)
-
-
-    RENDERERS = {"csv": _csv, "ssv": _ssv, "lines": _lines}
-
-
     class Report:
         def __init__(self, rows):
             self.rows = rows
@@ -69,36 +55,21 @@ REGISTRY = src(
 )
 
 # The same design as REGISTRY: other names, other strings, other numbers, a comment.
-REGISTRY_RENAMED = src(
-    """
-    def _comma(items):
-        # joins with commas
-        return "; ".join(items)
-
-
-    def _semicolon(items):
-        return "::".join(items)
-
-
-    def _pipe(items):
-        return "/".join(items)
-
-
-    FORMATS = {"comma": _comma, "semi": _semicolon, "pipe": _pipe}
-
-
-    class Report:
-        def __init__(self, rows):
-            self.rows = rows
-
-        def render(self, fmt):
-            if fmt not in FORMATS:
-                raise KeyError(fmt)
-            return FORMATS[fmt](self.rows[:25])
-
-        def describe(self):
-            return f"{len(self.rows)} rows"
-    """
+REGISTRY_RENAMED = renamed(
+    REGISTRY,
+    {
+        "def _csv(rows):\n": "def _comma(items):\n    # joins with commas\n",
+        '",".join(rows)': '"; ".join(items)',
+        "_ssv(rows)": "_semicolon(items)",
+        '";".join(rows)': '"::".join(items)',
+        "_lines(rows)": "_pipe(items)",
+        '"|".join(rows)': '"/".join(items)',
+        '{"csv": _csv, "ssv": _ssv, "lines": _lines}': '{"comma": _comma, "semi": _semicolon, "pipe": _pipe}',
+        "RENDERERS": "FORMATS",
+        "kind": "fmt",
+        "ValueError": "KeyError",
+        "1000": "25",
+    },
 )
 
 # A different design: a protocol and strategy classes the report is given.

@@ -32,7 +32,8 @@ def verdict(pair: Pair) -> tuple[dict[str, float], str]:
     before, after = pair_files(pair)
     path = pair.files[0]
     problem = Problem(target=Target(repo="", path=path), files=before, source=before[path])
-    candidate = Candidate(title=pair.id, files=after)
+    # a file of the before that the after no longer has was deleted (moved code lives elsewhere)
+    candidate = Candidate(title=pair.id, files=after, deleted=sorted(set(before) - set(after)))
     critics = [CRITICS.create(name) for name in STATIC_CRITICS]
 
     async def run():
@@ -47,31 +48,53 @@ def verdict(pair: Pair) -> tuple[dict[str, float], str]:
 
 @lru_cache(maxsize=1)
 def agreement() -> tuple[int, int, int, tuple[str, ...], tuple[str, ...]]:
-    """(pairs, preferred overall, preferred on the aimed-at dimension, report lines, invalid ids)."""
+    """(pairs counted, preferred overall, preferred on the aimed-at dimension, report lines,
+    invalid ids). An ambiguous pair is scored and printed ("?") but not counted."""
     pairs = load_pairs()
-    overall = aimed = 0
+    counted = overall = aimed = 0
     lines, invalid = [], []
     for pair in pairs:
         scores, evidence = verdict(pair)
         won = scores["overall"] > 0.5
         hit = scores.get(pair.aimed_at, 0.5) > 0.5
-        overall += won
-        aimed += hit
-        if scores.get("validity", 0) < 1:
-            invalid.append(pair.id)
+        if not pair.ambiguous:
+            counted += 1
+            overall += won
+            aimed += hit
+            if scores.get("validity", 0) < 1:
+                invalid.append(pair.id)
+        mark = "??" if pair.ambiguous else f"{'+' if won else '-'}{'+' if hit else '-'}"
         lines.append(
-            f"{'+' if won else '-'}{'+' if hit else '-'} {pair.id:<45} overall {scores['overall']:.3f}  "
+            f"{mark} {pair.language[:2]} {pair.id:<42} overall {scores['overall']:.3f}  "
             f"{pair.aimed_at} {scores.get(pair.aimed_at, 0):.3f}  valid {scores.get('validity', 0):.0f}"
         )
         lines.append(f"      {evidence[:600]}")
-    return len(pairs), overall, aimed, tuple(lines), tuple(invalid)
+        if pair.ambiguous:
+            lines.append(f"      not counted: {pair.ambiguous}")
+    return counted, overall, aimed, tuple(lines), tuple(invalid)
+
+
+def by_language() -> str:
+    """Each language's counted pairs and agreement, from the report lines."""
+    _, _, _, lines, _ = agreement()
+    tally: dict[str, list[int]] = {}
+    for line in lines:
+        mark, rest = line[:2], line[3:]
+        if mark in ("++", "+-", "-+", "--"):
+            row = tally.setdefault(rest[:2], [0, 0, 0])
+            row[0] += 1
+            row[1] += mark[0] == "+"
+            row[2] += mark[1] == "+"
+    return ", ".join(f"{lang} {o}/{n} overall {a}/{n} aimed" for lang, (n, o, a) in sorted(tally.items()))
 
 
 def summary() -> str:
     n, overall, aimed, _, _ = agreement()
+    ambiguous = sum(1 for pair in load_pairs() if pair.ambiguous)
     return (
-        f"corpus: {n} pairs, the human's after preferred overall {overall}/{n} ({overall / n:.0%}), "
-        f"on the aimed-at dimension {aimed}/{n} ({aimed / n:.0%})"
+        f"corpus: {n} pairs counted ({ambiguous} ambiguous, printed with '??', not counted), the human's after "
+        f"preferred overall {overall}/{n} ({overall / n:.0%}), on the aimed-at dimension {aimed}/{n} ({aimed / n:.0%}); "
+        f"by language: {by_language()}"
     )
 
 
@@ -79,7 +102,7 @@ def test_every_human_refactoring_is_scored_and_valid(capsys):
     n, _, _, lines, invalid = agreement()
     with capsys.disabled():
         print("\n" + "\n".join(lines) + "\n" + summary())
-    assert n >= 20
+    assert n >= 20, f"only {n} pairs counted: the corpus needs at least 20 unambiguous pairs"
     assert not invalid, f"real refactorings judged invalid: {invalid}"
 
 

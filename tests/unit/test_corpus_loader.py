@@ -18,12 +18,18 @@ def test_manifest_records_the_source_of_every_pair():
         assert p.repository.startswith("https://github.com/") and p.commits and p.license and p.tests, p.id
         assert p.aimed_at in {"simplicity", "extensibility", "change_cost"}, p.id
         assert all(len(c) == 40 for c in p.commits), p.id
+        # the manifest's rule: a pair the refactoring makes less than half of is not counted
+        assert 0 <= p.refactoring_share <= 1, p.id
+        assert p.refactoring_share >= 0.5 or p.ambiguous, f"{p.id}: share {p.refactoring_share} but counted"
+    assert sum(1 for p in pairs if not p.ambiguous) >= 20
 
 
 def test_every_pair_loads_and_parses():
     for pair in load_pairs():
         before, after = pair_files(pair)
-        assert set(before) == set(pair.files) and any(before.values()) and any(after.values()), pair.id
+        assert set(before) == set(pair.files) and any(before.values()), pair.id
+        # the after's units may all be gone (dead code removed); its files are there
+        assert all(read_files(pair.release(pair.after), pair.after_files or pair.files).values()), pair.id
         assert before != after, pair.id
         for path, text in {**before, **after}.items():
             lang = language_for(path)

@@ -6,6 +6,7 @@ import asyncio
 import textwrap
 
 import pytest
+from designs import RENDERERS
 
 from divergent.context.design import built_collaborators, constructor, if_chain, imported_modules
 from divergent.context.parsing import parse
@@ -393,6 +394,29 @@ def test_constructor_built_collaborators_need_a_constructor_call():
     assert found.extension_points == []
 
 
+@pytest.mark.parametrize(
+    "path, source, built",
+    [
+        (
+            "invoice.py",
+            "class Invoice:\n    def __init__(self, path):\n        self.cost = Money(initial_amount=0)\n"
+            "        self.credits = Credits(0)\n        self.dao = TripDAO()\n        self.store = Store(path)\n",
+            ["Invoice.dao", "Invoice.store"],
+        ),
+        (
+            "invoice.js",
+            "class Invoice { constructor(path) { this.cost = new Money(0); this.origin = new Point(0, 0);"
+            " this.dao = new TripDAO(); this.store = new Store(path); } }\n",
+            ["Invoice.dao", "Invoice.store"],
+        ),
+    ],
+)
+def test_a_value_built_from_literals_is_no_collaborator(path, source, built):
+    # the first state of an accumulator (a kata's Money(0) total) is not a hard-wired service;
+    # one built with no argument, or from what the constructor was given, is
+    assert structure([(path, source)]).built_collaborators == built
+
+
 def test_an_interface_has_no_cohesion_to_lose():
     # a Protocol of three stubs shares no state, but is no class split in three
     source = src(
@@ -531,6 +555,18 @@ def test_subclasses_in_new_files_override_a_base_together():
     assert found.extension_points == ["Shape (overridden in Square, Circle)"]
 
 
+def test_a_hook_the_base_reads_and_the_subclasses_set_is_an_override():
+    # a template method: the base reads self._kind, each subclass sets it (no method overridden)
+    base = "class Number:\n    def convert(self, value):\n        return self._kind(value)\n"
+    whole = "from number import Number\n\n\nclass Whole(Number):\n    name = 'whole'\n    _kind = int\n"
+    real = "from number import Number\n\n\nclass Real(Number):\n    name = 'real'\n    _kind = float\n"
+    found = structure([("number.py", base), ("whole.py", whole), ("real.py", real)])
+    assert found.extension_points == ["Number (overridden in Whole, Real)"]
+    # an attribute the children share but the base never reads is no hook
+    labels = structure([("number.py", base.replace("_kind", "kind")), ("whole.py", whole), ("real.py", real)])
+    assert labels.extension_points == []
+
+
 def test_equality_chains_on_strings_and_enum_members_are_type_codes():
     source = src(
         """
@@ -580,10 +616,10 @@ def test_lcom4_only_for_classes_with_instance_state():
                 self.b = 2
 
             def use_a(self):
-                return self.a
+                return sorted(self.a)
 
             def use_b(self):
-                return self.b
+                return sorted(self.b)
 
             def pure(self, x):
                 return x
@@ -594,10 +630,34 @@ def test_lcom4_only_for_classes_with_instance_state():
 
 def test_a_class_that_falls_apart_counts_once_however_many_pieces():
     source = "class Bag:\n" + "".join(
-        f"    def get_{n}(self):\n        return self.{n}\n\n" for n in ("a", "b", "c", "d")
+        f"    def take_{n}(self):\n        return self.{n}.pop()\n\n" for n in ("a", "b", "c", "d")
     )
     found = structure([("m.py", source)])
     assert found.lcom4 == {"Bag": 4} and found.split_classes == 1
+
+
+def test_getters_and_setters_do_not_split_a_class():
+    # LCOM4 as SonarQube measured it leaves accessors out: a data holder is not two classes
+    source = src(
+        """
+        class Option {
+          constructor(flags) { this.flags = flags; this.hidden = false; }
+          default(value, description) {
+            this.defaultValue = value;
+            this.defaultValueDescription = description;
+            return this;
+          }
+          hideHelp(hide = true) { this.hidden = !!hide; return this; }
+          name() { return this.flags; }
+          is(arg) { return this.short === arg || this.long === arg; }
+          describe() {
+            if (this.hidden) { return ''; }
+            return this.flags.trim();
+          }
+        }
+        """
+    )
+    assert structure([("option.js", source)]).lcom4 == {"Option": 1}
 
 
 # --- extensibility ------------------------------------------------------------------
@@ -615,23 +675,8 @@ CHAIN = src(
     """
 )
 
-REGISTRY = src(
+REGISTRY = RENDERERS + "\n\n" + src(
     """
-    def _csv(rows):
-        return ",".join(rows)
-
-
-    def _ssv(rows):
-        return ";".join(rows)
-
-
-    def _lines(rows):
-        return "|".join(rows)
-
-
-    RENDERERS = {"csv": _csv, "ssv": _ssv, "lines": _lines}
-
-
     def render(kind, rows):
         if kind not in RENDERERS:
             raise ValueError(kind)
@@ -848,6 +893,39 @@ def test_a_candidate_of_junk_files_is_invalid():
     result = assess(Validity(), {"orders": "orders\n", "report.json": ""}, report_problem())
     assert result.score == 0.0
     assert result.evidence == "writes empty files: report.json; does not change the target"
+
+
+def test_an_empty_package_marker_is_no_junk():
+    # a design that moves code into a package writes empty __init__.py files, as people do
+    moved = REPORT.replace("return sum(self.rows)", "return sum(row for row in self.rows)")
+    files = {"shop/report.py": moved, "shop/parts/__init__.py": "", "shop/parts/py.typed": ""}
+    result = assess(Validity(), files, report_problem())
+    assert result.score == 1.0, result.evidence
+
+
+def test_syntax_of_a_newer_python_is_not_a_compile_error():
+    # PEP 701 (Python 3.12) lets an f-string reuse its quotes; an older interpreter calls it an
+    # f-string error, tree-sitter reads it cleanly: the file is right for the Python it targets
+    newer = REPORT.replace("return str(self.total())", 'return f"{", ".join(str(r) for r in self.rows)}"')
+    assert not parse(newer).root_node.has_error
+    result = assess(Validity(), {"shop/report.py": newer}, report_problem())
+    assert result.score == 1.0, result.evidence
+
+
+def test_a_function_replaced_by_a_module_of_its_name_is_still_there(tmp_path):
+    files = {
+        "shop/statement.py": "def statement(invoice):\n    return str(invoice)\n",
+        "shop/app.py": "from shop.pieces import statement\n\n\ndef run(i):\n    return statement.render(i)\n",
+    }
+    problem = framed(tmp_path, files, "shop/statement.py::statement")
+    module = "def render(invoice):\n    return repr(invoice)\n"
+    design = Candidate(
+        "a module instead of the function",
+        {"shop/pieces/statement.py": module, "shop/pieces/__init__.py": "", "shop/app.py": files["shop/app.py"] + "\n"},
+        deleted=["shop/statement.py"],
+    )
+    (verdict,) = asyncio.run(Validity().assess(design, problem))
+    assert "callers use names that are gone" not in verdict.evidence, verdict.evidence
 
 
 def test_a_candidate_that_leaves_the_target_as_it_was_is_invalid():

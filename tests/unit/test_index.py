@@ -3,6 +3,7 @@ in processes; call sites and the repo map read from it."""
 
 from __future__ import annotations
 
+import sqlite3
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -149,3 +150,15 @@ def test_a_file_over_the_size_limit_is_never_indexed_nor_shown_as_a_caller(repo,
     monkeypatch.delenv("DIVERGENT_MAX_TARGET_BYTES")
     problem = frame("pkg/core.py::Engine", str(repo), Path.cwd(), index=SymbolIndex())
     assert "pkg/bundle.py" in {s.path for s in problem.call_sites}  # under the default limit it is a caller
+
+
+def test_framing_for_a_session_keeps_the_index_in_the_sessions_database(repo, tmp_path):
+    """The CLI and the app frame through engine.framing: what one parses, the next reads back."""
+    from divergent.engine.framing import frame as frame_for_session
+
+    db = tmp_path / "sessions.db"
+    frame_for_session("pkg/core.py::Engine", str(repo), Path.cwd(), db=db)
+    blob = git(repo, "rev-parse", "HEAD:pkg/core.py").strip()
+    with sqlite3.connect(db) as connection:
+        indexed = {row[0] for row in connection.execute("select blob_sha from symbol_cache")}
+    assert blob in indexed and len(indexed) == 4

@@ -46,19 +46,25 @@ def expect(kind, line, end_line, cyclomatic, cognitive, sloc, params, max_nestin
 # --- Parsing --------------------------------------------------------------------
 
 
+# A few lines of each language: a suffix mapped to the wrong grammar fails to parse its own.
+SNIPPETS = {
+    "python": "def f(x):\n    return [y for y in x if y]\n",
+    "javascript": "function f(x) { return x.map((y) => y * 2); }\n",
+    "typescript": "function f(x: number[]): number[] { return x.map((y) => y * 2); }\n",
+    "tsx": "const f = (x: string) => <b>{x}</b>;\n",
+    "go": "package m\n\nfunc f(x []int) int { return len(x) }\n",
+    "rust": "fn f(x: &[i32]) -> usize { x.len() }\n",
+    "java": "class A { int f(int[] x) { return x.length; } }\n",
+}
+
+
 def test_every_suffix_has_a_grammar() -> None:
-    assert LANGUAGES == {
-        ".py": "python",
-        ".js": "javascript",
-        ".mjs": "javascript",
-        ".cjs": "javascript",
-        ".jsx": "javascript",
-        ".ts": "typescript",
-        ".tsx": "tsx",
-        ".go": "go",
-        ".rs": "rust",
-        ".java": "java",
-    }
+    assert set(LANGUAGES.values()) == set(SNIPPETS)
+    for suffix, name in LANGUAGES.items():
+        assert language_for(f"m{suffix}") == name
+        assert not parse(SNIPPETS[name], name).root_node.has_error, suffix
+        others = [other for other in SNIPPETS if other != name and not {name, other} <= {"typescript", "tsx"}]
+        assert any(parse(SNIPPETS[other], name).root_node.has_error for other in others), suffix
     for name in set(LANGUAGES.values()):
         assert language(name) is language(name)
     assert not parse("const a = <b>{c}</b>;", "tsx").root_node.has_error

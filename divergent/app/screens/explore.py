@@ -110,6 +110,9 @@ class ExploreScreen(Steering, Screen):
             self.table.view.new.add(data["number"])
         elif event.kind == "candidate_scored" and self.busy:
             self.status(f"{self.busy}… scored #{data['number']} {data['title']} (x stops)")
+        elif event.kind == "verified" and self.busy:  # a verdict lands beside the stream: its row redraws
+            how = f"as #{data['inherited_from']}, a near-duplicate" if data["inherited_from"] is not None else f"{data['seconds']:.1f} s"
+            self.status(f"{self.busy}… verified #{data['number']}: {'pass' if data['passed'] else 'FAIL'} ({how}; x stops)")
         elif event.kind == "critic_plan" and self.busy:
             reps = plural(data["representatives"], "representative")
             self.status(f"{self.busy}… model critics on {reps} ({plural(data['requests'], 'request')}; x stops)")

@@ -72,6 +72,8 @@ class NewExplorationScreen(Screen):
                 yield Input("", placeholder="default (see divergent plugins)", id="explorers")
                 yield Label("Critics")
                 yield Input("", placeholder="default", id="critics")
+                yield Label("Sketches")
+                yield Switch(value=False, id="sketch", tooltip="The first wave asks for API sketches (signatures, types, docstrings): far fewer tokens; m materializes one")
             with Horizontal(classes="row"):
                 yield Label("Offline (catalog + static critics)")
                 yield Switch(value=not settings.configured(), id="offline")
@@ -178,6 +180,7 @@ class NewExplorationScreen(Screen):
             "budget": number("budget"),
             "model": self.query_one("#model", Input).value.strip() or None,
             "offline": self.query_one("#offline", Switch).value,
+            "sketch": self.query_one("#sketch", Switch).value,
             "explorers": self.query_one("#explorers", Input).value.strip() or None,  # comma-separated names
             "critics": self.query_one("#critics", Input).value.strip() or None,
         }
@@ -196,7 +199,8 @@ class NewExplorationScreen(Screen):
                 label.update("no model endpoint configured (OPENAI_API_KEY / OPENAI_BASE_URL): switch to offline")
                 return
             options = make_options(
-                offline=False, candidates=f["candidates"], model=f["model"], budget=f["budget"], explorers=f["explorers"], critics=f["critics"]
+                offline=False, candidates=f["candidates"], model=f["model"], budget=f["budget"], explorers=f["explorers"], critics=f["critics"],
+                sketch=f["sketch"],
             )
         except InputError as error:
             label.update(f"estimate: {error}")
@@ -227,7 +231,7 @@ class NewExplorationScreen(Screen):
         from divergent.engine.framing import frame
 
         try:
-            result: Problem | InputError = frame(target, repo, Path.cwd())
+            result: Problem | InputError = frame(target, repo, Path.cwd(), db=self.app.db_path)
         except InputError as error:
             result = error
         self.app.call_from_thread(self._framed, (repo, target), result)

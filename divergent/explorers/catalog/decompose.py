@@ -12,7 +12,7 @@ import ast
 
 from divergent.explorers.catalog import flow, naming
 from divergent.explorers.catalog.edits import INDENT, free_name
-from divergent.explorers.catalog.extract import Scope, _Reader, _scopes
+from divergent.explorers.catalog.reading import Reader, Scope, read, receiver, scopes
 from divergent.explorers.catalog.moves import Move, Rewrite
 from divergent.model import Target
 
@@ -77,15 +77,14 @@ class _Offsets:
 
 
 def rewrite(source: str, target: Target) -> Rewrite | None:
-    try:
-        reader = _Reader(source)
-    except SyntaxError:
+    reader = read(source)
+    if reader is None:
         return None
     offsets = _Offsets(source)
     replaced: list[tuple[int, int, str]] = []
     inserted: dict[tuple[int, int], list[str]] = {}  # (after line, methods first) -> texts
     made: dict[str, str] = {}  # ast.dump of a condition -> its predicate's call
-    for scope in _scopes(reader.tree, target):
+    for scope in scopes(reader.tree, target):
         for test in _tests(scope.node):
             start, end = offsets.span(test)
             original = offsets.data[start:end].decode()
@@ -117,33 +116,28 @@ def rewrite(source: str, target: Target) -> Rewrite | None:
     return Rewrite("".join(lines), f"{len(replaced)} conditions named: {', '.join(names)}")
 
 
-def _predicate(reader: _Reader, scope: Scope, test: ast.expr, inserted: dict[tuple[int, int], list[str]]) -> str | None:
+def _predicate(reader: Reader, scope: Scope, test: ast.expr, inserted: dict[tuple[int, int], list[str]]) -> str | None:
     function = scope.node
     local = flow.local_names(function) | scope.outer
     reads = [n for n in flow._ordered_reads([test]) if n in local]
-    params = flow.parameters(function)
-    receiver = params[0] if scope.owner is not None and params and not _static(function) else None
-    as_method = receiver is not None and receiver in reads
-    inputs = [n for n in reads if n != receiver] if as_method else reads
+    me = receiver(scope)
+    as_method = me is not None and me in reads
+    inputs = [n for n in reads if n != me] if as_method else reads
     if len(inputs) > MAX_INPUTS:
         return None
     name = free_name(f"_{naming.from_test(test)}", reader.taken)
     reader.taken.add(name)
     span = reader.line(test.lineno)
     expression = span.encode()[test.col_offset : test.end_col_offset].decode() if test.lineno == test.end_lineno else ast.unparse(test)
-    signature = ", ".join(([receiver] if as_method else []) + inputs)
+    signature = ", ".join(([me] if as_method else []) + inputs)
     if as_method:
         indent = reader.line(function.lineno)[: function.col_offset]
         text = f"\n{indent}def {name}({signature}):\n{indent}{INDENT}return {expression}\n"
         inserted.setdefault((function.end_lineno, 0), []).append(text)
-        return f"{receiver}.{name}({', '.join(inputs)})"
+        return f"{me}.{name}({', '.join(inputs)})"
     text = f"\n\ndef {name}({signature}):\n{INDENT}return {expression}\n"
     inserted.setdefault((scope.top.end_lineno, 1), []).append(text)  # after methods at the same line
     return f"{name}({', '.join(inputs)})"
-
-
-def _static(function: ast.FunctionDef) -> bool:
-    return any(isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod") for d in function.decorator_list)
 
 
 MOVE = Move(

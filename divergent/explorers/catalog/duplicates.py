@@ -13,26 +13,27 @@ import ast
 from dataclasses import replace
 
 from divergent.explorers.catalog import flow, naming
-from divergent.explorers.catalog.extract import Extraction, _is_docstring, _plan, _Reader, _scopes, _span, apply
+from divergent.explorers.catalog.extract import Extraction, _plan, apply
+from divergent.explorers.catalog.reading import Reader, is_docstring, read, scopes, span
 from divergent.explorers.catalog.moves import Move, Rewrite
 from divergent.model import Target
 
 MIN_LINES = 3
 
 
-def _places(reader: _Reader, target: Target) -> dict[tuple[str, ...], list[tuple]]:
+def _places(reader: Reader, target: Target) -> dict[tuple[str, ...], list[tuple]]:
     """Every run of statements of at least MIN_LINES lines, by its syntax trees."""
     found: dict[tuple[str, ...], list[tuple]] = {}
-    for scope in _scopes(reader.tree, target):
+    for scope in scopes(reader.tree, target):
         for statements, bound in flow.statement_lists(scope.node, scope.outer):
             dumps = [ast.dump(s) for s in statements]
             for i in range(len(statements)):
-                if statements is scope.node.body and i == 0 and _is_docstring(statements[0]):
+                if statements is scope.node.body and i == 0 and is_docstring(statements[0]):
                     continue
                 before = bound | flow.definitely_binds(statements[:i])
                 for j in range(i + 1, len(statements) + 1):
                     run = statements[i:j]
-                    if _span(run) >= MIN_LINES:
+                    if span(run) >= MIN_LINES:
                         key = tuple(dumps[i:j])
                         found.setdefault(key, []).append((scope, run, before))
     return found
@@ -42,7 +43,7 @@ def _lines(run: list[ast.stmt]) -> set[int]:
     return set(range(run[0].lineno, run[-1].end_lineno + 1))
 
 
-def _name(reader: _Reader, plan: Extraction) -> str:
+def _name(reader: Reader, plan: Extraction) -> str:
     comment = reader.comment_above(plan.statements[0])
     said = naming.from_comment(reader.line(comment[0])) if comment is not None else None
     if said:
@@ -54,12 +55,12 @@ def _name(reader: _Reader, plan: Extraction) -> str:
     return naming.from_statement(plan.statements[0], plan.scope.node.name)
 
 
-def groups(reader: _Reader, target: Target) -> list[list[Extraction]]:
+def groups(reader: Reader, target: Target) -> list[list[Extraction]]:
     """Groups of places with the same code, longest code first, no place in two groups."""
     used: set[int] = set()
     out: list[list[Extraction]] = []
     found = _places(reader, target)
-    for key in sorted(found, key=lambda k: -_span(found[k][0][1])):
+    for key in sorted(found, key=lambda k: -span(found[k][0][1])):
         places = []
         for scope, run, before in found[key]:
             if not (_lines(run) & used) and not any(_lines(run) & _lines(r) for _, r, _ in places):
@@ -81,9 +82,8 @@ def groups(reader: _Reader, target: Target) -> list[list[Extraction]]:
 
 
 def rewrite(source: str, target: Target) -> Rewrite | None:
-    try:
-        reader = _Reader(source)
-    except SyntaxError:
+    reader = read(source)
+    if reader is None:
         return None
     found = groups(reader, target)
     if not found:

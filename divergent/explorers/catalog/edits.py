@@ -27,6 +27,31 @@ def apply(source: str, edits: list[Edit]) -> str:
     return data.decode()
 
 
+def after(appended: dict[int, list[str]]) -> list[Edit]:
+    """Edits that put new module-level definitions after the statement ending at each byte,
+    two blank lines apart."""
+    return [Edit(end, end, "\n\n\n" + "\n\n\n".join(texts)) for end, texts in appended.items()]
+
+
+def header(node: Node) -> str:
+    """A ``def``'s or ``class``'s text up to its colon (a comment may follow the colon)."""
+    colon = next(c for c in node.children if c.type == ":")
+    return node.text[: colon.end_byte - node.start_byte].decode()
+
+
+def dataclass_text(name: str, doc: str, fields: list[str], frozen: bool = False) -> str:
+    """A dataclass's text: ``fields`` are written as given ("total: Any = 0")."""
+    decorator = "@dataclass(frozen=True)" if frozen else "@dataclass"
+    rows = "\n".join(INDENT + field for field in fields)
+    return f'{decorator}\nclass {name}:\n{INDENT}"""{doc}"""\n\n{rows}\n'
+
+
+def with_dataclass_imports(source: str, fields: list[str]) -> str:
+    """``source`` with the imports a ``dataclass_text`` of ``fields`` needs."""
+    source = add_import(source, "from dataclasses import dataclass")
+    return add_import(source, "from typing import Any") if any(": Any" in f for f in fields) else source
+
+
 def line_start(source: bytes, byte: int) -> int:
     return source.rfind(b"\n", 0, byte) + 1
 
@@ -60,6 +85,17 @@ def rename_identifiers(node: Node, source: bytes, old: str, new: str, base: int)
         if n.type == "identifier" and text(n) == old and not is_member_or_keyword(n)
     ]
     return apply(source[base : node.end_byte].decode(), edits)
+
+
+def qualify(root: Node, data: bytes, start: int, end: int, names: set[str], owner: str) -> str:
+    """The text of bytes ``start..end`` with every use of ``names`` written ``owner.<name>``
+    (attribute names after a dot and keyword-argument names are left alone)."""
+    changes = [
+        Edit(n.start_byte - start, n.end_byte - start, f"{owner}.{text(n)}")
+        for n in walk(root)
+        if n.type == "identifier" and start <= n.start_byte < end and text(n) in names and not is_member_or_keyword(n)
+    ]
+    return apply(data[start:end].decode(), changes)
 
 
 def is_member_or_keyword(node: Node) -> bool:
@@ -100,7 +136,14 @@ def add_import(source: str, line: str) -> str:
     docstring = body[:1] if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str) else []
     anchor = imports[-1] if imports else (docstring[0] if docstring else None)
     insert_at = anchor.end_lineno if anchor is not None else 0  # an import may span lines: after its last
-    lines.insert(insert_at, line + "\n")
+    follows = lines[insert_at] if insert_at < len(lines) else ""
+    if anchor is None:  # the module's first line: keep it apart from the code below
+        added = line + "\n" + ("\n\n" if follows.strip() else "")
+    elif not imports:  # after the docstring
+        added = "\n" + line + "\n"
+    else:
+        added = line + "\n"
+    lines.insert(insert_at, added)
     return "".join(lines)
 
 

@@ -11,12 +11,13 @@ from divergent.explorers.catalog import (
     decompose,
     duplicates,
     extract,
+    extract_protocol,
+    handlers,
     inject,
     lift,
     parameter_object,
     polymorphism,
-    protocol,
-    registry,
+    split_phase,
     subclasses,
     table,
 )
@@ -24,17 +25,18 @@ from divergent.explorers.catalog.moves import Move, Rewrite
 from divergent.model import Candidate, Target
 
 MOVES: tuple[Move, ...] = (
-    registry.MOVE,
+    handlers.MOVE,
     polymorphism.MOVE,
     subclasses.MOVE,
     table.MOVE,
     extract.MOVE,
     duplicates.MOVE,
     decompose.MOVE,
+    split_phase.MOVE,
     lift.MOVE,
-    protocol.MOVE,
     inject.MOVE,
     parameter_object.MOVE,
+    extract_protocol.MOVE,  # last, and alone: an interface nothing uses yet is not a first step
 )
 
 
@@ -58,7 +60,7 @@ def plans(source: str, target: Target) -> list[tuple[list[Move], list[Rewrite]]]
     """Every single move that applies, then every pair that still applies in sequence."""
     singles = [(move, r) for move in MOVES if (r := _attempt(move, source, target)) is not None]
     out: list[tuple[list[Move], list[Rewrite]]] = [([m], [r]) for m, r in singles]
-    for (first, done), (second, _) in combinations(singles, 2):
+    for (first, done), (second, _) in combinations([s for s in singles if s[0].pairs], 2):
         then = _attempt(second, done.source, target)
         if then is not None:
             out.append(([first, second], [done, then]))

@@ -44,7 +44,7 @@ def _function_text(node: Node, data: bytes, name: str) -> str:
     if returns is not None:
         header += f" -> {text(returns)}"
     body = node.child_by_field_name("body")
-    block = data[edits.line_start(data, body.start_byte) : body.end_byte].decode()
+    block = edits.node_block_text(body, data)
     return f"{header}:\n{edits.reindent(block, edits.INDENT)}"
 
 
@@ -63,7 +63,7 @@ def rewrite(source: str, target: Target) -> Rewrite | None:
         name = edits.free_name(function.definition.name, taken)
         taken.add(name)
         names.append(function.definition.name)
-        appended.setdefault(function.owner.outer.end_byte, []).append(_function_text(node, data, name))
+        appended.setdefault(function.top.end_byte, []).append(_function_text(node, data, name))
         body = function.definition.body
         keep = docstring(body)
         column = body.start_point[1]
@@ -71,9 +71,7 @@ def rewrite(source: str, target: Target) -> Rewrite | None:
         start = keep.end_byte if keep is not None else body.start_byte
         new_body = ("\n" + " " * column + call) if keep is not None else call
         changes.append(edits.Edit(start, body.end_byte, new_body))
-    for end, texts in appended.items():
-        changes.append(edits.Edit(end, end, "\n\n\n" + "\n\n\n".join(texts)))
-    return Rewrite(edits.apply(source, changes), f"{', '.join(names)} as module functions")
+    return Rewrite(edits.apply(source, changes + edits.after(appended)), f"{', '.join(names)} as module functions")
 
 
 MOVE = Move(

@@ -20,3 +20,4 @@ class Move:
     title: str
     rationale: str
     rewrite: Callable[[str, Target], Rewrite | None]
+    pairs: bool = True  # False: offered alone, never combined with another move

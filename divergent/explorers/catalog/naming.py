@@ -23,15 +23,20 @@ def identifier(parts: list[str]) -> str:
     return name
 
 
+CONDITION = re.compile(r"\s(?:if|when|unless|because|since|so that|in case|for every|for each)\s", re.I)
 TOOL_COMMENTS = re.compile(r"#\s*(type|noqa|pragma|pylint|fmt|isort|mypy|pyright|nosec)\b", re.I)
 
 
 def from_comment(comment: str) -> str | None:
-    """``# add volume credits`` -> ``add_volume_credits``; None when no word is left, or
+    """``# add volume credits`` -> ``add_volume_credits``, ``# stop parsing if we got past
+    the end`` -> ``stop_parsing`` (the action, not its condition); None when no word is left, or
     for a comment addressed to a tool (``# type: ...``, ``# noqa``)."""
     if TOOL_COMMENTS.match(comment.strip()):
         return None
-    said = re.sub(r"\w+'\w+", " ", comment.lstrip("#").strip())  # contractions: "haven't"
+    said = comment.lstrip("#").strip()
+    action = CONDITION.split(said, maxsplit=1)[0]  # "stop parsing if we got past the end": the action
+    said = action if re.search(r"[A-Za-z]{3}", action) else said
+    said = re.sub(r"\w+'\w+", " ", said)  # contractions: "haven't"
     said = re.sub(r"[^A-Za-z0-9 ]+", " ", said)
     kept = [w.lower() for w in said.split() if w.lower() not in STOP and not w.isdigit()]
     return identifier(kept[:MAX_WORDS]) if kept else None

@@ -78,7 +78,7 @@ def _field(p: Param) -> str:
         kind = LITERAL_TYPES.get(value.type, "Any") if value is not None else "Any"
     kind = kind or "Any"
     suffix = f" = {p.default}" if p.default is not None else ""
-    return f"{edits.INDENT}{p.name}: {kind}{suffix}"
+    return f"{p.name}: {kind}{suffix}"
 
 
 def rewrite(source: str, target: Target) -> Rewrite | None:
@@ -101,14 +101,8 @@ def _rewrite(source, data, root, function: Function, own: list[Param]) -> Rewrit
     used = {text(n) for n in walk(body) if n.type == "identifier"}
     var = edits.free_name("params", used)
 
-    renames = [
-        edits.Edit(n.start_byte, n.end_byte, f"{var}.{text(n)}")
-        for n in walk(body)
-        if n.type == "identifier" and text(n) in {p.name for p in own} and not edits.is_member_or_keyword(n)
-    ]
     base = edits.line_start(data, body.start_byte)
-    shifted = [edits.Edit(e.start - base, e.end - base, e.new) for e in renames]
-    new_body = edits.apply(data[base : body.end_byte].decode(), shifted)
+    new_body = edits.qualify(body, data, base, body.end_byte, {p.name for p in own}, var)
 
     column = node.start_point[1]
     pad = " " * column
@@ -123,21 +117,14 @@ def _rewrite(source, data, root, function: Function, own: list[Param]) -> Rewrit
     doc = docstring(body)
     wrapper = (text(doc) + "\n" + inner if doc is not None else "") + f"return {call}"
 
-    fields = "\n".join(_field(p) for p in own)
-    dataclass_text = (
-        f"@dataclass\nclass {cls_name}:\n{edits.INDENT}\"\"\"The arguments of {definition.name}, as one value.\"\"\"\n\n"
-        f"{fields}\n\n\n"
-    )
-    top = function.owner.outer if function.is_method else definition.outer
+    fields = [_field(p) for p in own]
+    record = edits.dataclass_text(cls_name, f"The arguments of {definition.name}, as one value.", fields)
     changes = [
         edits.Edit(body.start_byte, body.end_byte, wrapper),
         edits.Edit(node.end_byte, node.end_byte, "\n\n" + pad + new_function),
-        edits.Edit(top.start_byte, top.start_byte, dataclass_text),
+        edits.Edit(function.top.start_byte, function.top.start_byte, record + "\n\n"),
     ]
-    new = edits.apply(source, changes)
-    new = edits.add_import(new, "from dataclasses import dataclass")
-    if ": Any" in fields:
-        new = edits.add_import(new, "from typing import Any")
+    new = edits.with_dataclass_imports(edits.apply(source, changes), fields)
     return Rewrite(new, f"{definition.name}({len(own)} arguments) takes one {cls_name}")
 
 

@@ -1,6 +1,6 @@
 """Replace a type-code conditional with polymorphism: a strategy class per case and a factory.
 
-The same chains the registry reads (if/elif or ``match`` on one discriminator against
+The same chains the registry of handlers reads (``chains``) (if/elif or ``match`` on one discriminator against
 literals or enum members). Each case becomes a subclass overriding one method; the
 base class holds what the ``else`` did; a factory picks the strategy for a key. The
 function keeps its signature and now asks the factory, so every caller keeps working.
@@ -9,10 +9,9 @@ A new case is a new subclass and one entry in the factory's table.
 
 from __future__ import annotations
 
-from divergent.context.syntax import parameters
 from divergent.explorers.catalog import edits
 from divergent.explorers.catalog.moves import Move, Rewrite
-from divergent.explorers.catalog.registry import Found, case_inputs, ends_in_exit, find, replace_chain
+from divergent.explorers.catalog.chains import Found, cases, ends_in_exit, find, label, replace_chain
 from divergent.model import Target
 
 STEP = edits.INDENT * 2
@@ -29,11 +28,6 @@ def _class_name(*parts: str) -> str:
     return "_" + "".join(edits.camel(p) for p in parts if p)
 
 
-def _key_words(key: str) -> str:
-    plain = key.strip("'\"bBrRuUfF").split(".")[-1]
-    return "".join(ch if ch.isalnum() else "_" for ch in plain).lower() or "case"
-
-
 def _method(name: str, signature: str, block_text: str) -> str:
     return f"{edits.INDENT}def {name}(self{', ' if signature else ''}{signature}):\n{edits.reindent(block_text, STEP)}"
 
@@ -42,30 +36,19 @@ def _rewrite(source: str, data: bytes, found: Found) -> Rewrite:
     root, function, chain, followed, local = found.root, found.function, found.chain, found.followed, found.bound
     name = function.definition.name
     method = name.lstrip("_") or "run"
-    params = [p for p in parameters(function.definition.node) if p.kind != "separator"]
-    self_name = params[0].name if function.is_method and params else None
-    cases = [block for _, block in chain.branches] + ([chain.otherwise] if chain.otherwise is not None else [])
-    used = case_inputs(function, cases, local)
-    owner_var = edits.snake(function.owner.name) if function.is_method else None
-    if owner_var and any(edits.uses_name(block, owner_var) for _, block in chain.branches):
-        owner_var = self_name
+    inline = chain.otherwise is None or bool(found.handed)  # the else stays in the function
+    blocks = [block for _, block in chain.branches] + ([] if inline else [chain.otherwise])
+    code = cases(found, blocks)
     taken = edits.module_names(root) | local
     base = edits.free_name(_class_name(method, "strategy"), taken)
     taken.add(base)
-    signature = ", ".join(owner_var if p == self_name else p for p in used)
-
-    def body_of(block) -> str:
-        start = edits.line_start(data, block.start_byte)
-        if self_name:
-            return edits.rename_identifiers(block, data, self_name, owner_var, start)
-        return data[start : block.end_byte].decode()
-
-    if chain.otherwise is not None:
-        default = body_of(chain.otherwise)
+    signature = code.signature
+    if chain.otherwise is not None and not found.handed:
+        default = code.body(data, chain.otherwise)
         if not ends_in_exit(chain.otherwise):
             default += f"\n{STEP}return None"
         doc = f'"""What {name} does for a key no subclass claims."""'
-    elif followed:
+    elif followed or found.handed:
         default = "raise NotImplementedError"
         doc = f'"""One case of {name}: each subclass is one key."""'
     else:
@@ -74,25 +57,36 @@ def _rewrite(source: str, data: bytes, found: Found) -> Rewrite:
     classes = [f"class {base}:\n{edits.INDENT}{doc}\n\n{_method(method, signature, default)}"]
     entries = []
     for keys, block in chain.branches:
-        sub = edits.free_name(_class_name(_key_words(keys[0]), method), taken)
+        sub = edits.free_name(_class_name(label(keys[0]), method), taken)
         taken.add(sub)
-        classes.append(f"class {sub}({base}):\n{_method(method, signature, body_of(block))}")
+        body = found.case_body(code, data, block)
+        classes.append(f"class {sub}({base}):\n{_method(method, signature, body)}")
         entries += [f"{edits.INDENT}{key}: {sub}()," for key in keys]
     table = edits.free_name(f"_{method.upper()}_STRATEGIES", taken)
     taken.add(table)
     factory = edits.free_name(f"_{method}_strategy", taken)
     key_param = edits.free_name("key", set())
-    fallback = "None" if followed else f"{base}()"
+    fallback = "None" if followed or found.handed else f"{base}()"
     factory_text = (
         f"{table} = {{\n" + "\n".join(entries) + "\n}\n\n\n"
         f"def {factory}({key_param}):\n"
-        f'{edits.INDENT}"""The strategy for ``{key_param}``{"" if followed else " (the base one for keys not listed)"}."""\n'
-        f"{edits.INDENT}return {table}.get({key_param}{'' if followed else ', ' + fallback})"
+        f'{edits.INDENT}"""The strategy for ``{key_param}``{"" if fallback == "None" else " (the base one for keys not listed)"}."""\n'
+        f"{edits.INDENT}return {table}.get({key_param}{'' if fallback == 'None' else ', ' + fallback})"
     )
 
     pad = " " * chain.node.start_point[1]
-    call_args = ", ".join(used)
-    if followed:
+    call_args = ", ".join(code.inputs)
+    if found.handed:
+        local_name = edits.free_name("strategy", local)
+        dispatch = (
+            f"{local_name} = {factory}({chain.discriminator})\n"
+            f"{pad}if {local_name} is not None:\n"
+            f"{pad}{edits.INDENT}{', '.join(found.handed)} = {local_name}.{method}({call_args})"
+        )
+        if chain.otherwise is not None:
+            kept = edits.node_block_text(chain.otherwise, data)
+            dispatch += f"\n{pad}else:\n{edits.reindent(kept, pad + edits.INDENT)}"
+    elif followed:
         local_name = edits.free_name("strategy", local)
         dispatch = (
             f"{local_name} = {factory}({chain.discriminator})\n"

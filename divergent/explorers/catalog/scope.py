@@ -19,6 +19,11 @@ class Function:
     def is_method(self) -> bool:
         return self.owner is not None
 
+    @property
+    def top(self) -> Node:
+        """The module-level statement that holds it: new module definitions go after it."""
+        return self.owner.outer if self.owner is not None else self.definition.outer
+
 
 def classes(root: Node, target: Target) -> list[Definition]:
     if target.symbol is None:

@@ -17,7 +17,7 @@ from divergent.context.parsing import parse, text
 from divergent.context.syntax import Definition, Param, definitions, docstring, parameters, walk
 from divergent.explorers.catalog import edits
 from divergent.explorers.catalog.moves import Move, Rewrite
-from divergent.explorers.catalog.registry import ends_in_exit, movable_case
+from divergent.explorers.catalog.chains import label, movable_case
 from divergent.explorers.catalog.scope import classes
 from divergent.model import Target
 
@@ -92,14 +92,11 @@ def _plan(root: Node, cls: Definition):
 
 
 def _block(data: bytes, block: Node, indent: str) -> str:
-    return edits.reindent(data[edits.line_start(data, block.start_byte) : block.end_byte].decode(), indent)
+    return edits.reindent(edits.node_block_text(block, data), indent)
 
 
 def _override(data: bytes, method: Definition, block: Node) -> str:
-    node = method.node
-    colon = next(c for c in node.children if c.type == ":")
-    header = node.text[: colon.end_byte - node.start_byte].decode()
-    return f"{edits.INDENT}{header}\n{_block(data, block, edits.INDENT * 2)}"
+    return f"{edits.INDENT}{edits.header(method.node)}\n{_block(data, block, edits.INDENT * 2)}"
 
 
 def rewrite(source: str, target: Target) -> Rewrite | None:
@@ -129,8 +126,7 @@ def _rewrite(source, data, root, cls: Definition, attribute: str, code: tuple[Pa
 
     subclasses, entries, names = [], [], {}
     for key in keys:
-        label = edits.camel(edits.snake(key.strip("'\"bBrRuUfF").split(".")[-1].replace(" ", "_").replace("-", "_")))
-        name = edits.free_name(f"{label}{cls.name}", taken)
+        name = edits.free_name(f"{edits.camel(label(key))}{cls.name}", taken)
         taken.add(name)
         names[key] = name
     grouped: dict[str, list[str]] = {}
@@ -171,9 +167,8 @@ def _rewrite(source, data, root, cls: Definition, attribute: str, code: tuple[Pa
     )
     start = edits.line_start(data, init.outer.start_byte)
     changes.append(edits.Edit(start, start, new_method))
-    appended = "\n\n\n" + "\n\n\n".join(text_ for _, text_ in subclasses)
-    appended += f"\n\n\n{table} = {{\n" + "\n".join(entries) + "\n}"
-    changes.append(edits.Edit(cls.outer.end_byte, cls.outer.end_byte, appended))
+    mapping = f"{table} = {{\n" + "\n".join(entries) + "\n}"
+    changes += edits.after({cls.outer.end_byte: [*(text_ for _, text_ in subclasses), mapping]})
     detail = f"{cls.name}.{attribute}: {len(subclasses)} subclasses overriding {', '.join(m.name for m, _ in methods)}"
     return Rewrite(edits.apply(source, changes), detail)
 

@@ -87,14 +87,14 @@ def _dispatch(chain: TypeCodeChain, kind: str, name: str | None, table: str, pad
         found = f"if {key} in {table}:\n{step}return {table}[{key}]"
         if otherwise is None:
             return found
-        rest = data[edits.line_start(data, otherwise.start_byte) : otherwise.end_byte].decode()
+        rest = edits.node_block_text(otherwise, data)
         return f"{found}\n{edits.reindent(rest, pad)}"
     default = _assigned(otherwise)
     if default is not None and default[0] == name:
         return f"{name} = {table}.get({key}, {text(default[1])})"
     if otherwise is None:
         return None  # the name keeps its old value for other keys: no plain lookup
-    rest = data[edits.line_start(data, otherwise.start_byte) : otherwise.end_byte].decode()
+    rest = edits.node_block_text(otherwise, data)
     return f"if {key} in {table}:\n{step}{name} = {table}[{key}]\n{pad}else:\n{edits.reindent(rest, step)}"
 
 
@@ -125,14 +125,11 @@ def rewrite(source: str, target: Target) -> Rewrite | None:
             taken.add(table)
             done.append((chain.node, table))
             rows = [f"{edits.INDENT}{key}: {value}," for keys, value in entries for key in keys]
-            top = function.owner.outer if function.is_method else function.definition.outer
-            appended.setdefault(top.end_byte, []).append(f"{table} = {{\n" + "\n".join(rows) + "\n}")
+            appended.setdefault(function.top.end_byte, []).append(f"{table} = {{\n" + "\n".join(rows) + "\n}")
             changes.append(edits.Edit(chain.node.start_byte, chain.node.end_byte, dispatch))
     if not changes:
         return None
-    for end, tables in appended.items():
-        changes.append(edits.Edit(end, end, "\n\n\n" + "\n\n\n".join(tables)))
-    return Rewrite(edits.apply(source, changes), f"{', '.join(t for _, t in done)} in place of literal lookups")
+    return Rewrite(edits.apply(source, changes + edits.after(appended)), f"{', '.join(t for _, t in done)} in place of literal lookups")
 
 
 MOVE = Move(

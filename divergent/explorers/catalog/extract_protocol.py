@@ -18,9 +18,7 @@ KEPT_DECORATORS = ("@property", "@staticmethod", "@classmethod")
 
 
 def _stub(definition) -> str:
-    node = definition.node
-    colon = next(c for c in node.children if c.type == ":")  # a comment may follow it, before the body
-    header = node.text[: colon.end_byte - node.start_byte].decode()
+    header = edits.header(definition.node)
     decorators = [
         text(d) for d in definition.outer.named_children if d.type == "decorator" and text(d) in KEPT_DECORATORS
     ]
@@ -62,4 +60,5 @@ MOVE = Move(
         "so a second implementation or a test double plugs in without inheritance."
     ),
     rewrite=rewrite,
+    pairs=False,  # an interface nothing uses yet: worth seeing, not worth adding to every other design
 )
