@@ -23,7 +23,7 @@ from divergent.app.legend import FRONT, plural
 from divergent.app.widgets.keybar import KeyBar
 
 DIMENSIONS = ("simplicity", "extensibility", "change_cost", "judge", "overall")
-COLOURS = ("blue", "green", "orange", "magenta", "cyan", "red", "yellow", "gray")  # plotext's names
+COLOURS = ("blue", "green", "orange", "magenta", "cyan", "red", "gray")  # plotext's names; no yellow: unreadable on paper
 RICH = {"orange": "dark_orange", "gray": "grey50"}  # the same colours by rich's names
 TODAY, POINT = "■", "●"
 NARROW = 110
