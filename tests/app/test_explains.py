@@ -24,6 +24,7 @@ from divergent.app.screens.help import HelpScreen
 from divergent.app.screens.home import HomeScreen
 from divergent.app.screens.new import NewExplorationScreen
 from divergent.app.screens.pareto import ParetoScreen
+from divergent.app.widgets.discovery import points, spark
 from divergent.app.widgets.meter import bar
 from divergent.context.problem import frame
 from divergent.engine.options import make_options
@@ -311,6 +312,12 @@ def test_the_budget_bar_is_drawn_to_scale():
     # 47 of 97 requests on 16 cells: 7.75 cells, that is 7 full ones and three quarters of the next
     assert bar(47, 97) == "█" * 7 + "▊" + "░" * 8
     assert bar(0, 97) == "░" * 16 and bar(97, 97) == "█" * 16 and bar(120, 97) == "█" * 16
+
+
+def test_the_sparkline_is_full_when_every_design_founds_a_cluster():
+    # 15 catalog designs, each its own cluster: bins of 4, 4, 4 and 3, every one all new
+    assert spark(points([1] * 15)) == "████"
+    assert spark(points([1, 0, 1, 0, 1])) == "▅█"  # 2 of 4, then 1 of 1
 
 
 def test_plurals():

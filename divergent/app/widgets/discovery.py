@@ -23,7 +23,8 @@ LEVELS = "▁▂▃▄▅▆▇█"
 def points(values: list[int], width: int = WIDTH) -> list[float]:
     """Rates over bins of at least BIN values, at most ``width`` of them."""
     size = max(BIN, math.ceil(len(values) / width))
-    return [sum(values[i : i + size]) / size for i in range(0, len(values), size)]
+    bins = [values[i : i + size] for i in range(0, len(values), size)]
+    return [sum(b) / len(b) for b in bins]  # the last bin may be short: its own length, not a full bin's
 
 
 def spark(rates: list[float]) -> str:
