@@ -6,11 +6,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from apptools import ready, until
+from apptools import Recording, ready, until
 from conftest import git
 from textual.widgets import Input, Label, Switch
 
 from divergent.app.main import DivergentApp, Start
+from divergent.app.screens.dialogs import ConfirmScreen
 from divergent.app.screens.new import NewExplorationScreen
 from divergent.context.problem import frame
 from divergent.engine.options import make_options
@@ -45,9 +46,9 @@ async def test_the_sketch_switch_asks_for_sketches_and_m_materializes_one(sample
         await pilot.pause(0.2)
         assert explore.selected == shown[0].id
         await pilot.press("m")
-        await pilot.pause(0.2)
-        if app.screen is not explore:  # it asks before spending
-            await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen) or explore.busy or any(c.explorer == "materialize" for c in explore.session.candidates))
+        if isinstance(app.screen, ConfirmScreen):  # it asks before spending
+            await pilot.press("y")
         await until(pilot, lambda: any(c.explorer == "materialize" for c in explore.session.candidates), seconds=30)
         await ready(pilot)
     with Store(db_path) as store:
@@ -83,3 +84,24 @@ async def test_verdicts_stream_into_the_table_while_the_wave_runs(sample_repo, d
         for candidate in store.candidates(1):
             (verdict,) = [a for a in store.assessments(1, candidate.id)[candidate.id] if a.critic == "verify"]
             assert rows[candidate.id]["valid"] == (verdict.score == 1.0)  # the table shows each verdict
+
+
+@pytest.fixture
+def explored(sample_repo, endpoint_env, cli, db_path) -> int:
+    """A session of four model designs, explored headless."""
+    code, _, err = cli("explore", sample_repo / TARGET, "--repo", sample_repo, "--headless", "--candidates", "4")
+    assert code == 0, err
+    return 1
+
+
+async def test_a_new_direction_says_how_many_novelty_designs_missed(explored, endpoint_env, db_path):
+    app = Recording(db_path, Start("open", session=explored, options=make_options(offline=False, budget=60)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen) or screen.busy)
+        if isinstance(app.screen, ConfirmScreen):  # it asks before spending
+            await pilot.press("y")
+        await until(pilot, lambda: any(said.startswith("novelty: ") for said in app.said), seconds=30)
+    (said,) = [s for s in app.said if s.startswith("novelty: ")]
+    assert "2" in said  # two designs were asked to be unlike every cluster

@@ -272,3 +272,30 @@ def test_a_case_that_only_assigns_returns_the_value():
     assert 'def _label_c(n):\n    return f"gamma {n}"' in new
     old, fresh = load(source)["label"], load(new)["label"]
     assert [fresh(k, 2) for k in "abcd"] == [old(k, 2) for k in "abcd"] == ["ALPHA", "BETA", "GAMMA 2", "?"]
+
+
+def test_a_chain_of_actions_in_a_loop_calls_its_handler_in_place():
+    source = dedent(
+        '''
+        def replay(events, log):
+            seen = 0
+            for event in events:
+                kind = event["kind"]
+                if kind == "open":
+                    log.append("opened " + event["name"])
+                elif kind == "close":
+                    log.append("closed " + event["name"])
+                elif kind == "move":
+                    log.append(f"moved {event['name']} to {event['to']}")
+                else:
+                    log.append("?")
+                seen += 1
+            return seen
+        '''
+    )
+    new = handlers.rewrite(source, target("replay", "function")).source
+    assert "        if handler is not None:\n            handler(log, event)\n        else:\n" in new
+    events = [{"kind": "open", "name": "a"}, {"kind": "move", "name": "a", "to": "b"}, {"kind": "x"}, {"kind": "close", "name": "a"}]
+    old_log, new_log = [], []
+    assert load(new)["replay"](events, new_log) == load(source)["replay"](events, old_log) == 4
+    assert new_log == old_log

@@ -209,3 +209,20 @@ def test_an_elif_is_not_taken_for_a_statement_of_its_own():
     assert result is None or compiles(result.source, "m.py")
     if result is not None:
         assert load(result.source)["pick"]("q", [" a "]) == load(source)["pick"]("q", [" a "])
+
+
+def test_a_block_that_adds_to_a_value_is_named_for_its_test_not_the_value():
+    cells = "\n".join(f"        n{i} = len(cell) + {i}" for i in range(8))
+    source = (
+        "def draw(cells, align):\n"
+        '    out = ""\n'
+        "    for cell in cells:\n"
+        f"{cells}\n"
+        '        if align == "r":\n            out += " " * n1 + cell\n'
+        '        elif align == "c":\n            out += " " * n1 + cell + " " * n1\n'
+        "        else:\n            out += cell + \" \" * n1\n"
+        "    return out\n"
+    )
+    new = extract.rewrite(source, target("draw", "function")).source
+    assert "out = _draw_by_align(align, out, n1, cell)" in new
+    assert load(new)["draw"](["ab", "c"], "c") == load(source)["draw"](["ab", "c"], "c")

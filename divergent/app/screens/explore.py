@@ -113,6 +113,9 @@ class ExploreScreen(Steering, Screen):
         elif event.kind == "verified" and self.busy:  # a verdict lands beside the stream: its row redraws
             how = f"as #{data['inherited_from']}, a near-duplicate" if data["inherited_from"] is not None else f"{data['seconds']:.1f} s"
             self.status(f"{self.busy}… verified #{data['number']}: {'pass' if data['passed'] else 'FAIL'} ({how}; x stops)")
+        elif event.kind == "novelty":  # designs asked to be unlike every cluster: how many were not
+            missed = f"{data['misses']} of {data['asked']} landed in a cluster already known" if data["misses"] else f"all {data['asked']} founded clusters of their own"
+            self.notify(f"novelty: {missed}", timeout=6)
         elif event.kind == "critic_plan" and self.busy:
             reps = plural(data["representatives"], "representative")
             self.status(f"{self.busy}… model critics on {reps} ({plural(data['requests'], 'request')}; x stops)")

@@ -61,17 +61,18 @@ def handing_on(function: Function, node: ast.FunctionDef) -> tuple[TypeCodeChain
                 continue
             before = bound | flow.definitely_binds(statements[:index])
             handed = handed_on(node, statement, chain, before)
-            if handed:
+            if handed is not None:
                 return chain, handed, before
     return None
 
 
-def handed_on(function: ast.FunctionDef, statement: ast.stmt, chain: TypeCodeChain, before: set[str]) -> tuple[str, ...]:
-    """The names the cases bind that the function reads elsewhere, when every case binds
-    each of them (or raises, or it was bound before and passes through)."""
+def handed_on(function: ast.FunctionDef, statement: ast.stmt, chain: TypeCodeChain, before: set[str]) -> tuple[str, ...] | None:
+    """The names the cases bind that the function reads elsewhere (none, when the cases
+    only act), when every case binds each of them (or raises, or it was bound before and
+    passes through); None when the cases cannot move."""
     blocks = [_ast_block(statement, block) for _, block in chain.branches]
     if any(b is None or not flow.movable(b) for b in blocks):
-        return ()
+        return None
     inside = {id(n) for b in blocks for s in b for n in ast.walk(s)}
     read_elsewhere = {
         n.id for n in ast.walk(function) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and id(n) not in inside
@@ -79,12 +80,12 @@ def handed_on(function: ast.FunctionDef, statement: ast.stmt, chain: TypeCodeCha
     handed = sorted(set().union(*(flow.names(b).binds for b in blocks)) & read_elsewhere)
     local = flow.local_names(function)
     reads = {n for b in blocks for n in flow.free_reads(b, set()) if n in local}
-    if not 0 < len(handed) <= MOST_HANDED_ON or not reads <= before:
-        return ()  # nothing handed on, too much, or a case may read a name not bound yet
+    if len(handed) > MOST_HANDED_ON or not reads <= before:
+        return None  # too much handed on, or a case may read a name not bound yet
     for block in blocks:
         certain = flow.definitely_binds(block)
         if not certain >= flow.ALL and not all(name in certain or name in before for name in handed):
-            return ()
+            return None
     return tuple(handed)
 
 
@@ -151,6 +152,7 @@ class Found:
     followed: bool  # statements after the chain run for the keys it does not know
     bound: set[str]  # names bound before the chain
     handed: tuple[str, ...] = ()  # names the cases bind for the code after the chain: each case returns them
+    inline: bool = False  # the chain is not the function's end: the call stands in its place, the else stays
 
     def case_body(self, code: Cases, data: bytes, block: Node) -> str:
         """A case's code as a function's body, not indented: its statements, then the
@@ -189,8 +191,24 @@ def find(source: str, target: Target) -> Found | None:
         handing = handing_on(function, node) if node is not None else None
         if handing is not None and all(movable_case(block) for _, block in handing[0].branches):
             chain, handed, before = handing
-            return Found(root, function, chain, False, before, handed)
+            return Found(root, function, chain, False, before, handed, inline=True)
     return None
+
+
+def dispatched(found: Found, data: bytes, local: str, lookup: str, call: str) -> str:
+    """What stands where a chain followed by other code stood: ``local = lookup``; for a
+    known key, the names it hands on are assigned from ``call`` (the else stays as the
+    other branch), or ``call`` is returned (what follows runs for the other keys)."""
+    pad = " " * found.chain.node.start_point[1]
+    step = pad + edits.INDENT
+    head = f"{local} = {lookup}\n{pad}if {local} is not None:\n{step}"
+    if not found.inline:
+        return f"{head}return {call}"
+    text = f"{head}{', '.join(found.handed)} = {call}" if found.handed else f"{head}{call}"
+    otherwise = found.chain.otherwise
+    if otherwise is not None:
+        text += f"\n{pad}else:\n{edits.reindent(edits.node_block_text(otherwise, data), step)}"
+    return text
 
 
 def replace_chain(source: str, found: Found, dispatch: str, definitions: list[str]) -> str:

@@ -73,8 +73,8 @@ def _plan(reader: Reader, scope: Scope, statements: list[ast.stmt], bound: set[s
     inputs = [n for n in free if n != me] if as_method else free
     if len(inputs) > MAX_INPUTS or len(outputs) > MAX_OUTPUTS:
         return None
-    if comment is None and len(outputs) == 1 and outputs[0] in certain:
-        hint = naming.from_output(outputs[0]) or hint  # it computes one value: name it for that
+    if comment is None and len(outputs) == 1 and outputs[0] in certain and outputs[0] not in inputs:
+        hint = naming.from_output(outputs[0]) or hint  # it computes one new value: name it for that
     return Extraction(scope, statements, comment, hint, inputs, outputs, as_method)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from divergent.explorers.catalog import edits
-from divergent.explorers.catalog.chains import Found, cases, ends_in_exit, find, label, replace_chain
+from divergent.explorers.catalog.chains import Found, cases, dispatched, ends_in_exit, find, label, replace_chain
 from divergent.explorers.catalog.moves import Move, Rewrite
 from divergent.model import Target
 
@@ -49,18 +49,8 @@ def _rewrite(source: str, data: bytes, found: Found) -> Rewrite:
     pad = " " * column
     local_name = edits.free_name("handler", local)
     call_args = ", ".join(code.inputs)
-    if found.handed:
-        dispatch = (
-            f"{local_name} = {registry}.get({discriminator})\n"
-            f"{pad}if {local_name} is not None:\n{pad}{edits.INDENT}{', '.join(found.handed)} = {local_name}({call_args})"
-        )
-        if otherwise is not None:
-            dispatch += f"\n{pad}else:\n{edits.reindent(edits.node_block_text(otherwise, data), pad + edits.INDENT)}"
-    elif followed:
-        dispatch = (
-            f"{local_name} = {registry}.get({discriminator})\n"
-            f"{pad}if {local_name} is not None:\n{pad}{edits.INDENT}return {local_name}({call_args})"
-        )
+    if found.inline or followed:
+        dispatch = dispatched(found, data, local_name, f"{registry}.get({discriminator})", f"{local_name}({call_args})")
     else:
         fallback = "return None"
         if otherwise is not None:

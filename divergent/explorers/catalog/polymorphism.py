@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from divergent.explorers.catalog import edits
 from divergent.explorers.catalog.moves import Move, Rewrite
-from divergent.explorers.catalog.chains import Found, cases, ends_in_exit, find, label, replace_chain
+from divergent.explorers.catalog.chains import Found, cases, dispatched, ends_in_exit, find, label, replace_chain
 from divergent.model import Target
 
 STEP = edits.INDENT * 2
@@ -36,19 +36,19 @@ def _rewrite(source: str, data: bytes, found: Found) -> Rewrite:
     root, function, chain, followed, local = found.root, found.function, found.chain, found.followed, found.bound
     name = function.definition.name
     method = name.lstrip("_") or "run"
-    inline = chain.otherwise is None or bool(found.handed)  # the else stays in the function
+    inline = chain.otherwise is None or found.inline  # the else stays in the function
     blocks = [block for _, block in chain.branches] + ([] if inline else [chain.otherwise])
     code = cases(found, blocks)
     taken = edits.module_names(root) | local
     base = edits.free_name(_class_name(method, "strategy"), taken)
     taken.add(base)
     signature = code.signature
-    if chain.otherwise is not None and not found.handed:
+    if chain.otherwise is not None and not found.inline:
         default = code.body(data, chain.otherwise)
         if not ends_in_exit(chain.otherwise):
             default += f"\n{STEP}return None"
         doc = f'"""What {name} does for a key no subclass claims."""'
-    elif followed or found.handed:
+    elif followed or found.inline:
         default = "raise NotImplementedError"
         doc = f'"""One case of {name}: each subclass is one key."""'
     else:
@@ -66,7 +66,7 @@ def _rewrite(source: str, data: bytes, found: Found) -> Rewrite:
     taken.add(table)
     factory = edits.free_name(f"_{method}_strategy", taken)
     key_param = edits.free_name("key", set())
-    fallback = "None" if followed or found.handed else f"{base}()"
+    fallback = "None" if followed or found.inline else f"{base}()"
     factory_text = (
         f"{table} = {{\n" + "\n".join(entries) + "\n}\n\n\n"
         f"def {factory}({key_param}):\n"
@@ -74,24 +74,11 @@ def _rewrite(source: str, data: bytes, found: Found) -> Rewrite:
         f"{edits.INDENT}return {table}.get({key_param}{'' if fallback == 'None' else ', ' + fallback})"
     )
 
-    pad = " " * chain.node.start_point[1]
     call_args = ", ".join(code.inputs)
-    if found.handed:
+    if found.inline or followed:
         local_name = edits.free_name("strategy", local)
-        dispatch = (
-            f"{local_name} = {factory}({chain.discriminator})\n"
-            f"{pad}if {local_name} is not None:\n"
-            f"{pad}{edits.INDENT}{', '.join(found.handed)} = {local_name}.{method}({call_args})"
-        )
-        if chain.otherwise is not None:
-            kept = edits.node_block_text(chain.otherwise, data)
-            dispatch += f"\n{pad}else:\n{edits.reindent(kept, pad + edits.INDENT)}"
-    elif followed:
-        local_name = edits.free_name("strategy", local)
-        dispatch = (
-            f"{local_name} = {factory}({chain.discriminator})\n"
-            f"{pad}if {local_name} is not None:\n{pad}{edits.INDENT}return {local_name}.{method}({call_args})"
-        )
+        lookup, call = f"{factory}({chain.discriminator})", f"{local_name}.{method}({call_args})"
+        dispatch = dispatched(found, data, local_name, lookup, call)
     else:
         dispatch = f"return {factory}({chain.discriminator}).{method}({call_args})"
     new = replace_chain(source, found, dispatch, [*classes, factory_text])

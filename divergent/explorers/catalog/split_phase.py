@@ -7,8 +7,8 @@ statements before the output is started, and returns the values the rest reads a
 frozen dataclass; the second phase is the rest, reading ``data.total`` where it read
 ``total``. Nothing is reordered: the same statements run in the same order, so the
 function returns and raises exactly what it did. The second phase must build text (a
-string, or a list it joins) from at least two computed values. Guard clauses at the top (``if not
-rows: return ""``) stay in the function, before both phases.
+string, or a list it joins) from at least two computed values. Guard clauses at the
+top (``if not rows: return ""``) stay in the function, before both phases.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from divergent.context.parsing import parse
 from divergent.explorers.catalog import edits, flow
 from divergent.explorers.catalog.extract import trivial
-from divergent.explorers.catalog.reading import Reader, Scope, is_docstring, read, receiver, scopes, span
 from divergent.explorers.catalog.moves import Move, Rewrite
+from divergent.explorers.catalog.reading import Reader, Scope, is_docstring, read, receiver, scopes, span
 from divergent.model import Target
 
 MIN_FIELDS, MAX_FIELDS = 2, 6  # values the record carries: one is an argument, not a record
