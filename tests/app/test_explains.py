@@ -267,6 +267,21 @@ async def test_esc_in_the_new_form_closes_only_the_open_list(sample_repo, db_pat
         await until(pilot, lambda: isinstance(app.screen, HomeScreen))
 
 
+async def test_the_new_form_keeps_its_shape_after_an_explore_screen(db):
+    # a screen's stylesheet stays loaded app-wide: the table's "#candidates { height: 1fr }" once
+    # stretched the form's Candidates field down the screen and squashed its scenarios box
+    app = opened(db)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await ready(pilot)
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, NewExplorationScreen))
+        await pilot.pause(0.3)
+        assert app.screen.query_one("#candidates").region.height == 3  # one line in its border
+        assert app.screen.query_one("#scenarios").region.height >= 5
+
+
 async def test_export_writes_outside_the_repository_by_default(db, monkeypatch):
     with Store(db) as store:
         repo = Path(store.problem(1).target.repo)
