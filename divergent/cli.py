@@ -482,6 +482,16 @@ def cmd_metrics(args) -> int:
     return EXIT_OK
 
 
+def concurrency_flag(text: str) -> int | str:
+    """--concurrency N or auto (a refusal is exit 2 and one line, as argparse does)."""
+    if text == "auto":
+        return text
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number or 'auto', not {text!r}") from None
+
+
 def context_tokens(args) -> int:
     """--context-tokens, else the config file's ``[explore] context_tokens``, else the default."""
     from divergent.context.problem import DEFAULT_CONTEXT_TOKENS
@@ -575,7 +585,7 @@ def build_parser() -> Parser:
     p.add_argument("--budget", type=int, help="most model requests for the session (default: 2 x candidates + 1)")
     p.add_argument("--budget-tokens", type=int, help="most tokens, prompt and reply, for the session")
     p.add_argument("--budget-usd", type=float, help="most dollars for the session (by the price table)")
-    p.add_argument("--concurrency", type=int, help="requests in flight at once (default 16)")
+    p.add_argument("--concurrency", type=concurrency_flag, help="requests in flight at once, or 'auto': 1-2 for a server that queues (default 16)")
     p.add_argument("--weights", help="critic weights, e.g. simplicity=2,change_cost=1 (default 1 each)")
     p.add_argument("--criteria", help="the judge's criteria, comma-separated (default: readability, testability, fit to the goal)")
     p.add_argument("--context-tokens", type=int, help="tokens a request spends around the target: callers, tests, repo map (default 8000)")

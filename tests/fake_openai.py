@@ -42,6 +42,15 @@ is cut to fit, as llama.cpp does); a prompt of ``n_ctx`` tokens or more gets 400
 ``context_length_exceeded`` naming the numbers; one chat request at a time, the rest
 queued; ``/v1/models`` says nothing of the context.
 
+Pacing (what a local server does to a client that sends several requests at once):
+``serial=True`` answers one chat request at a time and queues the rest (the llama dialect
+always does); ``interrupts=True`` also ends the reply it is streaming, with ``[DONE]`` and
+no finish_reason, as soon as another request waits (llama-cpp-python's default);
+``chunk_delay`` seconds pass between streamed chunks (a reply that takes time to
+generate). A client that hangs up is noticed as llama-cpp-python does (before a queued
+request is answered, and at each streamed chunk): the reply stops there and
+``abandoned`` counts it.
+
 A candidate's new file is the target's content plus one appended function. Its
 *structure* comes from one hash of the messages and its *names* from another, so some
 candidates are structural twins that differ only in names, and others differ in shape.
@@ -51,17 +60,19 @@ from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import hashlib
 import json
 import math
 import re
+import select
 import socket
 import sys
 import threading
 import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 __all__ = ["FakeOpenAI", "default_content", "estimate_tokens", "MODES", "DIALECTS", "GARBAGE_CONTENT"]
 
@@ -577,20 +588,48 @@ class _Handler(BaseHTTPRequestHandler):
         body = self._read_body()
         self.fake._record(path, self.headers, body)
         with self.fake._in_flight():
-            if self.fake.dialect == "llama" and path == "/v1/chat/completions":
-                with self.fake._serial:  # one at a time; the rest wait their turn
+            if self.fake.serial and path == "/v1/chat/completions":
+                with self.fake._waiting():
+                    self.fake._serial.acquire()  # one at a time; the rest wait their turn
+                try:
+                    if self._client_gone():
+                        self.fake._abandon()
+                        return
                     self._route(method, path, body)
+                finally:
+                    self.fake._serial.release()
             else:
                 self._route(method, path, body)
 
+    def _client_gone(self) -> bool:
+        """The client closed its connection (as a server notices before it starts answering)."""
+        try:
+            readable, _, _ = select.select([self.connection], [], [], 0)
+            return bool(readable) and self.connection.recv(1, socket.MSG_PEEK) == b""
+        except OSError:
+            return True
+
     def _route(self, method: str, path: str, body: Any) -> None:
         self.fake._sleep_latency()
+        if path == "/v1/chat/completions" and self._client_gone():
+            self.fake._abandon()  # gone while it waited: nothing is generated
+            self.close_connection = True
+            return
+        try:
+            self._answer(method, path, body)
+        except ConnectionError:  # gone while it was answered: the rest is not generated
+            self.fake._abandon()
+            self.close_connection = True
+
+    def _answer(self, method: str, path: str, body: Any) -> None:
         if not self.fake._authorized(self.headers.get("Authorization")):
             self._send_json(401, error_object(401))
         elif method == "POST" and path == "/v1/chat/completions":
             self._chat(body)
         elif method == "GET" and path == "/v1/models":
             self._send_json(200, {"object": "list", "data": [self.fake._model_object(m) for m in self.fake.models]})
+        elif method == "GET" and path == "/props" and self.fake.props is not None:
+            self._send_json(200, self.fake.props)
         elif method == "GET" and path.startswith("/v1/models/"):
             self._model(path.removeprefix("/v1/models/"))
         else:
@@ -688,6 +727,16 @@ class _Handler(BaseHTTPRequestHandler):
         if fault == "malformed":
             self._write_chunk(sse('{"id": "' + reply_id + '", "choices": [oops'))
         for delta in deltas:
+            if self.fake.chunk_delay:
+                self.fake._stopping.wait(self.fake.chunk_delay)
+            if self._client_gone():
+                self.fake._abandon()
+                self.close_connection = True
+                return
+            if self.fake.interrupts and self.fake.queued:
+                self._write_chunk(sse("[DONE]"))  # cut short for the request that waits: no finish_reason
+                self._end_chunks()
+                return
             self._write_chunk(sse({**chunk_object(reply_id, model, {"content": delta}), **extra}))
         self._write_chunk(sse({**chunk_object(reply_id, model, {}, finish), **extra}))
         if include_usage:
@@ -753,6 +802,10 @@ class FakeOpenAI:
         verbose: log each request to stderr, as http.server does.
         dialect: "openai" (takes every response_format, ignores caps) or "llama" (see above).
         n_ctx: the context length in the llama dialect, in the fake's tokens.
+        serial, interrupts, chunk_delay: pacing (see above); settable later.
+        model_fields: more fields on each listed model, as servers add them (vLLM:
+            ``{"max_model_len": 4096}``; llama.cpp's llama-server: ``{"meta": {"n_ctx_train": ...}}``).
+        props: served at ``GET /props`` (llama.cpp's llama-server) when given.
     """
 
     def __init__(
@@ -767,12 +820,24 @@ class FakeOpenAI:
         verbose: bool = False,
         dialect: str = "openai",
         n_ctx: int = 8192,
+        serial: bool = False,
+        interrupts: bool = False,
+        chunk_delay: float = 0.0,
+        model_fields: dict | None = None,
+        props: dict | None = None,
     ):
         if dialect not in DIALECTS:
             raise ValueError(f"dialect must be one of {DIALECTS}, not {dialect!r}")
         self.dialect = dialect
         self.n_ctx = n_ctx
         self._serial = threading.Lock()
+        self.serial = serial or interrupts or dialect == "llama"
+        self.interrupts = interrupts
+        self.chunk_delay = chunk_delay
+        self.model_fields = dict(model_fields or {})
+        self.props = props
+        self._queued = 0
+        self._abandoned = 0
         self.mode = mode
         self.latency = latency
         self.api_key = api_key
@@ -895,21 +960,47 @@ class FakeOpenAI:
 
     @property
     def requests(self) -> list[dict]:
-        """A snapshot of the log: dicts with "path", "headers" (lowercased), "body" (JSON), "time"."""
+        """The chat completion requests (rejected ones too): dicts with "path", "headers"
+        (lowercased), "body" (JSON), "time". Other paths are in ``others``."""
         with self._lock:
-            return list(self._requests)
+            return [r for r in self._requests if r["path"] == "/v1/chat/completions"]
+
+    @property
+    def others(self) -> list[dict]:
+        """The requests to any other path (a client listing the models, ...), in the same form."""
+        with self._lock:
+            return [r for r in self._requests if r["path"] != "/v1/chat/completions"]
 
     @property
     def count(self) -> int:
-        """How many requests arrived (all paths, including rejected ones)."""
-        with self._lock:
-            return len(self._requests)
+        """How many chat completion requests arrived (rejected ones too): what a budget spends."""
+        return len(self.requests)
 
     @property
     def max_in_flight(self) -> int:
         """The most requests that were being handled (latency included) at the same moment."""
         with self._lock:
             return self._max_in_flight
+
+    @property
+    def queued(self) -> int:
+        """Chat requests waiting for their turn (serial servers)."""
+        with self._lock:
+            return self._queued
+
+    @property
+    def abandoned(self) -> int:
+        """Replies not answered to the end because the client hung up first."""
+        with self._lock:
+            return self._abandoned
+
+    def _abandon(self) -> None:
+        with self._lock:
+            self._abandoned += 1
+
+    def _waiting(self) -> contextlib.AbstractContextManager[None]:
+        """Counts a chat request as waiting for its turn while in the block."""
+        return self._counted("_queued")
 
     def reset(self) -> None:
         """Forget the request log, the in-flight high-water mark and any queued faults."""
@@ -928,8 +1019,20 @@ class FakeOpenAI:
         with self._lock:
             self._requests.append(entry)
 
-    def _in_flight(self) -> _InFlight:
-        return _InFlight(self)
+    def _in_flight(self) -> contextlib.AbstractContextManager[None]:
+        """Counts a request as in flight while in the block (and its high-water mark)."""
+        return self._counted("_current")
+
+    @contextlib.contextmanager
+    def _counted(self, counter: str) -> Iterator[None]:
+        with self._lock:
+            setattr(self, counter, getattr(self, counter) + 1)
+            self._max_in_flight = max(self._max_in_flight, self._current)
+        try:
+            yield
+        finally:
+            with self._lock:
+                setattr(self, counter, getattr(self, counter) - 1)
 
     # -- answering ---------------------------------------------------------------------
 
@@ -945,25 +1048,8 @@ class FakeOpenAI:
             return self.responder(body)
         return default_content(body, self.mode)
 
-    @staticmethod
-    def _model_object(model_id: str) -> dict:
-        return {"id": model_id, "object": "model", "created": 0, "owned_by": "fake-openai"}
-
-
-class _InFlight:
-    """Counts a chat request as in flight for the duration of a ``with`` block."""
-
-    def __init__(self, fake: FakeOpenAI):
-        self.fake = fake
-
-    def __enter__(self) -> None:
-        with self.fake._lock:
-            self.fake._current += 1
-            self.fake._max_in_flight = max(self.fake._max_in_flight, self.fake._current)
-
-    def __exit__(self, *exc_info: object) -> None:
-        with self.fake._lock:
-            self.fake._current -= 1
+    def _model_object(self, model_id: str) -> dict:
+        return {"id": model_id, "object": "model", "created": 0, "owned_by": "fake-openai", **self.model_fields}
 
 
 # --------------------------------------------------------------------------------------

@@ -99,13 +99,14 @@ def stop(server: subprocess.Popen) -> None:
 
 @pytest.fixture(scope="session")
 def llama_server(tmp_path_factory):
-    """(base URL, model alias) of a running ``python -m llama_cpp.server``; fails, never skips."""
+    """(base URL, model alias, its log file) of a running ``python -m llama_cpp.server``; fails, never skips."""
+    log = tmp_path_factory.mktemp("llama") / "server.log"
     try:
-        server, base_url = start(model_file(), log=tmp_path_factory.mktemp("llama") / "server.log")
+        server, base_url = start(model_file(), log=log)
     except Unavailable as error:
         pytest.fail(str(error))
     try:
-        yield base_url, MODEL_ALIAS
+        yield base_url, MODEL_ALIAS, log
     finally:
         stop(server)
 
@@ -113,10 +114,10 @@ def llama_server(tmp_path_factory):
 @pytest.fixture
 def real_endpoint(llama_server, monkeypatch, tmp_path):
     """The CLI pointed at the real server: temperature 0, small replies, a generous local timeout."""
-    base_url, model = llama_server
+    base_url, model, _ = llama_server
     monkeypatch.setenv("OPENAI_BASE_URL", base_url)
     monkeypatch.setenv("DIVERGENT_MODEL", model)
     config = tmp_path / "xdg-config" / "divergent" / "config.toml"
     config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text("[endpoint]\nmax_output_tokens = 256\ntemperature = 0\ntimeout = 1800\nconcurrency = 1\n")
+    config.write_text("[endpoint]\nmax_output_tokens = 256\ntemperature = 0\ntimeout = 1800\nconcurrency = \"auto\"\n")
     return base_url

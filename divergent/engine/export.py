@@ -149,7 +149,7 @@ def decision_record(store: Store, session: int, number: int) -> str:
         f"Date: {date.today().isoformat()}  ",
         "Status: accepted  ",
         f"Target: `{problem.target.spec}` at `{problem.target.commit[:12]}`  ",
-        f"Explored with divergent, session {session} ({len(candidates) - 1} candidates in {len(clusters)} clusters)",
+        f"Explored with divergent, session {session} ({len(candidates) - 1} candidates and today's code in {len(clusters)} clusters)",
         "",
         "## Context",
         "",

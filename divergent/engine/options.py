@@ -60,7 +60,7 @@ def make_options(
     offline: bool,
     candidates: int = 32,
     model: str | None = None,
-    concurrency: int | None = None,
+    concurrency: int | str | None = None,  # or "auto"
     budget: int | None = None,
     budget_tokens: int | None = None,
     budget_usd: float | None = None,
@@ -75,7 +75,8 @@ def make_options(
     sketch: bool = False,
 ) -> Options:
     """Options from what the engineer typed (flags or the new-exploration form); InputError if amiss."""
-    for flag, value, least, most in LIMITS(candidates, judge_repeats, budget, budget_tokens, budget_usd, concurrency, verify_timeout, verify_jobs):
+    number = None if concurrency == "auto" else concurrency
+    for flag, value, least, most in LIMITS(candidates, judge_repeats, budget, budget_tokens, budget_usd, number, verify_timeout, verify_jobs):
         if value is not None and not least <= value <= most:  # nan fails both comparisons
             raise InputError(f"--{flag} must be between {least:g} and {most:g}, not {value}")
     file = config.read_config_file()

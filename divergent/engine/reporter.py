@@ -85,8 +85,10 @@ def summary_table(document: dict[str, Any]) -> str:
     target = document["target"]
     spec = target["path"] + (f"::{target['symbol']}" if target["symbol"] else "")
     rows = sorted(document["candidates"], key=lambda c: (not c["baseline"], -c["scores"].get("overall", 0)))
+    designs, clusters = len(rows) - 1, len(document["clusters"])
+    apart = " (no two are near-duplicates, so each is a cluster of its own)" if designs > 1 and clusters == len(rows) else ""
     lines = [
-        f"session {document['session']} · {spec} · {len(rows) - 1} candidates in {len(document['clusters'])} clusters",
+        f"session {document['session']} · {spec} · {designs} candidates and today's code in {clusters} clusters{apart}",
         "scores are 0..1, higher is better; today's code is 0.50 on each dimension",
         "",
         f"{'#':>3}  {'cluster':>7}  {'overall':>7}  {'simpl.':>6}  {'extens.':>7}  {'valid':<5}  title",

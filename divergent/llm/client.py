@@ -1,5 +1,11 @@
 """Sending chat requests: cache, budget, concurrency, retries, dialect, and a record of every call.
 
+Replies are streamed: a request is timed from when the server starts answering it
+(see ``pacing``), the requests in flight follow what the server does (``--concurrency
+auto``), and a request given up (a timeout, Ctrl-C, the process ending) closes its
+connection, so that a server that streams stops generating. What a cut reply
+brought is recorded, its tokens counted, never fewer than were seen.
+
 Retries are ours (the openai client's are off) so that every attempt passes the
 budget before it is sent. 429, 5xx, timeouts, dropped connections and unreadable
 replies are retried with exponential backoff that honours ``Retry-After``; a
@@ -22,12 +28,17 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Any, Awaitable, Callable, Protocol
 
+import httpx2
 import openai
 
 from divergent.llm.budget import Budget, BudgetExhausted
 from divergent.llm.config import Endpoint
-from divergent.llm.dialect import Dialect, DialectMemory, MemoryDialects, after_refusal, refusal
+from divergent.llm.dialect import (
+    Dialect, DialectMemory, MemoryDialects, after_refusal, context_from_models, context_from_props, refusal, trained_only,
+)
+from divergent.llm.pacing import Pace, Ticket
 from divergent.llm.pricing import cost, estimate_tokens
+from divergent.llm.streamed import Streamed
 from divergent.model import Usage
 
 MAX_ATTEMPTS = 4
@@ -36,6 +47,7 @@ MAX_DELAY = 30.0
 MESSAGE_CHARS = 500  # of a server's error message kept in the call log
 MIN_REPLY_TOKENS = 256  # a cap shrunk to fit the context goes no lower
 OPENAI_URL = "https://api.openai.com/v1"
+LISTING_TIMEOUT = 10.0  # seconds for the server's model list, asked once per client
 
 
 class EndpointError(Exception):
@@ -228,8 +240,12 @@ class ModelClient:
         self.base_url = (endpoint.base_url or OPENAI_URL).rstrip("/")
         self.dialect = self._remembered()
         self.refused = 0  # requests the endpoint refused for their dialect, in this run
-        self.semaphore = asyncio.Semaphore(endpoint.concurrency)
+        self.pace = Pace(endpoint.timeout, endpoint.concurrency, auto=endpoint.auto_concurrency)
+        self.usage_in_stream = True  # ask for usage in the stream (dropped if the server refuses the field)
         self._learning = asyncio.Lock()  # one request at a time while the dialect is a guess
+        self._listing = asyncio.Lock()
+        self.listed = False  # the server's model list was read for the context length
+        self._given_up: dict[str, Usage] = {}  # what requests cancelled mid-reply cost, for the budget
         self.answered = 0  # replies received from the server in this run
         self.in_flight = 0  # requests sent and not yet answered
         self.prompt_ratio = 1.0  # the server's prompt tokens per token of our estimate (largest seen)
@@ -237,7 +253,7 @@ class ModelClient:
             base_url=endpoint.base_url,
             api_key=endpoint.api_key,
             max_retries=0,
-            timeout=endpoint.timeout,
+            timeout=httpx2.Timeout(endpoint.timeout, read=None),  # reads are timed by the pace
         )
 
     async def close(self) -> None:
@@ -256,6 +272,36 @@ class ModelClient:
         """The model's context length: the config's, else what the server said (0: unknown)."""
         return self.endpoint.context_tokens or self.dialect.context_tokens
 
+    async def list_context(self) -> None:
+        """The context length as the server lists it, read once (config's ``context_tokens`` wins)."""
+        if self.listed or self.endpoint.context_tokens:
+            return
+        async with self._listing:  # the others wait for the answer: it decides what they may send
+            if self.listed:
+                return
+            context = await self._listed_context()
+            if context:
+                self._learn(replace(self.dialect, context_tokens=context))
+            self.listed = True
+
+    async def _listed_context(self) -> int:
+        model = self.endpoint.model
+        try:
+            raw = await self.openai.models.with_raw_response.list(timeout=LISTING_TIMEOUT)
+            listing = raw.http_response.json()
+        except (openai.APIError, ValueError):
+            return 0  # no list: the context is learned from a refusal, if ever
+        context = context_from_models(listing, model)
+        if context or not trained_only(listing, model):
+            return context
+        root = self.base_url.removesuffix("/v1")
+        try:
+            async with httpx2.AsyncClient(timeout=LISTING_TIMEOUT) as http:
+                answer = await http.get(f"{root}/props")
+                return context_from_props(answer.json())
+        except (httpx2.HTTPError, ValueError):
+            return 0
+
     def _learn(self, dialect: Dialect) -> None:
         if dialect != self.dialect:
             self.dialect = dialect
@@ -267,6 +313,8 @@ class ModelClient:
         params.update(self.dialect.cap_fields(cap or self.endpoint.max_output_tokens))
         if request.seed is not None:
             params["seed"] = request.seed
+        if self.usage_in_stream:
+            params["stream_options"] = {"include_usage": True}
         response_format = self.dialect.response_format(request.schema_name, request.schema)
         if response_format is not None:
             params["response_format"] = response_format
@@ -321,6 +369,7 @@ class ModelClient:
         hit = self.log.lookup(key)
         if hit is not None:
             return ChatResult(hit[0], Usage(0, 0, 0, 0.0), cached=True, key=key)
+        await self.list_context()
         wanted = self.endpoint.max_output_tokens
         failures = moves = 0
         longer = False
@@ -338,7 +387,11 @@ class ModelClient:
                     raise
                 return result if result.truncated else ChatResult("", Usage(), error=result.error or "budget spent before a retry")
             sent += 1
-            attempt = await self._turn(request, cap, key)
+            try:
+                attempt = await self._turn(request, cap, key)
+            except asyncio.CancelledError:  # given up: the budget keeps what the cut reply cost
+                self.budget.settle(reservation, self._given_up.pop(key, Usage()))
+                raise
             self.budget.settle(reservation, attempt.result.usage)
             result = attempt.result
             if result.ok and result.truncated and not longer and cap == wanted:
@@ -371,11 +424,24 @@ class ModelClient:
     async def _attempt(self, request: ChatRequest, cap: int, key: str) -> Attempt:
         params = self.params(request, cap)
         started = time.perf_counter()
-        async with self.semaphore:
+        reply = Streamed()
+        ticket: Ticket | None = None
+        async with self.pace.gate:
             self.log.hold(request.purpose, self.endpoint.model, key)  # recorded before it is sent
             self.in_flight += 1
             try:
-                outcome = await self._send(request, params)
+                async with asyncio.timeout(None) as clock:
+                    ticket = self.pace.sent(clock)
+                    outcome = await self._send(request, params, ticket, reply, cap)
+            except TimeoutError:  # the pace's clock ran out: the connection is closed with it
+                waited = "the rest of the reply" if reply.chunks else "the first byte of a reply"
+                error = f"timed out: no answer for {self.endpoint.timeout:g} s while waiting for {waited}"
+                outcome = Attempt(self._partial(request, reply, cap, error), "later")
+            except asyncio.CancelledError:  # divergent gave up (Ctrl-C, exit): the connection is closed
+                partial = self._partial(request, reply, cap, "cancelled: divergent stopped waiting and closed the connection")
+                self._given_up[key] = partial.usage
+                self._record(request, params, key, partial.text, partial.usage.input_tokens, partial.usage.output_tokens, started, partial.error)
+                raise
             except FATAL as failure:
                 self._record(request, params, key, "", 0, 0, started, describe(failure))
                 raise EndpointError(self._explain(failure)) from None
@@ -388,9 +454,13 @@ class ModelClient:
                 if unreachable(failure):
                     self._record(request, params, key, "", 0, 0, started, describe(failure))
                     raise EndpointError(self._unreachable(), bad_input=self.answered == 0) from None
-                outcome = Attempt(ChatResult("", error=describe(failure)), "later", retry_after(failure) or 0.0)
+                outcome = Attempt(self._partial(request, reply, cap, describe(failure)), "later", retry_after(failure) or 0.0)
+            except openai.APIError as failure:  # an error event inside the stream
+                outcome = Attempt(self._partial(request, reply, cap, describe(failure)), "later")
             finally:
                 self.in_flight -= 1
+                if ticket is not None:
+                    self.pace.done(ticket, reply.ended, reply.finish)
         result = outcome.result
         recorded = self._record(
             request, params, key, result.text, result.usage.input_tokens, result.usage.output_tokens,
@@ -399,32 +469,52 @@ class ModelClient:
         outcome.result = replace(recorded, finish_reason=result.finish_reason)
         return outcome
 
-    async def _send(self, request: ChatRequest, params: dict[str, Any]) -> Attempt:
+    def _partial(self, request: ChatRequest, reply: Streamed, cap: int, error: str) -> ChatResult:
+        """A failed result that keeps what the reply brought and counts the tokens it cost."""
+        output = reply.output_tokens(cap) if reply.chunks or reply.completion_tokens else 0
+        prompt = reply.prompt_tokens or (self._estimate(request) if reply.chunks else 0)
+        return ChatResult(reply.text, Usage(1, prompt, output), error=error, finish_reason=reply.finish)
+
+    @staticmethod
+    def _estimate(request: ChatRequest) -> int:
+        return sum(estimate_tokens(m["content"]) for m in request.messages)
+
+    async def _send(self, request: ChatRequest, params: dict[str, Any], ticket: Ticket, reply: Streamed, cap: int) -> Attempt:
         # The body goes as extra_body, which the client merges over the typed
         # fields untouched: its recursive transform of typed params (message
         # unions, the nested JSON schema) cost ~3 ms of CPU a request, which
         # serialised every wave of replies. We send plain JSON already.
-        response = await self.openai.chat.completions.create(
-            model=self.endpoint.model, messages=[], extra_body={"messages": request.messages, **params}
+        stream = await self.openai.chat.completions.create(
+            model=self.endpoint.model, messages=[], stream=True, extra_body={"messages": request.messages, **params}
         )
-        if not hasattr(response, "choices"):
-            what = "HTML" if "<html" in str(response)[:2000].lower() else "something other than a chat completion"
-            raise EndpointError(
-                f"the model endpoint {self.base_url} answered with {what}: check OPENAI_BASE_URL (it usually ends in /v1)",
-                bad_input=False,
-            )
-        choice = response.choices[0] if response.choices else None
-        text = (choice.message.content or "") if choice is not None and choice.message else ""
-        finish = (choice.finish_reason or "") if choice is not None else ""
-        usage = response.usage
-        estimate = sum(estimate_tokens(m["content"]) for m in request.messages)
-        input_tokens = usage.prompt_tokens if usage and usage.prompt_tokens else estimate
-        output_tokens = usage.completion_tokens if usage and usage.completion_tokens is not None else estimate_tokens(text)
-        self.prompt_ratio = max(self.prompt_ratio, input_tokens / max(1, estimate))
+        async with stream:  # closes the connection if we leave before the end
+            kind = stream.response.headers.get("content-type", "")
+            if "text/event-stream" not in kind:
+                body = await stream.response.aread()
+                if not reply.take_whole(body):
+                    what = "HTML" if "html" in kind or b"<html" in body[:2000].lower() else "something other than a chat completion"
+                    raise EndpointError(
+                        f"the model endpoint {self.base_url} answered with {what}: check OPENAI_BASE_URL (it usually ends in /v1)",
+                        bad_input=False,
+                    )
+                self.pace.chunk(ticket)
+            else:
+                async for chunk in stream:
+                    self.pace.chunk(ticket)
+                    reply.take(chunk)
+                reply.ended = True
+        if reply.ended and self.pace.cut_short(ticket, reply.finish):
+            error = "the server cut the reply short when another request arrived (it answers one at a time)"
+            return Attempt(self._partial(request, reply, cap, error), "now")
+        estimate = self._estimate(request)
+        input_tokens = reply.prompt_tokens or estimate
+        output_tokens = reply.output_tokens(cap)
+        if reply.prompt_tokens:
+            self.prompt_ratio = max(self.prompt_ratio, input_tokens / max(1, estimate))
         self.answered += 1
         self._answered_in(params, output_tokens)
         usage_now = Usage(1, input_tokens, output_tokens, cost(self.endpoint.model, input_tokens, output_tokens, self.endpoint.prices))
-        return Attempt(ChatResult(text, usage_now, finish_reason=finish))
+        return Attempt(ChatResult(reply.text, usage_now, finish_reason=reply.finish))
 
     def _answered_in(self, params: dict[str, Any], output_tokens: int) -> None:
         """A reply in this dialect: it is confirmed (and remembered); a cap it ignored is not."""
@@ -442,6 +532,10 @@ class ModelClient:
         status = getattr(failure, "status_code", None)
         message, code = server_message(failure)
         error = describe(failure)
+        if "stream_options" in params and status in (400, 422) and "stream_options" in message:
+            self.usage_in_stream = False  # it takes streams but not this field: count the reply ourselves
+            self.refused += 1
+            return Attempt(ChatResult("", error=error), "now")
         found = refusal(status, message, code, params)
         if found is not None and found.refused == "context":
             self.refused += 1

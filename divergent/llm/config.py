@@ -6,8 +6,8 @@
     [endpoint]
     base_url = "http://localhost:11434/v1"
     model = "qwen2.5-coder"
-    concurrency = 16              # requests in flight at once
-    timeout = 120
+    concurrency = 16              # requests in flight at once, or "auto": 1-2 for a server that queues
+    timeout = 120                 # seconds of silence from a server answering (or about to answer) a request
     structured = "auto"           # or "json_schema", "json_object", "text"
     max_output_tokens = 4096      # the cap on each reply
     context_tokens = 8192         # the model's context, when the server does not say
@@ -69,7 +69,8 @@ class Endpoint:
     base_url: str | None
     api_key: str = field(repr=False)  # never printed, logged or stored
     model: str
-    concurrency: int = DEFAULT_CONCURRENCY
+    concurrency: int = DEFAULT_CONCURRENCY  # the most requests in flight
+    auto_concurrency: bool = False  # fit the requests in flight to what the server does (pacing)
     timeout: float = 120.0
     max_output_tokens: int = 4096
     structured: str = "auto"  # or one dialect forced: json_schema | json_object | text
@@ -91,7 +92,7 @@ def configured(file: dict[str, Any] | None = None) -> bool:
     )
 
 
-def load(model: str | None = None, concurrency: int | None = None) -> Endpoint:
+def load(model: str | None = None, concurrency: int | str | None = None) -> Endpoint:
     """The endpoint to use; InputError when none is configured."""
     file = read_config_file()
     section = file.get("endpoint", {})
@@ -103,7 +104,9 @@ def load(model: str | None = None, concurrency: int | None = None) -> Endpoint:
     base_url = os.environ.get("OPENAI_BASE_URL") or section.get("base_url")
     api_key = os.environ.get("OPENAI_API_KEY") or section.get("api_key") or PLACEHOLDER_KEY
     chosen = model or os.environ.get("DIVERGENT_MODEL") or section.get("model") or DEFAULT_MODEL
-    limit = concurrency or int(section.get("concurrency", DEFAULT_CONCURRENCY))
+    asked = concurrency or section.get("concurrency", DEFAULT_CONCURRENCY)
+    auto = asked == "auto"
+    limit = DEFAULT_CONCURRENCY if auto else int(asked)
     if limit < 1:
         raise InputError("--concurrency must be at least 1")
     structured = section.get("structured", "auto")
@@ -114,6 +117,7 @@ def load(model: str | None = None, concurrency: int | None = None) -> Endpoint:
         api_key=api_key,
         model=chosen,
         concurrency=limit,
+        auto_concurrency=auto,
         timeout=float(section.get("timeout", 120.0)),
         max_output_tokens=_whole(section, "max_output_tokens", 4096, least=16),
         structured=structured,

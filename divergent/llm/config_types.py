@@ -58,7 +58,7 @@ ENDPOINT = {
     "base_url": _text,
     "api_key": _text,
     "model": _text,
-    "concurrency": _whole(1, 256),  # "auto" (notice a queueing server) is not built yet
+    "concurrency": _whole(1, 256, "auto"),
     "timeout": _number(0.1, 86_400),
     "structured": _one_of(*STRUCTURED),
     "max_output_tokens": _whole(16, 10**7),

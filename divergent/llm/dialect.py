@@ -121,18 +121,36 @@ def after_refusal(dialect: Dialect, found: Refusal, message: str = "") -> Dialec
 
 
 def context_from_models(listing: Any, model: str) -> int:
-    """The context length a ``/v1/models`` answer gives for ``model`` (0 when it says nothing).
+    """The context length a ``/v1/models`` answer serves ``model`` with (0 when it does not say).
 
-    vLLM says ``max_model_len``, OpenRouter ``context_length``, LM Studio
-    ``max_context_length``, llama.cpp's llama-server ``meta.n_ctx_train`` (and ``n_ctx``).
+    vLLM says ``max_model_len`` on each model; OpenRouter ``context_length``; some
+    llama.cpp builds ``meta.n_ctx``. llama-cpp-python (0.3.36) and Ollama say nothing.
+    llama.cpp's llama-server lists only ``meta.n_ctx_train``, the length the model was
+    trained with, not the one it serves (``-c``): that one is in its ``/props`` (see
+    ``context_from_props``), so ``n_ctx_train`` is never taken for it.
     """
-    items = listing.get("data") if isinstance(listing, dict) else None
-    for item in items if isinstance(items, list) else []:
-        if not isinstance(item, dict) or item.get("id") not in (model, None):
-            continue
-        for source in (item, item.get("meta") if isinstance(item.get("meta"), dict) else {}):
-            for key in ("max_model_len", "context_length", "max_context_length", "context_window", "n_ctx", "n_ctx_train"):
-                value = source.get(key)
-                if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-                    return value
+    for item in _listed(listing, model):
+        meta = item.get("meta") if isinstance(item.get("meta"), dict) else {}
+        for source, key in ((item, "max_model_len"), (item, "context_length"), (item, "context_window"),
+                            (item, "max_context_length"), (meta, "n_ctx")):
+            value = source.get(key)
+            if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+                return value
     return 0
+
+
+def trained_only(listing: Any, model: str) -> bool:
+    """The listing is llama.cpp's llama-server's: a training length, the served one in ``/props``."""
+    return any(isinstance(item.get("meta"), dict) and "n_ctx_train" in item["meta"] for item in _listed(listing, model))
+
+
+def context_from_props(props: Any) -> int:
+    """The context llama.cpp's llama-server serves, from its ``GET /props`` (0 when absent)."""
+    settings = props.get("default_generation_settings") if isinstance(props, dict) else None
+    value = settings.get("n_ctx") if isinstance(settings, dict) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+
+
+def _listed(listing: Any, model: str) -> list[dict]:
+    items = listing.get("data") if isinstance(listing, dict) else None
+    return [item for item in (items if isinstance(items, list) else []) if isinstance(item, dict) and item.get("id") in (model, None)]

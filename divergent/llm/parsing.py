@@ -64,7 +64,11 @@ class Reply:
 
 
 def json_object(text: str) -> dict[str, Any] | None:
-    """The JSON object in a reply: the whole text, a ```json block, or the outermost braces."""
+    """The JSON object in a reply: the whole text, a ```json block, or the outermost braces.
+
+    Raw newlines and tabs inside strings are taken (``strict=False``): a server that
+    constrains output with a grammar (llama.cpp) lets a model write code that way.
+    """
     attempts = [text.strip()]
     attempts += [m.group(3) for m in FENCE.finditer(text) if m.group(2).lower() in JSON_LANGS]
     start, end = text.find("{"), text.rfind("}")
@@ -72,7 +76,7 @@ def json_object(text: str) -> dict[str, Any] | None:
         attempts.append(text[start : end + 1])
     for attempt in attempts:
         try:
-            value = json.loads(attempt)
+            value = json.loads(attempt, strict=False)
         except (json.JSONDecodeError, ValueError):
             continue
         if isinstance(value, dict):

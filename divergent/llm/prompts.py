@@ -9,32 +9,37 @@ from divergent.model import Candidate, ContextPart, Problem
 
 MAX_CALL_SITES = 30
 
+def _edit(kind: str, description: str, **fields: str) -> dict:
+    """One shape of edit: its kind and the fields that kind cannot do without, all required."""
+    properties = {"kind": {"const": kind}, **{name: {"type": "string", "description": text} for name, text in fields.items()}}
+    return {"type": "object", "description": description, "properties": properties, "required": ["kind", *fields]}
+
+
+# Each edit kind names the fields it needs, and a design has at least one edit: a server
+# that constrains its output to the schema (llama.cpp's grammar) otherwise lets a small
+# model answer "edits": [] or a target without its content, which reads as no design.
+# The prose is bounded so that it cannot spend the reply's cap before the edits.
+EDIT_SCHEMA = {
+    "anyOf": [
+        _edit("target", "the target unit's new source", path="the target's file", content="the unit's whole new source"),
+        _edit("replace", "an exact search/replace in a file shown", path="the file", search="exact text in it", replace="its new text"),
+        _edit("create", "a new file", path="the new file", content="its whole content"),
+        _edit("delete", "a file removed", path="the file"),
+        _edit("move", "a file moved", path="the file", to="its new path"),
+    ]
+}
 CANDIDATE_SCHEMA = {
     "type": "object",
     "properties": {
-        "title": {"type": "string", "description": "the design in at most eight words"},
-        "summary": {"type": "string", "description": "what changes, in two or three sentences"},
-        "rationale": {"type": "string", "description": "why, and what it trades away"},
+        "title": {"type": "string", "maxLength": 80, "description": "the design in at most eight words"},
+        "summary": {"type": "string", "maxLength": 400, "description": "what changes, in two or three sentences"},
+        "rationale": {"type": "string", "maxLength": 400, "description": "why, and what it trades away"},
         "choices": {
             "type": "object",
             "description": "design dimension -> the value this design takes",
             "additionalProperties": {"type": "string"},
         },
-        "edits": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "kind": {"type": "string", "enum": ["target", "replace", "create", "delete", "move"]},
-                    "path": {"type": "string"},
-                    "search": {"type": "string"},
-                    "replace": {"type": "string"},
-                    "content": {"type": "string"},
-                    "to": {"type": "string"},
-                },
-                "required": ["kind", "path"],
-            },
-        },
+        "edits": {"type": "array", "minItems": 1, "items": EDIT_SCHEMA},
     },
     "required": ["title", "summary", "rationale", "edits"],
 }

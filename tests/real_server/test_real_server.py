@@ -9,6 +9,10 @@ import sqlite3
 
 import pytest
 
+from divergent.llm.budget import Budget
+from divergent.llm.client import ChatRequest, MemoryCallLog, ModelClient
+from divergent.llm.config import Endpoint
+from giving_up import eventually, give_up_midway
 from llama_server import llama_server, real_endpoint  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.real_server, pytest.mark.slow]
@@ -84,3 +88,20 @@ def test_explore_steer_open_and_export_through_a_real_server(sample_repo, cli, r
     honest(code, err, json.loads(out))
     later = calls(db_path)[before:]
     assert later and not [c for c in later if (c["params"].get("response_format") or {}).get("type") == "json_schema"]
+
+
+def test_a_request_given_up_closes_its_connection_and_the_server_stops_generating(llama_server):
+    base_url, model, log_file = llama_server
+    log = MemoryCallLog()
+    client = ModelClient(
+        Endpoint(base_url=base_url, api_key="not-needed", model=model, timeout=1800, max_output_tokens=2000,
+                 structured="text", temperature=0),
+        Budget(max_requests=2), log,
+    )
+    story = ChatRequest(messages=[{"role": "user", "content": "Write a very long story about a dragon, in many chapters."}], seed=1)
+    give_up_midway(client, story, streamed_for=2.0)
+    noticed = eventually(lambda: "Disconnected from client" in log_file.read_text(), seconds=120)
+    assert noticed, "the server noticed the closed connection and stopped generating"
+    call = log.calls[0]
+    assert call.error.startswith("cancelled") and call.response
+    assert call.output_tokens >= 1 and call.output_tokens < 2000, "what it generated is counted, not the cap, not nothing"

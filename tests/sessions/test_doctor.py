@@ -33,7 +33,7 @@ def test_all_pass_against_a_reachable_endpoint_that_lists_the_model(endpoint_env
     assert "fake-model is listed" in found["model"]
     assert str(db_path) in found["database"] and "integrity ok" in found["database"]
     assert SECRET_KEY not in out + err
-    assert endpoint_env.requests and all(r["path"].endswith("/models") for r in endpoint_env.requests)  # it sends no chat
+    assert endpoint_env.others and all(r["path"].endswith("/models") for r in endpoint_env.others) and not endpoint_env.requests  # it sends no chat
 
 
 def test_a_model_the_endpoint_does_not_list_fails(endpoint_env, cli, monkeypatch):

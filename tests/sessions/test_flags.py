@@ -35,6 +35,7 @@ def sessions(db_path) -> int:
         (("--candidates", "0"), "--candidates"),
         (("--candidates", "100000000000"), "--candidates"),
         (("--concurrency", "0"), "--concurrency"),
+        (("--concurrency", "many"), "--concurrency"),
         (("--weights", "nope=1"), "no dimension 'nope'"),
         (("--weights", "simplicity=inf"), "bad weight"),
         (("--weights", "simplicity=nan"), "bad weight"),

@@ -107,3 +107,13 @@ def test_export_to_a_branch_and_a_decision_record(sample_repo, cli, tmp_path):
     assert code == 2 and "already exists" in err
     code, _, err = cli("export", doc["session"], "1", "--branch", "--force")
     assert code == 2 and "branch" in err
+
+
+def test_the_headless_table_counts_designs_and_clusters_as_the_document_has_them(sample_repo, cli):
+    """The header names the designs made (today's code apart) and the clusters they fell in."""
+    code, out, _ = cli("explore", "shop/reports.py::ReportService", "--repo", sample_repo, "--offline", "--headless", "--candidates", "3")
+    assert code == 0
+    doc = cli.json("show", "last")
+    made = len([c for c in doc["candidates"] if not c["baseline"]])
+    header = out.splitlines()[0]
+    assert f"{made} candidates and today's code in {len(doc['clusters'])} clusters" in header, header

@@ -171,3 +171,12 @@ def test_deletions_moves_and_new_files():
     assert done.files == {"pkg/b.py": "A = 1\n", "pkg/new.py": "N = 1\n"}
     assert sorted(done.deleted) == ["pkg/a.py", "pkg/old.py"]
     assert done.errors == ["cannot delete pkg/ghost.py: no such file"]
+
+
+def test_a_json_reply_with_raw_newlines_in_its_strings_is_read():
+    # what SmolLM2 wrote through llama-cpp-python's grammar (json_object with the schema):
+    # code with real line breaks inside a JSON string, which strict JSON refuses
+    text = '{"title": "Split", "summary": "two\nlines", "rationale": "r",\n "edits": [{"kind": "create", "path": "shop/cli.py", "content": "def main():\n\treturn 1\n"}]}'
+    reply = parse_candidate(text, "shop/reports.py")
+    assert reply.summary == "two\nlines"
+    assert [(e.kind, e.path, e.content) for e in reply.edits] == [("file", "shop/cli.py", "def main():\n\treturn 1\n")]
