@@ -6,7 +6,8 @@ The 16 candidates are today's code and the offline catalog's 15 designs for the 
 worktrees one at a time (the baseline), worktrees at the default --verify-jobs (the
 cores), and a local Ray instance (``--verify-on ray``). Ray's start-up (``ray.init``
 and the bundle) is measured apart and left out of its wall time; a pass before the
-timed rounds warms the caches. Prints each wall time and its ratio to jobs=1.
+timed rounds warms the caches. The rounds interleave the runners; prints each wall
+time and the ratio of each runner's median to jobs=1's.
 
     python bench/verify.py [--rounds N] [--no-ray]
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -50,7 +52,7 @@ async def verify_all(verify: Verify, problem, designs) -> tuple[float, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=1, help="timed rounds per runner (the best is kept)")
+    parser.add_argument("--rounds", type=int, default=3, help="timed rounds, each runner once a round (the median is kept)")
     parser.add_argument("--no-ray", action="store_true", help="leave out the Ray instance")
     args = parser.parse_args()
     command = f"{sys.executable} -m pytest -q -p no:cacheprovider"
@@ -66,24 +68,24 @@ def main() -> None:
 
             runners.append(("--verify-on ray (local)", lambda: RayRunner(None)))
         print(f"{COUNT} candidates of the sample, each: {command}; cores {default_jobs()}, load {os.getloadavg()[0]:.1f}")
-        walls: dict[str, float] = {}
-        for label, make in runners:
+        verifiers = {}
+        for label, make in runners:  # each runner ready before any timing: caches warm, Ray started
             runner = make()
-            verify = Verify(command, 300.0, runner)
-            if isinstance(runner, Worktrees):
-                asyncio.run(verify_all(Verify(command, 300.0, Worktrees()), problem, designs[:2]))  # warm the caches
-            else:
-                started = time.perf_counter()
-                asyncio.run(verify_all(verify, problem, designs[:1]))  # ray.init, the bundle, a first task
-                print(f"  Ray start-up (init, bundle, first task): {time.perf_counter() - started:.1f} s, not counted")
-            best, passed = float("inf"), 0
-            for _ in range(args.rounds):
+            verifiers[label] = Verify(command, 300.0, runner)
+            started = time.perf_counter()
+            asyncio.run(verify_all(verifiers[label], problem, designs[:2]))
+            if not isinstance(runner, Worktrees):
+                print(f"  Ray start-up (init, bundle, first tasks): {time.perf_counter() - started:.1f} s, not counted")
+        # rounds interleave the runners (ABC ABC...), so a load that drifts weighs on each alike
+        times: dict[str, list[float]] = {label: [] for label in verifiers}
+        for round_ in range(args.rounds):
+            for label, verify in verifiers.items():
                 wall, passed = asyncio.run(verify_all(verify, problem, designs))
-                best = min(best, wall)
-            walls[label] = best
-            print(f"  {label:<28} {best:7.1f} s   {passed}/{COUNT} pass")
+                times[label].append(wall)
+                print(f"  round {round_ + 1}  {label:<28} {wall:7.1f} s   {passed}/{COUNT} pass   load {os.getloadavg()[0]:.1f}")
+        walls = {label: statistics.median(found) for label, found in times.items()}
         base = walls["--verify-jobs 1"]
-        print("ratios (wall time / --verify-jobs 1; lower is faster):")
+        print("ratios (median wall time / --verify-jobs 1's; lower is faster):")
         for label, wall in walls.items():
             print(f"  {label:<28} {wall / base:5.2f}")
 

@@ -144,22 +144,22 @@ def totals(units: list[UnitMetrics]) -> dict:
     units only, so that no line is counted twice."""
     callables = [unit for unit in units if unit.kind != "class"]
     figures = [unit.cyclomatic for unit in callables]
-    outermost = [unit.cognitive for unit in _outermost(callables)]
+    cognitive = [unit.cognitive for unit in outermost(callables)]
     return {
         "units": len(units),
         "cyclomatic_total": sum(figures),
         "cyclomatic_max": max(figures, default=0),
         "cyclomatic_mean": _mean(figures),
-        "cognitive_total": sum(outermost),
-        "cognitive_max": max(outermost, default=0),
-        "cognitive_mean": _mean(outermost),
-        "sloc": sum(unit.sloc for unit in _outermost(units)),
+        "cognitive_total": sum(cognitive),
+        "cognitive_max": max(cognitive, default=0),
+        "cognitive_mean": _mean(cognitive),
+        "sloc": sum(unit.sloc for unit in outermost(units)),
         "params_mean": _mean([unit.params for unit in callables]),
         "max_nesting": max((unit.max_nesting for unit in units), default=0),
     }
 
 
-def _outermost(units: list[UnitMetrics]) -> list[UnitMetrics]:
+def outermost(units: list[UnitMetrics]) -> list[UnitMetrics]:
     """The units whose lines no other unit of the list holds."""
     ordered = sorted(enumerate(units), key=lambda item: (item[1].path, item[1].line, -item[1].end_line, item[0]))
     found = []

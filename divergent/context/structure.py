@@ -28,6 +28,11 @@ counted only when it is used
     ``@injected.callable`` (a function type) it always counts; with
     ``@injected.param`` that name must be one of the unit's ``@param.name``.
     ``@injected.owner`` names the owner when the unit's name does not (Go's ``NewT``).
+    A factory method (Fowler's): an overridable method (not private, static or final,
+    in a language where subclasses override: Python, JavaScript, TypeScript, Java) that
+    returns a new object of another type (not one built from literals only, not a
+    built-in or an error) and that another method of its class calls: a subclass
+    changes the collaborator by overriding it.
 Type-code branching
     ``@case.subject`` + ``@case.literal``: one comparison of a discriminator with a
     constant or an enum member (``==``, ``!=``, ``equals``, a switch or match case).  Per function and
@@ -44,7 +49,9 @@ Coupling and cohesion
     name that is a member when the class declares it (``@field``) and it is not
     ``@member.dotted``.  LCOM4 of a class with instance state: the connected
     groups of its methods that touch a member (constructors aside), two methods
-    joined when they share a field or one calls the other; accessors (at most
+    joined when they share a field or one calls the other (through the receiver, or
+    through a parameter declared with the class's own type: ``helper: Help``, JSDoc
+    ``@param {Help} helper``); accessors (at most
     ``ACCESSOR_LINES`` code lines, one decision and no call) are left out, as SonarQube's LCOM4
     leaves getters and setters out.  A class whose methods touch no field (stateless,
     static helpers) has no LCOM4.
@@ -96,6 +103,7 @@ class FileStructure:
     sloc: int = 0  # lines of the file's functions, for coupling relative to size
     callees: set[str] = field(default_factory=set)  # every name the file's functions call
     defined: set[str] = field(default_factory=set)  # the file's own functions and types
+    factories: list[str] = field(default_factory=list)  # overridable methods that build a collaborator, used
 
 
 @dataclass(frozen=True)
@@ -178,7 +186,11 @@ def read(source: str, lang: str, label: str = "") -> FileStructure:
         id(u) for u, f in zip(units, figures)
         if not u.is_class and f.cyclomatic <= 2 and f.sloc <= ACCESSOR_LINES and not found.fan_out.get(u.name)
     }
-    found.lcom4 = {k: v for k, v in _lcom4(one, located, accessors).items() if k.rsplit(".", 1)[-1] not in found.interfaces}
+    aliases = _self_typed(units, lang)
+    found.lcom4 = {
+        k: v for k, v in _lcom4(one, located, accessors, aliases).items() if k.rsplit(".", 1)[-1] not in found.interfaces
+    }
+    found.factories = _factory_methods(one, located, lang, aliases)
     return found
 
 
@@ -222,6 +234,7 @@ def combine(files: list[FileStructure]) -> Structure:
         for table in f.registries:
             (points if mentions[table] >= 2 else unused).append(table if mentions[table] >= 2 else f"{table} (never read)")
         points += [label for label, words in f.injected if words is None or words & interfaces]
+        points += f.factories
     return Structure(
         extension_points=_unique(points),
         type_code_branches=[b for f in files for b in f.branches],
@@ -460,12 +473,8 @@ def _fan_out(one: _Matches, located: _Units) -> dict[str, int]:
     return {name: len(names) for name, names in callees.items()}
 
 
-def _lcom4(one: _Matches, located: _Units, accessors: set[int] = frozenset()) -> dict[str, int]:
-    units = located.units
-    methods = [u for u in units if _is_method(u, units)]
-    by_class: dict[str, list[Unit]] = defaultdict(list)
-    for unit in methods:
-        by_class[_owner(unit)].append(unit)
+def _member_uses(one: _Matches, located: _Units, aliases: dict[int, set[str]]) -> dict[int, set[str]]:
+    """Per method (by ``id``), the members it uses through its receiver or a parameter of its own class."""
     receivers: dict[int, set[str]] = defaultdict(set)
     for node in one.all("receiver"):
         unit = located.innermost(node, methods_only=True)
@@ -476,15 +485,132 @@ def _lcom4(one: _Matches, located: _Units, accessors: set[int] = frozenset()) ->
         node = m["member.name"][0]
         unit = located.innermost(node, methods_only=True)
         objects = m.get("member.object")
-        if unit is not None and (not objects or text(objects[0]) in RECEIVERS | receivers[id(unit)]):
+        if unit is not None and (not objects or text(objects[0]) in RECEIVERS | receivers[id(unit)] | aliases.get(id(unit), set())):
             uses[id(unit)].add(text(node))
-    fields = {text(n) for n in one.all("field")}
+    return uses
+
+
+def _bare_uses(one: _Matches, located: _Units) -> dict[int, set[str]]:
+    """Per method (by ``id``), the bare names it uses that may be members (Java's ``count``)."""
     dotted = {n.id for n in one.all("member.dotted")}
     bare: dict[int, set[str]] = defaultdict(set)
     for node in one.all("member.bare"):
         unit = located.innermost(node, methods_only=True)
         if unit is not None and node.id not in dotted:
             bare[id(unit)].add(text(node))
+    return bare
+
+
+def _self_typed(units: list[Unit], lang: str) -> dict[int, set[str]]:
+    """Per method (by ``id``), its parameters declared with the method's own class as their type
+    (``helper: Help``, ``Help helper``, a JSDoc ``@param {Help} helper``): a call through one is
+    a call among the class's own methods, as LCOM4 joins methods that call each other."""
+    found: dict[int, set[str]] = {}
+    for unit in units:
+        if not _is_method(unit, units):
+            continue
+        owner = _owner(unit).rsplit(".", 1)[-1]
+        names = set()
+        params = unit.node.child_by_field_name("parameters")
+        for param in params.named_children if params is not None else ():
+            kind = param.child_by_field_name("type")
+            name = param.child_by_field_name("name") or param.child_by_field_name("pattern")
+            if name is None:
+                name = next((c for c in param.named_children if c.type == "identifier"), None)
+            if kind is not None and name is not None and WORD.findall(text(kind)) == [owner]:
+                names.add(text(name))
+        comment = unit.node.prev_named_sibling
+        if lang in ("javascript", "typescript", "tsx") and comment is not None and comment.type == "comment":
+            names |= {n for t, n in JSDOC_PARAM.findall(text(comment)) if t == owner}
+        if names:
+            found[id(unit)] = names
+    return found
+
+
+JSDOC_PARAM = re.compile(r"@param\s+\{\s*([A-Za-z_$][\w$]*)\s*\}\s+\[?([A-Za-z_$][\w$]*)")
+NOT_OVERRIDABLE = frozenset({"private", "static", "final"})
+OVERRIDING = frozenset({"python", "javascript", "typescript", "tsx", "java"})  # languages whose methods a subclass overrides
+BUILT_IN = re.compile(r"^(Map|Set|Array|Object|Date|WeakMap|WeakSet|Promise|RegExp|URL|String|Number|Boolean|\w*(Error|Exception))$")
+
+
+def _factory_methods(one: _Matches, located: _Units, lang: str, aliases: dict[int, set[str]]) -> list[str]:
+    """Factory methods (Fowler's Factory Method): an overridable method (not private, static
+    or final; a language with subclass overriding) that returns a new object of another
+    type, not one built from literals only, and that another method of its class calls.
+    A subclass changes what the class works with by overriding it."""
+    if lang not in OVERRIDING:
+        return []
+    units = located.units
+    uses = _member_uses(one, located, aliases)
+    for unit_id, names in _bare_uses(one, located).items():
+        uses[unit_id] = uses.get(unit_id, set()) | names
+    found = []
+    for unit in units:
+        if not _is_method(unit, units) or unit.static or unit.own_name in CONSTRUCTORS:
+            continue
+        owner = _owner(unit)
+        klass = units[unit.outer_class] if unit.outer_class is not None else None
+        if klass is not None and unit.own_name in klass.hidden or unit.own_name.startswith(("#", "__")):
+            continue
+        head = text(unit.node)[: unit.name_start - unit.node.start_byte]
+        if set(WORD.findall(head)) & NOT_OVERRIDABLE:
+            continue
+        built = _returned_type(unit.node, lang)
+        if built is None or built == owner.rsplit(".", 1)[-1] or BUILT_IN.match(built):
+            continue
+        callers = [u for u in units if u is not unit and _is_method(u, units) and _owner(u) == owner]
+        if any(unit.own_name in uses.get(id(u), ()) for u in callers):
+            found.append(f"{owner}.{unit.own_name} (factory method of {built})")
+    return found
+
+
+def _returned_type(function: Node, lang: str) -> str | None:
+    """The type a function's return statement constructs (``return new Help()``,
+    ``return Object.assign(new Help(), ...)``, Python's ``return Help(...)``), not a value
+    built from literals only; nested functions are not looked into."""
+    stack = [function.child_by_field_name("body")]
+    while stack:
+        node = stack.pop()
+        if node is None or node.type in ("function_definition", "function_declaration", "arrow_function",
+                                         "function_expression", "method_definition", "lambda", "class_definition",
+                                         "class_declaration", "method_declaration"):
+            continue
+        if node.type == "return_statement":
+            for built in _constructions(node, lang):
+                return built
+            continue
+        stack.extend(reversed(node.named_children))
+    return None
+
+
+def _constructions(node: Node, lang: str):
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        name = None
+        if current.type in ("new_expression", "object_creation_expression"):
+            kind = current.child_by_field_name("constructor") or current.child_by_field_name("type")
+            name = WORD.findall(text(kind))[-1] if kind is not None and WORD.findall(text(kind)) else None
+        elif lang == "python" and current.type == "call":
+            function = current.child_by_field_name("function")
+            words = WORD.findall(text(function)) if function is not None else []
+            name = words[-1] if words and words[-1][:1].isupper() else None
+        if name is not None and not _literal_value(current.named_children[0] if current.named_children else current):
+            yield name
+        stack.extend(reversed(current.named_children))
+
+
+def _lcom4(
+    one: _Matches, located: _Units, accessors: set[int] = frozenset(), aliases: dict[int, set[str]] | None = None
+) -> dict[str, int]:
+    units = located.units
+    methods = [u for u in units if _is_method(u, units)]
+    by_class: dict[str, list[Unit]] = defaultdict(list)
+    for unit in methods:
+        by_class[_owner(unit)].append(unit)
+    uses = _member_uses(one, located, aliases or {})
+    fields = {text(n) for n in one.all("field")}
+    bare = _bare_uses(one, located)
     found = {}
     for owner, members in by_class.items():
         own_names = {u.own_name for u in members}

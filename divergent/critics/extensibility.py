@@ -2,8 +2,9 @@
 
 Counts the extension points a design uses (an interface, protocol, ABC or trait that
 something implements or names; a base that two or more subclasses override; strategies
-passed in; registries that are read) against type-code branching (chains and switches
-on one discriminator compared with literals or enum members), constructors that build
+passed in; registries that are read; overridable factory methods the class calls)
+against type-code branching (chains and switches on one discriminator compared with
+literals or enum members), constructors that build
 concrete collaborators, and classes with instance state whose methods fall apart into
 groups (LCOM4 above 1). Coupling weighs in relative to size: distinct outside callees per line
 of function code. Read in every language of ``divergent.context.structure``.

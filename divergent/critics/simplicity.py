@@ -6,7 +6,10 @@ out of both, wherever it moved), in any language we read. The distribution is sc
 not only the sum: the worst unit, the mean per unit and the total, each group as the
 geometric mean of its cost ratios (candidate / today, lower is better) mapped by
 ``base.ratio_score``, then weighted. So a decomposition that lowers the worst unit and
-the mean wins even when names and units grow; public names are shown, not scored.
+the mean wins even when names and units grow; public names are shown, not scored. A
+design with fewer units than today has its means taken over today's number of units:
+deleting or inlining a unit cannot raise the mean by dividing by less (a merge that
+makes a unit harder shows in the worst unit).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from __future__ import annotations
 import re
 
 from divergent.context.figures import scanned
-from divergent.context.metrics import UnitMetrics, analyze, totals
+from divergent.context.metrics import UnitMetrics, analyze, outermost, totals
 from divergent.context.parsing import language_for, text
 from divergent.critics.base import CURVE, change, changed_sources, ratio_score, smoothed_ratio
 from divergent.model import Assessment, Candidate, Problem
@@ -61,7 +64,22 @@ def surface(sources: list[tuple[str, str]]) -> int:
 
 
 def figures(units: list[UnitMetrics]) -> dict[str, float]:
-    return {**totals(units), "units": len(units)}
+    return {**totals(units), "units": len(units), "outermost": len(outermost(units))}
+
+
+MEAN_COUNTS = {"cognitive_mean": "outermost", "cyclomatic_mean": "units", "params_mean": "units"}
+
+
+def per_unit(before: dict, after: dict) -> dict:
+    """The after's means per unit, over today's number of units when the design has fewer:
+    a unit deleted (or inlined) leaves nothing to hold, so fewer units cannot raise the
+    mean by dividing by less; a merge is judged by the worst unit and the total instead.
+    More units (a decomposition) are divided by their own number."""
+    out = dict(after)
+    for key, count in MEAN_COUNTS.items():
+        if after[count] < before[count] and before[count]:
+            out[key] = round(after[key] * after[count] / before[count], 3)
+    return out
 
 
 def score(before: dict, after: dict) -> tuple[float, dict]:
@@ -81,6 +99,8 @@ def explain(parts: dict, before: dict, after: dict, result: float) -> str:
         figures_read = ", ".join(f"{label} {change(before[key], after[key])}" for key, label in keys)
         lines.append(f"  {group}: {figures_read} → {parts[group]['score']:.3f}")
     lines.append(f"  over the {before['units']} → {after['units']} functions the candidate changes; {CURVE}")
+    if after["units"] < before["units"]:
+        lines.append(f"  the design has fewer functions: its means are taken over today's {before['units']} (a unit deleted leaves nothing to hold)")
     return "\n".join(lines)
 
 
@@ -96,6 +116,7 @@ class Simplicity:
         before, after = figures(old_units), figures(new_units)
         before["surface"] = surface([(p, old) for p, old, _ in changed])
         after["surface"] = surface([(p, new) for p, _, new in changed])
+        after = per_unit(before, after)
         result, parts = score(before, after)
         labels = [label for _, keys in GROUPS.values() for label in keys]
         evidence = ", ".join(f"{label} {change(before[key], after[key])}" for key, label in labels)

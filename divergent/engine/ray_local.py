@@ -71,7 +71,7 @@ def serve(cpus: int) -> None:
         job = json.loads(line)
         if job["bundle"] not in bundles:
             bundles[job["bundle"]] = ray.put(Path(job["bundle"]).read_bytes())
-        ref = task.remote(bundles[job["bundle"]], job["commit"], job["patch"], job["argv"], job["timeout"])
+        ref = task.options(runtime_env={"env_vars": job["env"]}).remote(bundles[job["bundle"]], job["commit"], job["patch"], job["argv"], job["timeout"])
         threading.Thread(target=answer, args=(job, ref), daemon=True).start()
     ray.shutdown()
 

@@ -5,8 +5,8 @@
 Each task gets the session's base commit as a git bundle (made once) and the
 candidate's patch; the worker clones the bundle into a scratch directory, applies
 the patch and runs the command there. The workers' environment is the engineer's
-(Ray's ``runtime_env`` on a cluster), without any variable whose name says it holds
-a secret (API keys, tokens, passwords).
+(set through Ray's ``runtime_env``), without any variable whose name says it holds a
+secret (API keys, tokens, passwords).
 
 A local instance listens on loopback only. Ray's own servers bind every interface
 and have no setting against it, so the instance lives in a child process
@@ -99,7 +99,8 @@ class LocalRay:
         with self.lock:
             job = next(self.ids)
             self.waiting[job] = future
-            self.child.stdin.write(json.dumps({"id": job, "bundle": str(bundle), "commit": commit, "patch": patch, "argv": argv, "timeout": timeout}) + "\n")
+            line = {"id": job, "bundle": str(bundle), "commit": commit, "patch": patch, "argv": argv, "timeout": timeout, "env": worker_env()}
+            self.child.stdin.write(json.dumps(line) + "\n")
             self.child.stdin.flush()
         return await asyncio.wrap_future(future)
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 from functools import lru_cache
 
-import pytest
 from corpus.loader import Pair, load_pairs, pair_files
 
 from divergent.critics.base import CRITICS
@@ -106,11 +105,6 @@ def test_every_human_refactoring_is_scored_and_valid(capsys):
     assert not invalid, f"real refactorings judged invalid: {invalid}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="issue 12 not met yet: agreement on this corpus is below 85 % (see the printed figures)",
-)
 def test_corpus_agreement_reaches_85_percent():
     n, overall, aimed, _, _ = agreement()
     assert overall / n >= THRESHOLD and aimed / n >= THRESHOLD, summary()

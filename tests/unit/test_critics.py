@@ -1013,3 +1013,138 @@ def test_todays_code_is_valid_though_it_changes_nothing():
     problem = report_problem()
     [result] = asyncio.run(Validity().assess(baseline_of(problem), problem))
     assert result.score == 1.0, result.evidence
+
+
+FACTORY_METHODS = {
+    # Fowler's Factory Method: the class builds its collaborator in an overridable method it calls
+    "m.py": """
+class Command:
+    def create_help(self):
+        return Help(self.width)
+
+    def help_text(self):
+        return self.create_help().format(self)
+
+    def copy(self):
+        return Command()
+
+    def zero(self):
+        return Money(0)
+
+    def __build(self):
+        return Help(self.width)
+
+    def unused_factory(self):
+        return Help(self.width)
+""",
+    "m.js": """
+class Command {
+  createHelp() { return Object.assign(new Help(), this.config); }
+  #hidden() { return new Help(); }
+  static make() { return new Help(); }
+  helpText() { return this.createHelp().format(this) + this.#hidden() + Command.make(); }
+}
+""",
+    "M.java": """
+class Command {
+  protected Help createHelp() { return new Help(width); }
+  private Help hidden() { return new Help(width); }
+  final Help sealed() { return new Help(width); }
+  String helpText() { return createHelp().format(this) + this.hidden() + this.sealed(); }
+}
+""",
+    # Go has no overriding: a method building a value is no seam there
+    "m.go": """
+package m
+
+type Command struct{ width int }
+
+func (c *Command) createHelp() *Help { return &Help{width: c.width} }
+
+func (c *Command) HelpText() string { return c.createHelp().Format() }
+""",
+}
+
+
+@pytest.mark.parametrize("path", sorted(FACTORY_METHODS))
+def test_an_overridable_factory_method_the_class_calls_is_an_extension_point(path):
+    found = structure([(path, FACTORY_METHODS[path])]).extension_points
+    if path.endswith(".go"):
+        assert found == []
+    else:
+        name = "create_help" if path.endswith(".py") else "createHelp"
+        assert found == [f"Command.{name} (factory method of Help)"]
+
+
+def test_calls_through_a_parameter_of_the_class_itself_join_methods_for_lcom4():
+    # commander 7's Help passes itself as `helper`: its methods call each other through it
+    typed = src(
+        """
+        class Help:
+            def __init__(self):
+                self.sort_options = False
+                self.sort_commands = False
+
+            def options(self, cmd):
+                return sorted(cmd.options) if self.sort_options else cmd.options
+
+            def commands(self, cmd):
+                return sorted(cmd.commands) if self.sort_commands else cmd.commands
+
+            def format(self, cmd, helper: "Help"):
+                return helper.options(cmd) + helper.commands(cmd)
+        """
+    )
+    assert structure([("m.py", typed)]).lcom4 == {"Help": 1}
+    untyped = typed.replace('helper: "Help"', "helper")
+    assert structure([("m.py", untyped)]).lcom4 == {"Help": 2}
+    jsdoc = """
+class Help {
+  constructor() { this.sortOptions = false; this.sortCommands = false; }
+  options(cmd) { return this.sortOptions ? cmd.options.slice().sort() : cmd.options; }
+  commands(cmd) { return this.sortCommands ? cmd.commands.slice().sort() : cmd.commands; }
+  /**
+   * @param {Command} cmd
+   * @param {Help} helper
+   */
+  format(cmd, helper) { return helper.options(cmd).concat(helper.commands(cmd)); }
+}
+"""
+    assert structure([("m.js", jsdoc)]).lcom4 == {"Help": 1}
+    assert structure([("m.js", jsdoc.replace("{Help}", "{Other}"))]).lcom4 == {"Help": 2}
+
+
+def test_deleting_a_trivial_unit_does_not_raise_the_mean_but_a_harder_merge_still_costs():
+    # pydantic-core 2.x deleted PydanticUndefinedType::py_undefined and read a stored field
+    today = src(
+        """
+        def undefined():
+            return make_undefined()
+
+
+        def validate(value, default):
+            if value is undefined():
+                if default is None:
+                    return None
+                return default
+            return value
+        """
+    )
+    deleted = src(
+        """
+        def validate(value, default, undefined):
+            if value is undefined:
+                if default is None:
+                    return None
+                return default
+            return value
+        """
+    )
+    result = assess(Simplicity(), {"m.py": deleted}, problem_for("m.py", today))
+    assert result.raw["after"]["cognitive_mean"] <= result.raw["before"]["cognitive_mean"], result.raw["explain"]
+    assert "over today's 2" in result.raw["explain"]
+    # inlining into a harder unit: fewer units, but the worst unit grows
+    merged = deleted.replace("\n    return value", "\n    for step in value:\n        if step:\n            return step\n    return value")
+    assert merged != deleted
+    worse = assess(Simplicity(), {"m.py": merged}, problem_for("m.py", today))
+    assert worse.score < 0.5, worse.raw["explain"]

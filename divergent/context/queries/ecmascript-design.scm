@@ -45,6 +45,8 @@
 (call_expression function: [(identifier) @call (member_expression property: (property_identifier) @call)])
 (new_expression constructor: (identifier) @call)
 (member_expression object: (this) @member.object property: [(property_identifier) (private_property_identifier)] @member.name)
+; through a parameter: a member only when the parameter has the method's own class as its type (structure.py)
+(member_expression object: (identifier) @member.object property: (property_identifier) @member.name)
 
 ; --- names
 (function_declaration name: (identifier) @name)

@@ -85,6 +85,8 @@
 (object_creation_expression type: [(type_identifier) @call (generic_type (type_identifier) @call)])
 (field_access object: (this) @member.object field: (identifier) @member.name)
 (method_invocation object: (this) @member.object name: (identifier) @member.name)
+(method_invocation object: (identifier) @member.object name: (identifier) @member.name)
+(field_access object: (identifier) @member.object field: (identifier) @member.name)
 (identifier) @member.bare
 (field_access field: (identifier) @member.dotted)
 (method_invocation object: (_) name: (identifier) @member.dotted)
