@@ -3,7 +3,7 @@
 Kept as the chunks arrive, so that a reply cut short or given up still says what came
 and is never counted as fewer tokens than were seen: the server's own count when it
 gives one (``stream_options.include_usage``), else the cap for a reply stopped there,
-else the most the text can be (a chunk carries a token or more).
+else the chunks seen (a chunk carries a token or more) or the text's estimate within the cap.
 """
 
 from __future__ import annotations
@@ -66,9 +66,14 @@ class Streamed:
         return True
 
     def output_tokens(self, cap: int) -> int:
-        """The server's count; else the cap for a reply cut there; else the most the text can be."""
+        """The server's count; else the cap for a reply cut there; else what the text and its chunks say.
+
+        A chunk is a token or more, so the chunks are never too many; the text's estimate
+        (four characters a token) may be, and is held to the cap: llama-cpp-python counts
+        no usage in a stream, and its tokens run past four characters in code.
+        """
         if self.completion_tokens is not None:
             return self.completion_tokens
         if self.finish == "length":
             return cap
-        return max(self.chunks, estimate_tokens(self.text))
+        return max(self.chunks, min(estimate_tokens(self.text), cap))

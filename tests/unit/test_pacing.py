@@ -117,3 +117,14 @@ def test_concurrency_auto_is_taken_from_the_flag_and_from_the_config_file(tmp_pa
     found = config.load()
     assert found.auto_concurrency and found.concurrency == config.DEFAULT_CONCURRENCY
     assert not config.load(concurrency=3).auto_concurrency
+
+
+def test_a_stream_without_usage_counts_its_chunks_and_never_more_than_the_cap():
+    from divergent.llm.streamed import Streamed
+
+    # llama-cpp-python sends no usage in a stream: one chunk a token; code runs past four characters a token
+    stopped = Streamed(parts=["x" * 1115], chunks=240, finish="stop", ended=True)
+    assert stopped.output_tokens(cap=256) == 256, "the estimate (279) is held to the cap"
+    assert Streamed(parts=["x" * 40], chunks=30, finish="stop").output_tokens(cap=256) == 30, "never fewer than the chunks"
+    ignored = Streamed(parts=["x" * 2000], chunks=400, finish="stop")
+    assert ignored.output_tokens(cap=256) == 400, "a server that ignored the cap still shows it"
