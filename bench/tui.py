@@ -18,6 +18,12 @@ not timed: it waits for CPU idle (at least 2 x 20 ms) before it returns. The key
 an offline session's 16 candidates, reopened online while a wave of 64 runs at concurrency
 32 (a wave of 32 never has more than 17 in flight); the baseline is the same keys with
 nothing in flight. The fake server runs in its own process.
+
+``--checks`` asks whether the two workarounds still pay, each against plain Textual in the
+same run: CodeView's kept-document swap (it leans on TextArea internals) against
+``load_text``, as CPU time per candidate shown (CPU time: the machine's other load moves it
+less than wall time); and the explore screen's GC tuner, as key-to-screen p95 with the wave in
+flight with the tuner and without it, alternating.
 """
 
 from __future__ import annotations
@@ -232,9 +238,71 @@ def report(name: str, run: dict) -> None:
         print(f"  {len(run['lost'])} keys never shown within {LOST:g} s (not in the figures): {', '.join(run['lost'])}")
 
 
+# do the workarounds still pay? -----------------------------------------------------------
+
+
+async def code_show_cpu(db: Path, rounds: int = 5) -> dict[str, float]:
+    """Median CPU ms to show one of the session's candidates (and draw the frame): the swap, load_text."""
+    from textual.app import App
+
+    from divergent.app.widgets.code import CodeView
+    from divergent.storage.store import Store
+
+    with Store(db) as store:
+        texts = [c.files[f] for c in store.candidates(1) for f in c.files if f.endswith("reports.py")][:16]
+
+    def plain(view: CodeView, text: str) -> None:
+        if text != view.text:
+            view.load_text(text)
+        view.move_cursor((0, 0))
+        view.scroll_home(animate=False)
+
+    class Bare(App):
+        def compose(self):
+            yield CodeView(id="code")
+
+    app = Bare()
+    spent: dict[str, list[float]] = {"swap": [], "load_text": []}
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.query_one(CodeView)
+        view.set_language("python")
+        for turn in range(rounds + 1):
+            for name, show in (("swap", CodeView.show), ("load_text", plain)):
+                for text in texts:
+                    began = time.process_time()
+                    show(view, text)
+                    await pilot.pause(0)
+                    if turn:  # the first round fills the swap's cache
+                        spent[name].append(time.process_time() - began)
+    return {name: statistics.median(values) * 1000 for name, values in spent.items()}
+
+
+def checks(db: Path, args) -> list[str]:
+    from divergent.app.idle import IdleCollector
+
+    cpu = asyncio.run(code_show_cpu(db))
+    lines = ["\nworkarounds, each against plain Textual in this run",
+             f"  CodeView: CPU per candidate shown, median: swap {cpu['swap']:.1f} ms, load_text {cpu['load_text']:.1f} ms;"
+             f" load_text / swap {cpu['load_text'] / cpu['swap']:.2f}"]  # fmt: skip
+    real = IdleCollector.start, IdleCollector.tick, IdleCollector.stop
+    off = (lambda self, *a: None,) * 3
+    latencies: dict[str, list[float]] = {"tuner": [], "no tuner": []}
+    online = make_options(offline=False, candidates=64, budget=100_000, concurrency=32)
+    for _ in range(2):
+        for name, methods in (("tuner", real), ("no tuner", off)):
+            IdleCollector.start, IdleCollector.tick, IdleCollector.stop = methods
+            latencies[name] += asyncio.run(browse(db, 1, online, args.keys, args.gap, wave=True))["latencies"]
+    IdleCollector.start, IdleCollector.tick, IdleCollector.stop = real
+    p95 = {name: quantile(values, 0.95) * 1000 for name, values in latencies.items()}
+    lines.append(f"  GC tuner: key p95 with the wave in flight: with {p95['tuner']:.1f} ms, without {p95['no tuner']:.1f} ms;"
+                 f" without / with {p95['no tuner'] / p95['tuner']:.2f}")  # fmt: skip
+    return lines
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--keys", type=int, default=100)
+    parser.add_argument("--checks", action="store_true", help="also: do the CodeView swap and the GC tuner still pay?")
     parser.add_argument("--gap", type=float, default=0.05, help="seconds between a key's frame and the next key")
     parser.add_argument("--latency", type=float, default=5.0, help="fake server seconds per request")
     args = parser.parse_args()
@@ -270,6 +338,7 @@ def measure(args, tmp: Path) -> int:
         idle = asyncio.run(browse(db, 1, make_options(offline=True), args.keys, args.gap, wave=False))
         online = make_options(offline=False, candidates=64, budget=200, concurrency=32)
         busy = asyncio.run(browse(db, 1, online, args.keys, args.gap, wave=True))
+        found = checks(db, args) if args.checks else []
     finally:
         server.terminate()
         server.wait()
@@ -289,6 +358,8 @@ def measure(args, tmp: Path) -> int:
         r = [x * 1000 for x in run["redraws"]]
         if r:
             print(f"  redraw() during the {name} run: {len(r)} calls in {run['span']:.1f} s, mean {statistics.mean(r):.1f} ms, max {max(r):.1f} ms")
+    for line in found:
+        print(line)
     return 0
 
 

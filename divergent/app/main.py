@@ -8,6 +8,7 @@ from pathlib import Path
 import platformdirs
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette, SearchIcon
 
 from divergent.app import prefs
 from divergent.app.palette import DivergentCommands
@@ -37,6 +38,13 @@ def screenshot_folder() -> Path:
     return folder
 
 
+class Palette(CommandPalette):
+    """Textual's command palette with a search mark every font draws (its own is an emoji)."""
+
+    def on_mount(self) -> None:
+        self.query_one(SearchIcon).icon = "›"
+
+
 class DivergentApp(App):
     TITLE = "divergent"
     SUB_TITLE = "explore many designs before you commit to one"
@@ -52,6 +60,10 @@ class DivergentApp(App):
         self.db_path = db
         self.start = start or Start()
         self.store = None  # the sessions database (engine.library.open_store)
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(Palette(id="--command-palette"))
 
     def on_mount(self) -> None:
         from divergent.engine.library import open_store

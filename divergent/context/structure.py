@@ -23,8 +23,10 @@ counted only when it is used
     table), every one is also a ``@registry.handler`` (its value is a function), and
     its name is read somewhere else in the files.
     ``@injected.name``: a collaborator a constructor takes from outside, named
-    ``Owner.name (injected)``.  With ``@injected.type`` it counts only when the type
-    names an interface or function type of the files read together; with
+    ``Owner.name (injected)``.  With ``@injected.type`` it counts when the type
+    names an interface or function type of the files read together, or, in a language
+    where subclasses override (a stand-in can replace it), a class of the files whose
+    behaviour (a method that is more than an accessor) the owner calls on it; with
     ``@injected.callable`` (a function type) it always counts; with
     ``@injected.param`` that name must be one of the unit's ``@param.name``.
     ``@injected.owner`` names the owner when the unit's name does not (Go's ``NewT``).
@@ -88,7 +90,7 @@ class FileStructure:
     interfaces: list[str] = field(default_factory=list)
     callables: set[str] = field(default_factory=set)
     registries: list[str] = field(default_factory=list)
-    injected: list[tuple[str, set[str] | None]] = field(default_factory=list)  # (label, type words or None)
+    injected: list[tuple[str, set[str] | None, set[str]]] = field(default_factory=list)  # (label, type words or None, methods called on it)
     branches: list[str] = field(default_factory=list)  # "path line N"
     built: list[str] = field(default_factory=list)
     fan_out: dict[str, int] = field(default_factory=dict)  # function -> distinct callees
@@ -104,6 +106,8 @@ class FileStructure:
     callees: set[str] = field(default_factory=set)  # every name the file's functions call
     defined: set[str] = field(default_factory=set)  # the file's own functions and types
     factories: list[str] = field(default_factory=list)  # overridable methods that build a collaborator, used
+    behaviours: dict[str, set[str]] = field(default_factory=dict)  # class -> its methods that are more than accessors
+    overriding: bool = False  # a subclass can stand in for a class (a concrete class injected is a seam)
 
 
 @dataclass(frozen=True)
@@ -163,7 +167,8 @@ def read(source: str, lang: str, label: str = "") -> FileStructure:
             continue
         owner = _first(m, "injected.owner") or _owner(unit)
         words = None if "injected.callable" in m or "injected.type" not in m else set(WORD.findall(text(m["injected.type"][0])))
-        found.injected.append((f"{owner}.{text(m['injected.name'][0])} (injected)", words))
+        name = text(m["injected.name"][0])
+        found.injected.append((f"{owner}.{name} (injected)", words, _called_on(name, owner, units)))
     found.extends = [(text(m["extends.child"][0]), text(m["extends.base"][0])) for m in one.having("extends.base")]
     found.structural = lang in STRUCTURAL
     found.members = _members(units)
@@ -191,6 +196,10 @@ def read(source: str, lang: str, label: str = "") -> FileStructure:
         k: v for k, v in _lcom4(one, located, accessors, aliases).items() if k.rsplit(".", 1)[-1] not in found.interfaces
     }
     found.factories = _factory_methods(one, located, lang, aliases)
+    found.overriding = lang in OVERRIDING
+    for u in units:
+        if _is_method(u, units) and u.own_name not in CONSTRUCTORS and id(u) not in accessors:
+            found.behaviours.setdefault(_owner(u).rsplit(".", 1)[-1], set()).add(u.own_name)
     return found
 
 
@@ -212,6 +221,10 @@ def combine(files: list[FileStructure]) -> Structure:
         for name, found in f.reads.items():
             reads[name] |= found
     extends = _unique(pair for f in files for pair in f.extends)
+    behaviours: dict[str, set[str]] = defaultdict(set)
+    for f in files:
+        for name, found in f.behaviours.items():
+            behaviours[name] |= found
     points, unused = [], []
     for name in declared:
         children = [c for c, b in extends if b == name]
@@ -233,7 +246,13 @@ def combine(files: list[FileStructure]) -> Structure:
     for f in files:
         for table in f.registries:
             (points if mentions[table] >= 2 else unused).append(table if mentions[table] >= 2 else f"{table} (never read)")
-        points += [label for label, words in f.injected if words is None or words & interfaces]
+        # typed with an interface or a function type; or (where a subclass can stand in) with
+        # a concrete class whose behaviour, not just its accessors, the class calls on it
+        points += [
+            label for label, words, called in f.injected
+            if words is None or words & interfaces
+            or f.overriding and any(called & behaviours.get(w, set()) for w in words)
+        ]
         points += f.factories
     return Structure(
         extension_points=_unique(points),
@@ -499,6 +518,14 @@ def _bare_uses(one: _Matches, located: _Units) -> dict[int, set[str]]:
         if unit is not None and node.id not in dotted:
             bare[id(unit)].add(text(node))
     return bare
+
+
+def _called_on(name: str, owner: str, units: list[Unit]) -> set[str]:
+    """Methods the owner's class calls on ``name`` (``self.name.m(``, ``this._name.m(``, ``name.m(``)."""
+    pattern = re.compile(rf"(?<![\w$])_?{re.escape(name)}\s*\.\s*([A-Za-z_$][\w$]*)\s*\(")
+    bodies = [text(u.node) for u in units if u.is_class and (u.qualifier or u.own_name) == owner.rsplit(".", 1)[-1]]
+    bodies += [text(u.node) for u in units if not u.is_class and _owner(u) == owner]
+    return {m.group(1) for body in bodies for m in pattern.finditer(body)}
 
 
 def _self_typed(units: list[Unit], lang: str) -> dict[int, set[str]]:

@@ -4,12 +4,35 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from divergent.engine import ranking
-from divergent.model import Target
+from divergent.model import Assessment, Candidate, Cluster, Target
 from divergent.storage.calls import calls_at, session_usage
 from divergent.storage.store import Store
+
+if TYPE_CHECKING:
+    from divergent.engine.session import Session
+
+
+def candidate_row(c: Candidate, found: list[Assessment], overall: dict[int, float], front: set[int]) -> dict[str, Any]:
+    """A candidate as a line of the session's table: what it is and its scores."""
+    scores = ranking.scores(found)
+    scores["overall"] = overall.get(c.id, 0.0)
+    return {
+        "id": c.id,
+        "title": c.title,
+        "explorer": c.explorer,
+        "baseline": c.baseline,
+        "valid": c.valid,
+        "cluster": c.cluster,
+        "pareto": c.id in front,
+        "scores": scores,
+    }
+
+
+def cluster_rows(clusters: list[Cluster]) -> list[dict[str, Any]]:
+    return [{"id": c.id, "label": c.label, "medoid": c.medoid, "members": c.members} for c in clusters]
 
 
 def session_document(store: Store, session: int) -> dict[str, Any]:
@@ -17,31 +40,14 @@ def session_document(store: Store, session: int) -> dict[str, Any]:
     assessments = store.assessments(session)
     overall = store.overall(session)
     front = store.pareto(session)
-    candidates = []
-    for c in store.candidates(session):
-        scores = ranking.scores(assessments.get(c.id, []))
-        scores["overall"] = overall.get(c.id, 0.0)
-        candidates.append(
-            {
-                "id": c.id,
-                "title": c.title,
-                "explorer": c.explorer,
-                "baseline": c.baseline,
-                "valid": c.valid,
-                "cluster": c.cluster,
-                "pareto": c.id in front,
-                "scores": scores,
-            }
-        )
+    candidates = [candidate_row(c, assessments.get(c.id, []), overall, front) for c in store.candidates(session)]
     return {
         "session": session,
         "status": row.status,
         "target": Target(**json.loads(row.target_json)).to_dict(),
         "goal": row.goal,
         "candidates": candidates,
-        "clusters": [
-            {"id": c.id, "label": c.label, "medoid": c.medoid, "members": c.members} for c in store.clusters(session)
-        ],
+        "clusters": cluster_rows(store.clusters(session)),
         "usage": session_usage(store, session).to_dict(),
         "asks": asks_outcome(store, session),
         "failed_calls": failed_calls(store, session),
@@ -51,15 +57,33 @@ def session_document(store: Store, session: int) -> dict[str, Any]:
     }
 
 
+def live_document(live: Session) -> dict[str, Any]:
+    """The candidates and clusters of ``session_document``, from the read model the engine keeps
+    in memory for a running session: no database read."""
+    return {
+        "session": live.id,
+        "candidates": [candidate_row(c, live.assessments.get(c.id, []), live.overall, live.front) for c in live.candidates],
+        "clusters": cluster_rows(live.clusters),
+    }
+
+
 def candidate_document(store: Store, session: int, number: int) -> dict[str, Any]:
-    c = store.candidate(session, number)
-    assessments = store.assessments(session, number).get(number, [])
-    scores = ranking.scores(assessments)
-    scores["overall"] = store.overall(session).get(number, 0.0)
+    found = store.assessments(session, number).get(number, [])
+    return candidate_detail(session, store.candidate(session, number), found, store.overall(session), store.pareto(session))
+
+
+def live_candidate(live: Session, number: int) -> dict[str, Any]:
+    """``candidate_document`` from the running session's memory (InputError for an unknown number)."""
+    return candidate_detail(live.id, live.candidate(number), live.assessments.get(number, []), live.overall, live.front)
+
+
+def candidate_detail(session: int, c: Candidate, assessments: list[Assessment], overall: dict[int, float], front: set[int]) -> dict[str, Any]:
+    """One candidate in full: the table's line, its story, every assessment explained, its files."""
+    row = candidate_row(c, assessments, overall, front)
+    scores = row["scores"]
     return {
         "session": session,
-        "id": c.id,
-        "title": c.title,
+        **{k: row[k] for k in ("id", "title")},
         "summary": c.summary,
         "rationale": c.rationale,
         "explorer": c.explorer,
@@ -71,7 +95,7 @@ def candidate_document(store: Store, session: int, number: int) -> dict[str, Any
         "valid": c.valid,
         "invalid_reason": c.invalid_reason,
         "cluster": c.cluster,
-        "pareto": number in store.pareto(session),
+        "pareto": row["pareto"],
         "scores": scores,
         "assessments": [
             {

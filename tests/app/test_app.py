@@ -248,9 +248,13 @@ async def test_discovery_sparkline_counts_new_clusters_per_request(online_sessio
         founders = {min(c.members) for c in store.clusters(row["id"])} - {0}
         assert set(values) == {0, 1} and sum(values) == len(founders)
     app = DivergentApp(db_path, Start("open", session=row["id"]))
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=(200, 50)) as pilot:
         await settle(pilot)
         shown = str(app.screen.query_one("#discovery").render())
-        # on a fixed scale from 0 to 1, with the counts it is drawn from
+        # on a fixed scale from 0 to 1, with the counts it is drawn from (where there is room for them)
         assert re.search(r"new clusters per request 0 [▁▂▃▄▅▆▇█]+ 1", shown), shown
         assert f"{len(founders)} clusters in {len(values)} requests" in shown
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause(0.2)
+        shown = str(app.screen.query_one("#discovery").render())
+        assert re.search(r"new clusters per request 0 [▁▂▃▄▅▆▇█]+ 1$", shown), shown  # the meter beside it keeps its room

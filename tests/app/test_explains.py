@@ -24,6 +24,7 @@ from divergent.app.screens.help import HelpScreen
 from divergent.app.screens.home import HomeScreen
 from divergent.app.screens.new import NewExplorationScreen
 from divergent.app.screens.pareto import ParetoScreen
+from divergent.app.widgets.discovery import points, spark
 from divergent.app.widgets.meter import bar
 from divergent.context.problem import frame
 from divergent.engine.options import make_options
@@ -266,6 +267,21 @@ async def test_esc_in_the_new_form_closes_only_the_open_list(sample_repo, db_pat
         await until(pilot, lambda: isinstance(app.screen, HomeScreen))
 
 
+async def test_the_new_form_keeps_its_shape_after_an_explore_screen(db):
+    # a screen's stylesheet stays loaded app-wide: the table's "#candidates { height: 1fr }" once
+    # stretched the form's Candidates field down the screen and squashed its scenarios box
+    app = opened(db)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await ready(pilot)
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, NewExplorationScreen))
+        await pilot.pause(0.3)
+        assert app.screen.query_one("#candidates").region.height == 3  # one line in its border
+        assert app.screen.query_one("#scenarios").region.height >= 5
+
+
 async def test_export_writes_outside_the_repository_by_default(db, monkeypatch):
     with Store(db) as store:
         repo = Path(store.problem(1).target.repo)
@@ -313,6 +329,12 @@ def test_the_budget_bar_is_drawn_to_scale():
     assert bar(0, 97) == "░" * 16 and bar(97, 97) == "█" * 16 and bar(120, 97) == "█" * 16
 
 
+def test_the_sparkline_is_full_when_every_design_founds_a_cluster():
+    # 15 catalog designs, each its own cluster: bins of 4, 4, 4 and 3, every one all new
+    assert spark(points([1] * 15)) == "████"
+    assert spark(points([1, 0, 1, 0, 1])) == "▅█"  # 2 of 4, then 1 of 1
+
+
 def test_plurals():
     assert plural(1, "candidate") == "1 candidate" and plural(2, "candidate") == "2 candidates"
     assert plural(1, "class", "classes") == "1 class" and plural(0, "class", "classes") == "0 classes"
@@ -325,3 +347,6 @@ async def test_no_emoji_on_the_screen(db):
         text = screen_text(app)
         assert not [ch for ch in text if ord(ch) >= 0x1F000]
         assert all(ord(ch) < 0x1F000 for b in explore_keys.BINDINGS for ch in b.description + b.tooltip)
+        await pilot.press("ctrl+p")  # the command palette too (Textual's own search mark is an emoji)
+        await until(pilot, lambda: "Search for commands" in screen_text(app))
+        assert not [ch for ch in screen_text(app) if ord(ch) >= 0x1F000]

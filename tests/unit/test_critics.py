@@ -1148,3 +1148,56 @@ def test_deleting_a_trivial_unit_does_not_raise_the_mean_but_a_harder_merge_stil
     assert merged != deleted
     worse = assess(Simplicity(), {"m.py": merged}, problem_for("m.py", today))
     assert worse.score < 0.5, worse.raw["explain"]
+
+
+def test_a_concrete_collaborator_passed_in_whose_behaviour_is_used_is_an_extension_point():
+    # Feathers' Parameterize Constructor: a subclass or a stand-in can replace what is passed in
+    source = src(
+        """
+        class TripDAO:
+            def trips_by(self, user):
+                if user is None:
+                    raise ValueError(user)
+                return find_trips(user)
+
+
+        class Money:
+            def __init__(self, amount):
+                self.amount = amount
+
+            def value(self):
+                return self.amount
+
+
+        class TripService:
+            def __init__(self, dao: TripDAO, price: Money):
+                self.dao = dao
+                self.price = price
+
+            def trips(self, user):
+                return [self.dao.trips_by(user), self.price.value()]
+        """
+    )
+    assert structure([("m.py", source)]).extension_points == ["TripService.dao (injected)"]
+    # only an accessor called on it (Money.value): a value passed in, not a collaborator
+    unused = source.replace("self.dao.trips_by(user)", "user")
+    assert structure([("m.py", unused)]).extension_points == []
+    go = """package m
+
+type TripDAO struct{ db int }
+
+func (d *TripDAO) TripsBy(user string) []string {
+	if user == "" {
+		return nil
+	}
+	return find(d.db, user)
+}
+
+type TripService struct{ dao *TripDAO }
+
+func NewTripService(dao *TripDAO) *TripService { return &TripService{dao: dao} }
+
+func (s *TripService) Trips(user string) []string { return s.dao.TripsBy(user) }
+"""
+    # Go has no subclasses: a concrete struct passed in cannot be replaced
+    assert structure([("m.go", go)]).extension_points == []

@@ -11,7 +11,6 @@ from textual.widgets import DataTable, Header, Label, TabbedContent, TabPane, Te
 from divergent.app.highlight import highlighter
 from divergent.app.widgets.diff import DiffView
 from divergent.app.widgets.keybar import KeyBar
-from divergent.engine import summary
 from divergent.engine.library import between
 
 
@@ -24,10 +23,11 @@ class CompareScreen(Screen):
         Binding("3", "pane('tab-scores')", "scores", tooltip="Both score vectors and their difference", id="compare.scores"),
     ]
 
-    def __init__(self, store, session: int, first: int, second: int) -> None:
+    def __init__(self, first: dict, second: dict, target: str) -> None:
+        """Two candidate documents (engine.summary.live_candidate) and the target's path."""
         super().__init__()
-        self.docs = [summary.candidate_document(store, session, n) for n in (first, second)]
-        self.target = store.problem(session).target.path
+        self.docs = [first, second]
+        self.target = target
 
     def compose(self) -> ComposeResult:
         yield Header()

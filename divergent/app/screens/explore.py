@@ -66,6 +66,7 @@ class ExploreScreen(Steering, Screen):
         self.last_key = 0.0
         self.last_redraw = 0.0
         self.collector = IdleCollector()
+        self.discovered: tuple | None = None  # what the discovery sparkline was drawn for
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -88,6 +89,8 @@ class ExploreScreen(Steering, Screen):
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW, "narrow")
         self.query_one("#legend", Label).update(legend(self.table.columns_shown, self.table.size.width - 2))
+        discovery = self.query_one(Discovery)
+        discovery.show(*discovery.values)
 
     @property
     def table(self) -> CandidateTable:
@@ -123,6 +126,7 @@ class ExploreScreen(Steering, Screen):
         self.busy = "opening"
         try:
             self.session = await self.opener(self.emit)
+            self.table.view.marks = self.session.store.marks(self.session.id)  # then kept as the engineer marks
             self.sub_title = f"session {self.session.id} · {self.session.problem.target.spec}"
             self.query_one("#code", CodeView).set_language(highlighter(self.session.problem.target.path))
             self.stale = True
@@ -175,12 +179,10 @@ class ExploreScreen(Steering, Screen):
 
     def redraw(self) -> None:
         self.last_redraw = time.monotonic()
-        store, session = self.session.store, self.session.id
-        self.document = summary.session_document(store, session)
+        self.document = summary.live_document(self.session)  # the engine's memory: no database read
         self.docs.clear()
         table = self.table
         current = table.cursor_key()  # the row under the cursor now: a key may have moved it since `selected`
-        table.view.marks = store.marks(session)
         table.show(self.document)
         best = table.first_candidate()
         if self.follow_best or current not in table.rows:
@@ -192,9 +194,16 @@ class ExploreScreen(Steering, Screen):
         self.panes.scored()
         if self.selected is not None:
             self.show_candidate(self.selected)
-        self.query_one(Discovery).show(summary.discovery(store, session), self.session.client is None)
+        self.show_discovery()
         self.on_resize()
         self.collector.start()
+
+    def show_discovery(self) -> None:
+        """The sparkline, read again only when a request was sent or the clusters changed."""
+        now = (self.session.spent(), tuple(tuple(c.members) for c in self.session.clusters))
+        if now != self.discovered:
+            self.discovered = now
+            self.query_one(Discovery).show(summary.discovery(self.session.store, self.session.id), self.session.client is None)
 
     def update_meter(self) -> None:
         """From the budget the engine keeps in memory: no database read."""
@@ -260,15 +269,15 @@ class ExploreScreen(Steering, Screen):
             return None
         if number not in self.docs:
             try:
-                self.docs[number] = summary.candidate_document(self.session.store, self.session.id, number)
+                self.docs[number] = summary.live_candidate(self.session, number)
             except InputError:
                 return None
         return self.docs[number]
 
     def patch(self, number: int) -> str:
-        from divergent.engine.export import patch
+        from divergent.engine.export import candidate_patch
 
-        return patch(self.session.store, self.session.id, number)
+        return candidate_patch(self.session.problem, self.session.candidate(number))
 
     def session_doc(self) -> dict | None:
         return self.document

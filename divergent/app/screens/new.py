@@ -22,6 +22,7 @@ from divergent.engine.framing import repository_symbols, split_scenario
 from divergent.model import InputError, Problem
 
 SUGGESTIONS = 8
+NARROW = 110  # columns below which a row of fields goes one under the other
 
 
 class TargetInput(Input):
@@ -80,6 +81,9 @@ class NewExplorationScreen(Screen):
                 yield Button("Start", variant="primary", id="start")
             yield Label("", id="estimate")
         yield KeyBar()
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < NARROW, "narrow")  # the rows of fields stack: none runs off the screen
 
     def on_mount(self) -> None:
         self.load_symbols(self.query_one("#repo", Input).value)

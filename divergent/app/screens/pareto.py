@@ -21,10 +21,9 @@ from textual_plotext import PlotextPlot
 
 from divergent.app.legend import FRONT, plural
 from divergent.app.widgets.keybar import KeyBar
-from divergent.engine import summary
 
 DIMENSIONS = ("simplicity", "extensibility", "change_cost", "judge", "overall")
-COLOURS = ("blue", "green", "orange", "magenta", "cyan", "red", "yellow", "gray")  # plotext's names
+COLOURS = ("blue", "green", "orange", "magenta", "cyan", "red", "gray")  # plotext's names; no yellow: unreadable on paper
 RICH = {"orange": "dark_orange", "gray": "grey50"}  # the same colours by rich's names
 TODAY, POINT = "■", "●"
 NARROW = 110
@@ -125,9 +124,10 @@ class ParetoScreen(Screen):
         Binding("escape", "app.pop_screen", "back", tooltip="Back to the candidates", id="pareto.back"),
     ]
 
-    def __init__(self, store, session: int) -> None:
+    def __init__(self, document: dict) -> None:
+        """``document``: the session's candidates and clusters (engine.summary.live_document)."""
         super().__init__()
-        self.document = summary.session_document(store, session)
+        self.document = document
         candidates = self.document["candidates"]
         present = [d for d in DIMENSIONS if any(d in c["scores"] for c in candidates)]
         self.dimensions = present or ["overall"]

@@ -13,7 +13,7 @@ from typing import Awaitable, Callable
 from divergent.app.legend import plural
 from divergent.app.messages import ActionEnded
 from divergent.app.screens.dialogs import ConfirmScreen, ExportScreen, PromptScreen
-from divergent.engine import estimate
+from divergent.engine import estimate, summary
 from divergent.engine.ranking import parse_weights
 from divergent.engine.errors import EndpointError
 from divergent.model import InputError
@@ -158,6 +158,7 @@ class Steering:
             return
         current = self.table.view.marks.get(self.selected, 0)
         self.session.mark(self.selected, 0 if current == value else value)
+        self.table.view.marks[self.selected] = 0 if current == value else value
         self.stale = True
 
     def action_autopilot(self) -> None:
@@ -190,13 +191,13 @@ class Steering:
             return
         picked = self.table.view.picked
         a, b = picked if len(picked) == 2 else [0, self.selected]
-        self.app.push_screen(CompareScreen(self.session.store, self.session.id, a, b))
+        self.app.push_screen(CompareScreen(self.candidate(a), self.candidate(b), self.target_path()))
 
     def action_pareto(self) -> None:
         from divergent.app.screens.pareto import ParetoScreen
 
         if self.session is not None:
-            self.app.push_screen(ParetoScreen(self.session.store, self.session.id))
+            self.app.push_screen(ParetoScreen(summary.live_document(self.session)))
 
     def action_export(self) -> None:
         if self.session is None or not self.selected:

@@ -15,6 +15,7 @@ from textual.widgets import Static
 from divergent.app.legend import plural
 
 BIN = 4  # requests per point, at least
+ROOMY = 160  # screen columns from which the line also says how many clusters in how many requests
 WIDTH = 24  # cells
 LEVELS = "▁▂▃▄▅▆▇█"
 
@@ -22,7 +23,8 @@ LEVELS = "▁▂▃▄▅▆▇█"
 def points(values: list[int], width: int = WIDTH) -> list[float]:
     """Rates over bins of at least BIN values, at most ``width`` of them."""
     size = max(BIN, math.ceil(len(values) / width))
-    return [sum(values[i : i + size]) / size for i in range(0, len(values), size)]
+    bins = [values[i : i + size] for i in range(0, len(values), size)]
+    return [sum(b) / len(b) for b in bins]  # the last bin may be short: its own length, not a full bin's
 
 
 def spark(rates: list[float]) -> str:
@@ -32,10 +34,13 @@ def spark(rates: list[float]) -> str:
 
 class Discovery(Static):
     shown: tuple | None = None
+    values: tuple[list[int], bool] = ([], False)  # what it was last shown: drawn again on a resize
 
     def show(self, values: list[int], offline: bool) -> None:
+        self.values = (values, offline)
         rates = points(values)
-        state = (tuple(rates), len(values), offline)
+        roomy = self.app.size.width >= ROOMY  # narrower, the meter beside it needs the room
+        state = (tuple(rates), len(values), offline, roomy)
         if state == self.shown:
             return
         self.shown = state
@@ -46,5 +51,7 @@ class Discovery(Static):
         text = Text("new clusters per ", style="dim")
         text.append(f"{unit} 0 ", style="dim")
         text.append(spark(rates), style=self.app.theme_variables.get("accent", "cyan"))
-        text.append(f" 1 · {plural(sum(values), 'cluster')} in {plural(len(values), unit)}", style="dim")
+        text.append(" 1", style="dim")
+        if roomy:
+            text.append(f" · {plural(sum(values), 'cluster')} in {plural(len(values), unit)}", style="dim")
         self.update(text)

@@ -13,6 +13,7 @@ from divergent.app.bindings import bound, palette_key
 
 
 class KeyBar(Static):
+    shown: Text | None = None
     DEFAULT_CSS = """
     KeyBar {
         height: auto;
@@ -52,4 +53,6 @@ class KeyBar(Static):
             text.append(key, style=key_style)
             text.append(f" {word}")
             used += size
-        self.update(text)
+        if text != self.shown:  # the bindings change with focus, the bar seldom: no relayout for nothing
+            self.shown = text
+            self.update(text)

@@ -80,16 +80,16 @@ class WhyPane(VerticalScroll):
         used = effective_weights(weights)
         total = sum(used.get(d, 1.0) for d in mine)
         out.append(f"overall = Σ weight × score / {total:g} (the sum of the weights of the dimensions scored)\n", style="dim")
-        width = max(len(d) for d in [*mine, "dimension"]) + 2
-        out.append(f"{'dimension':<{width}}{'score':>6}{'today':>7}{'weight':>8}{'share':>7}{'vs today':>10}\n", style="bold")
+        width = max(len(d) for d in [*mine, "dimension"]) + 1  # the table fits the pane beside the list at 120 columns
+        out.append(f"{'dimension':<{width}}{'score':>6}{'today':>6}{'w':>4}{'share':>6}{'Δ':>6}\n", style="bold")
         for d in sorted(mine, key=lambda d: -mine[d]):
             base = today.get(d)
             versus = signed(mine[d] - theirs[d]) if d in theirs else "·"
             shown_base = f"{base:.2f}" if base is not None else "·"
-            out.append(f"{d:<{width}}{doc['scores'][d]:>6.2f}{shown_base:>7}{used.get(d, 1.0):>8g}{mine[d]:>7.3f}{versus:>10}\n")
+            out.append(f"{d:<{width}}{doc['scores'][d]:>6.2f}{shown_base:>6}{used.get(d, 1.0):>4g}{mine[d]:>6.3f}{versus:>6}\n")
         base = today.get("overall", 0.5)
-        out.append(f"{'overall':<{width}}{overall:>6.2f}{base:>7.2f}{'':>8}{sum(mine.values()):>7.3f}{signed(overall - base):>10}\n", style="bold")
-        out.append("\nshare: what the dimension adds to overall; vs today: how much of the difference from today it makes.", style="dim")
+        out.append(f"{'overall':<{width}}{overall:>6.2f}{base:>6.2f}{'':>4}{sum(mine.values()):>6.3f}{signed(overall - base):>6}\n", style="bold")
+        out.append("\nw: the dimension's weight; share: what it adds to overall; Δ: how much of the difference from today it makes.", style="dim")
         out.append("\nw changes the weights; the ranking follows at once.", style="dim")
         return out
 

@@ -1,0 +1,32 @@
+"""The read model the engine keeps in memory (what the app redraws from) says what the
+database says: after a first wave, a new scenario and new weights, the live documents
+equal the ones read back from SQLite by a second connection."""
+
+from __future__ import annotations
+
+from divergent.context.problem import frame
+from divergent.engine import summary
+from divergent.engine.options import make_options
+from divergent.engine.session import Session
+from divergent.storage.store import Store
+
+TARGET = "shop/reports.py::ReportService"
+
+
+async def test_the_live_documents_equal_the_stored_ones(sample_repo, db_path, tmp_path):
+    with Store(db_path) as store:
+        problem = frame(TARGET, str(sample_repo), tmp_path)
+        session = await Session.create(store, problem, make_options(offline=True), lambda event: None)
+        await session.first_wave()
+        await session.add_scenario("add a YAML output format")
+        session.rescore({"simplicity": 3.0})
+        live = summary.live_document(session)
+        details = {c.id: summary.live_candidate(session, c.id) for c in session.candidates}
+        await session.close()
+    with Store(db_path) as again:
+        stored = summary.session_document(again, live["session"])
+        assert len(stored["candidates"]) > 2 and any(c["pareto"] for c in stored["candidates"])
+        assert live["candidates"] == stored["candidates"]
+        assert live["clusters"] == stored["clusters"]
+        for number, detail in details.items():
+            assert detail == summary.candidate_document(again, live["session"], number), number
