@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 from divergent.critics.base import Critic, CriticContext, ModelCritic, base_text, build, phase
-from divergent.engine import clustering, near_duplicates, settling
+from divergent.engine import clustering, near_duplicates, scenarios, settling
 from divergent.engine.autopilot import drive
 from divergent.engine.choices import remember
 from divergent.engine.events import (
@@ -29,12 +29,11 @@ from divergent.engine.events import (
 )
 from divergent.engine.options import Options, check_explorable
 from divergent.engine.resume import resume
-from divergent.engine.scoring import assess, baseline_of
+from divergent.engine.scoring import baseline_of
 from divergent.engine.steering import Unavailable
 from divergent.engine.streams import merge
 from divergent.engine.verification import VerifyQueue
 from divergent.explorers.base import EXPLORERS, ExploreRequest, Tally
-from divergent.llm.budget import BudgetExhausted
 from divergent.llm.client import EndpointError, ModelClient
 from divergent.model import Assessment, Candidate, Cluster, Event, InputError, Problem
 from divergent.storage.calls import SqliteCallLog, session_usage
@@ -82,11 +81,7 @@ class Session:
         # today's code is stored first: a session killed while the model matches its
         # scenarios (requests that may take long) can still be reopened
         await settling.score_and_store(self, baseline_of(problem))
-        matched = False
-        for scenario in problem.scenarios:
-            matched = await self._match_units(scenario) or matched
-        if matched:  # the change-cost figures of today's code now count the matched units
-            await self._change_cost_again(self.candidates)
+        await scenarios.match_all(self)  # today's change-cost figures count the matched units
         await self.verify([self.candidates[0]])  # today's tests first: what a failure means depends on it
         return self
 
@@ -96,34 +91,6 @@ class Session:
         for candidate in candidates:
             queue.submit(candidate)
         await queue.drain()
-
-    async def _change_cost_again(self, candidates: list[Candidate]) -> None:
-        """Run the static change-cost critics again (the scenarios changed)."""
-        static = [c for c in self.critics_in("each") if "change_cost" in c.dimensions]
-        for candidate in candidates:
-            settling.put(self, candidate.id, await assess(candidate, self.problem, static))
-
-    async def _match_units(self, scenario: str) -> bool:
-        """Ask the model once which of today's units a scenario touches, unless the engineer said.
-
-        True when the model named some."""
-        if self.client is None or self.problem.scenario_terms.get(scenario):
-            return False
-        from divergent.context.parsing import language_for
-        from divergent.context.target import unit_names
-        from divergent.explorers.model.scenarios import match_units
-
-        path = self.problem.target.path
-        today = self.problem.files[path]
-        names = unit_names(today, language_for(path) or "python", functions_only=True)
-        try:
-            found = await match_units(self.client, self.problem, scenario, names)
-        except BudgetExhausted:
-            return False
-        if found:
-            self.problem.scenario_terms[scenario] = found
-            self.store.set_scenario_units(self.id, scenario, found)
-        return bool(found)
 
     @classmethod
     def open(cls, store: Store, session: int, options: Options, emit: Emit) -> Session:
@@ -347,21 +314,7 @@ class Session:
         return front
 
     async def add_scenario(self, text: str) -> None:
-        from divergent.context.problem import split_scenario
-
-        text, units = split_scenario(text)
-        if not text:
-            raise InputError("a scenario needs some text")
-        self.problem.scenarios.append(text)
-        if units:
-            self.problem.scenario_terms[text] = units
-        self.store.add_scenario(self.id, text, units)
-        await self._match_units(text)
-        await self._change_cost_again(self.candidates)
-        settling.forget(self, [c.name for c in self.model_critics()])
-        await settling.representatives(self)
-        self.rank()
-        self.store.add_event(self.id, "add_scenario", {"scenario": text})
+        await scenarios.add_scenario(self, text)
 
     async def add_design_from(self, spec: str, title: str | None = None, cwd: Path | None = None) -> Candidate:
         """``add_design`` of a git branch or commit, or a folder (relative to ``cwd``)."""
