@@ -9,8 +9,9 @@ a reference. A reference reached through a dot (``obj.name``) is an attribute us
 
 The index keeps its rows in a ``SymbolStore``: ``storage.symbols.SqliteSymbols`` in the
 sessions database, or ``MemorySymbols`` here for as long as the process lives. A store
-holds each blob's definitions and references (lines; negative: an attribute use) and
-which files a ``git grep`` found at a commit (``divergent.context.neighbours``).
+holds each blob's size, definitions and references (lines; negative: an attribute use),
+which files a ``git grep`` found at a commit, and the repo map's ranked outlines under a
+key made of the blobs they came from (``divergent.context.neighbours``).
 Files the index lacks are parsed in parallel (processes) when there are many.
 """
 
@@ -167,6 +168,10 @@ class SymbolStore(Protocol):
         """(blob, definition) of every definition in the blobs (of one of ``kinds`` when given),
         each blob's in the order ``put`` had them."""
 
+    def spans_in(self, blobs: Iterable[str], kinds: tuple[str, ...]) -> Iterator[tuple[str, str, int, int]]:
+        """(blob, name, first line, last line) of every definition of one of ``kinds`` in the blobs,
+        in ``defs_in``'s order."""
+
     def ranking(self, key: str) -> dict | None:
         """A repo map's ranking kept under ``key`` (``divergent.context.neighbours``), if any."""
 
@@ -215,6 +220,10 @@ class MemorySymbols:
             for definition in self.files[blob].defs:
                 if kinds is None or definition.kind in kinds:
                     yield blob, definition
+
+    def spans_in(self, blobs: Iterable[str], kinds: tuple[str, ...]) -> Iterator[tuple[str, str, int, int]]:
+        for blob, d in self.defs_in(blobs, kinds):
+            yield blob, d.name, d.line, d.end_line
 
     def ranking(self, key: str) -> dict | None:
         return self.rankings.get(key)
@@ -267,6 +276,9 @@ class SymbolIndex:
 
     def sizes(self, blobs: Iterable[str]) -> dict[str, int]:
         return self.store.sizes(blobs)
+
+    def spans_in(self, blobs: Iterable[str], kinds: tuple[str, ...]) -> Iterator[tuple[str, str, int, int]]:
+        return self.store.spans_in(blobs, kinds)
 
     def ranking(self, key: str) -> dict | None:
         return self.store.ranking(key)

@@ -23,7 +23,7 @@ from divergent.context import repo as gitrepo
 from divergent.context.callers import family, family_suffixes, own_spans
 from divergent.context.index import VERSION, Definition, SymbolIndex
 from divergent.context.parsing import language_for, parse, text
-from divergent.context.repomap import RANKING, graph, map_parts, pagerank
+from divergent.context.repomap import RANKING, graph, map_parts, outlines, pagerank
 from divergent.model import CallSite, ContextPart, Target
 
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}")
@@ -204,16 +204,16 @@ def function_spans(index: SymbolIndex, found: Neighbourhood, paths: set[str]):
     """``spans(path)``: (name, first, last) of each function and method the index knows in
     one of ``paths`` (read in one query)."""
     by_path: dict[str, list[tuple[str, int, int]]] = {}
-    for blob, d in index.defs_in(found.blobs(paths), FUNCTION_KINDS):
+    for blob, name, first, last in index.spans_in(found.blobs(paths), FUNCTION_KINDS):
         for path in found.paths_of(blob):
-            by_path.setdefault(path, []).append((d.name, d.line, d.end_line))
+            by_path.setdefault(path, []).append((name, first, last))
     return lambda path: by_path.get(path, [])
 
 
 def repo_map(index: SymbolIndex, found: Neighbourhood, target: Target, focus: set[str], tokens):
     """``map(room, shown)``: the map's parts for the neighbourhood, in ``room`` tokens. The
-    ranking is kept in the index under the neighbourhood's blobs, the target and ``focus``:
-    framing the same neighbourhood again (at any commit) reads only the shown files' outlines."""
+    ranked outlines are kept in the index under the neighbourhood's blobs, the target and
+    ``focus``: framing the same neighbourhood again (at any commit) reads them back."""
     paths = found.users | found.used | {target.path}
 
     def build(room: int, shown: set[str]) -> list[ContextPart]:
@@ -221,12 +221,9 @@ def repo_map(index: SymbolIndex, found: Neighbourhood, target: Target, focus: se
         kept = index.ranking(key)
         if kept is None:
             ranks, wanted, rows = _rank(index, found, paths, target, focus)
-            index.remember_ranking(key, {"ranks": ranks, "wanted": sorted(wanted)})
-            defs = lambda path: rows.get(path, [])  # noqa: E731
-        else:
-            ranks, wanted = kept["ranks"], set(kept["wanted"])
-            defs = lambda path: [d for _, d in index.defs_in([found.paths[path]])]  # noqa: E731
-        return map_parts(ranks, defs, wanted, room, tokens, {target.path})
+            kept = {"outlines": outlines(ranks, lambda path: rows.get(path, []), wanted, {target.path})}
+            index.remember_ranking(key, kept)
+        return map_parts([(path, rank, text) for path, rank, text in kept["outlines"]], room, tokens)
 
     return build
 

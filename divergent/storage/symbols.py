@@ -98,6 +98,11 @@ class SqliteSymbols:
         for row in self._rows(sql + " order by blob_sha, rowid", blobs, tuple(kinds or ())):
             yield row[0], Definition(*row[1:])
 
+    def spans_in(self, blobs: Iterable[str], kinds: tuple[str, ...]) -> Iterator[tuple[str, str, int, int]]:
+        sql = "select blob_sha, name, line, end_line from symbol_defs where blob_sha in ({marks})"
+        sql += f" and kind in ({','.join('?' * len(kinds))}) order by blob_sha, rowid"
+        return self._rows(sql, blobs, kinds)
+
     def ranking(self, key: str) -> dict | None:
         row = self.store.db.execute("select ranking_json from symbol_rankings where key = ?", [key]).fetchone()
         return json.loads(row[0]) if row else None
