@@ -190,7 +190,7 @@ def _json_suffixes(db: Database) -> None:
     db.execute("alter table cluster_history rename column members to members_json")
 
 
-@MIGRATIONS(name="0011_symbol_rankings")
+@MIGRATIONS(name="0014_symbol_rankings")
 def _symbol_rankings(db: Database) -> None:
     # a repo map's ranking (storage/symbols.py), under a key made of the blobs, target and
     # names it was computed from: framing the same neighbourhood again reads it back

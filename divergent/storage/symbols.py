@@ -4,7 +4,7 @@ Tables (migration ``0009_symbol_index``): ``symbol_cache`` marks an indexed blob
 index version it was parsed at and its size; ``symbol_defs`` holds its definitions;
 ``symbol_refs`` one row per name it references, with the lines (negative: an attribute
 use); ``symbol_mentions`` which files a ``git grep`` found at a commit;
-``symbol_rankings`` (``0011``) repo-map rankings under a key made of the blobs they were
+``symbol_rankings`` (``0014``) repo-map rankings under a key made of the blobs they were
 computed from. Every table is keyed by git blob sha (or commit, or such a key), so an
 unchanged file is never parsed twice.
 """
