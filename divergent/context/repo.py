@@ -104,23 +104,29 @@ def head_file(top: Path, path: str) -> tuple[str, int | None, str | None] | None
     if "\n" in path or "\r" in path:
         return None
     limit = max_file_bytes()
-    with subprocess.Popen(["git", "-C", str(top), "cat-file", "--batch"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL) as git:
-        try:
-            head = _batch_header(git, "HEAD")
-            if head is None or head[1] != b"commit":
-                return None
-            git.stdout.read(head[2] + 1)  # the commit object, then a newline
-            commit = head[0].decode()
-            blob = _batch_header(git, f"{commit}:{path}")
-            if blob is None or blob[1] != b"blob":
-                return commit, None, None
-            if blob[2] > limit:
-                return commit, blob[2], None
-            return commit, blob[2], git.stdout.read(blob[2]).decode("utf-8", errors="replace")
-        except OSError:  # git left early: a refusal
+    git = subprocess.Popen(["git", "-C", str(top), "cat-file", "--batch"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        head = _batch_header(git, "HEAD")
+        if head is None or head[1] != b"commit":
             return None
-        finally:
-            git.kill()
+        git.stdout.read(head[2] + 1)  # the commit object, then a newline
+        commit = head[0].decode()
+        blob = _batch_header(git, f"{commit}:{path}")
+        if blob is None or blob[1] != b"blob":
+            return commit, None, None
+        if blob[2] > limit:
+            return commit, blob[2], None
+        return commit, blob[2], git.stdout.read(blob[2]).decode("utf-8", errors="replace")
+    except OSError:  # git left before reading its input: a refusal
+        return None
+    finally:
+        git.kill()
+        for pipe in (git.stdin, git.stdout):
+            try:
+                pipe.close()
+            except OSError:  # what was written and never read
+                pass
+        git.wait()
 
 
 def _batch_header(git: subprocess.Popen, name: str) -> tuple[bytes, bytes, int] | None:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from conftest import git, make_repo
 from divergent.context.problem import frame
-from divergent.context.repo import blob_size, head_commit
+from divergent.context.repo import blob_size, head_commit, head_file
 from divergent.model import InputError
 
 FILES = {
@@ -83,6 +85,18 @@ def test_a_file_named_with_spaces_and_glob_characters_is_read_as_named(repo):
     assert problem.target.path == "pkg/x [1]*.py" and "return 1" in problem.source
     assert blob_size(repo, head_commit(repo), "pkg/x [1]*.py") == len("def odd():\n    return 1\n")
     assert blob_size(repo, head_commit(repo), "pkg/x ?1]*.py") is None
+
+
+def test_a_repository_git_refuses_gets_no_answer_in_one_go_whenever_git_leaves(repo, monkeypatch):
+    """git refuses a repository someone else owns before it reads its input, so the question
+    may or may not reach it: either way head_file gives up quietly and head_commit says why."""
+    subprocess.run(["chown", "-R", "12345:12345", str(repo)], check=True)
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)  # no safe.directory exception from this machine
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for _ in range(20):  # git leaves sooner or later than the question is written
+        assert head_file(repo, "pkg/core.py") is None
+    with pytest.raises(InputError, match="dubious ownership"):
+        head_commit(repo)
 
 
 def test_paths_relative_to_the_current_directory_inside_the_repo(repo, monkeypatch):
