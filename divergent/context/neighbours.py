@@ -7,7 +7,8 @@ and the files the target's file uses: in Python the modules it imports, elsewher
 files that define a name it uses. ``git grep`` finds the mentions and definitions
 (whole words, fixed strings), and its answer is kept per commit in the index's
 database, so framing the same target again parses nothing and greps nothing.
-Call sites are the index's references to the target's names in those files.
+Call sites are the index's references to the target's names in those files. The repo
+map's ranked outlines are kept in the index too, under the blobs they came from.
 """
 
 from __future__ import annotations
