@@ -39,6 +39,7 @@ from divergent.model import Assessment, Candidate, Cluster, Event, InputError, P
 from divergent.storage.calls import SqliteCallLog, session_usage
 from divergent.storage.dialects import SqliteDialects
 from divergent.storage.store import Store
+from divergent.storage.verdicts import near
 
 Emit = Callable[[Event], None]
 
@@ -64,7 +65,7 @@ class Session:
         self.assessments: dict[int, list[Assessment]] = {}  # candidate number -> its assessments
         self.overall: dict[int, float] = {}
         self.front: set[int] = set()  # the Pareto front's candidate numbers
-        self.near: dict[int, int] = {}  # near-duplicate -> the earlier design it is most like (engine/near_duplicates.py)
+        self.near: dict[int, tuple[int, float]] = {}  # near-duplicate -> (the earlier design it is most like, % alike): near_duplicates.py
         self.clusterer = clustering.Clusterer(problem.files, read=lambda path: base_text(problem, path))
         self.critics: list[Critic] = []
 
@@ -101,7 +102,8 @@ class Session:
         self.assessments = store.assessments(session)
         self.overall = store.overall(session)
         self.front = store.pareto(session)
-        near_duplicates.mark(self, announce=False)  # marked when they arrived: said then, not again
+        self.near = near(store, session)
+        near_duplicates.mark(self, announce=False)  # marked when they arrived (said then, not again); older sessions now
         if not any(c.baseline for c in self.candidates):
             self._restore_baseline()
         if not options.offline:
