@@ -17,7 +17,6 @@ from typing import Callable
 from divergent.critics.base import Critic, CriticContext, ModelCritic, base_text, build, phase
 from divergent.engine import clustering, near_duplicates, scenarios, settling
 from divergent.engine.autopilot import drive
-from divergent.engine.choices import remember
 from divergent.engine.events import (
     ActionFinished,
     ActionStarted,
@@ -27,7 +26,7 @@ from divergent.engine.events import (
     SessionStarted,
     UsageChanged,
 )
-from divergent.engine.options import Options, check_explorable
+from divergent.engine.options import Options, check_explorable, record
 from divergent.engine.resume import resume
 from divergent.engine.scoring import baseline_of
 from divergent.engine.steering import Unavailable
@@ -78,7 +77,7 @@ class Session:
         self = cls(store, problem, options, emit, session)
         self._connect()
         self.emit(SessionStarted(session, problem.target.spec, problem.target.commit, list(options.explorers)))
-        remember(store, session, options.explorers, [c for c in options.critics if c != "verify"])
+        record(store, session, options)  # what reopening it runs with (engine/options.py saved_options)
         # today's code is stored first: a session killed while the model matches its
         # scenarios (requests that may take long) can still be reopened
         await settling.score_and_store(self, baseline_of(problem))
