@@ -98,6 +98,7 @@ class Session:
         self = cls(store, store.problem(session), options, emit, session)
         self.candidates = store.candidates(session)
         self.clusters = store.clusters(session)
+        self.clusterer.keep(self.clusters)  # their labels stay as they were shown
         self.assessments = store.assessments(session)
         self.overall = store.overall(session)
         self.front = store.pareto(session)
