@@ -4,6 +4,8 @@ equal the ones read back from SQLite by a second connection."""
 
 from __future__ import annotations
 
+from designs import SMALL, SUMMARISE
+
 from divergent.context.problem import frame
 from divergent.engine import summary
 from divergent.engine.options import make_options
@@ -32,26 +34,13 @@ async def test_the_live_documents_equal_the_stored_ones(sample_repo, db_path, tm
             assert detail == summary.candidate_document(again, live["session"], number), number
 
 
-TWIN = """
-
-def summarise(rows, currency):
-    total = 0
-    count = 0
-    for row in rows:
-        if row.quantity > 0:
-            total += row.quantity * row.unit_price
-            count += 1
-    return {"total": total, "count": count, "currency": currency}
-"""
-
-
 async def test_a_near_duplicate_reads_the_same_live_stored_and_reopened(sample_repo, db_path, tmp_path):
     today = (sample_repo / "shop/reports.py").read_text().rstrip() + "\n"
     with Store(db_path) as store:
         problem = frame(TARGET, str(sample_repo), tmp_path)
         session = await Session.create(store, problem, make_options(offline=True), lambda event: None)
-        first = await session.add_design({"shop/reports.py": today + TWIN}, "a summary function")
-        second = await session.add_design({"shop/reports.py": today + TWIN + "\n\ndef helper(x):\n    return x\n"}, "and a helper")
+        first = await session.add_design({"shop/reports.py": today + SUMMARISE}, "a summary function")
+        second = await session.add_design({"shop/reports.py": today + SUMMARISE + SMALL.format("a")}, "and a helper")
         live = summary.live_document(session)
         detail = summary.live_candidate(session, second.id)
         await session.close()
