@@ -205,5 +205,12 @@ def _session_verify(db: Database) -> None:
     db["sessions"].add_column("verify_json", str, not_null_default="")
 
 
+@MIGRATIONS(name="0014_symbol_rankings")
+def _symbol_rankings(db: Database) -> None:
+    # a repo map's ranking (storage/symbols.py), under a key made of the blobs, target and
+    # names it was computed from: framing the same neighbourhood again reads it back
+    db.execute("create table if not exists symbol_rankings (key text primary key, ranking_json text) without rowid")
+
+
 def migrate(db: Database) -> None:
     MIGRATIONS.apply(db)
