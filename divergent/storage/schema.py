@@ -205,6 +205,12 @@ def _session_verify(db: Database) -> None:
     db["sessions"].add_column("verify_json", str, not_null_default="")
 
 
+@MIGRATIONS(name="0013_endpoint_pace")
+def _endpoint_pace(db: Database) -> None:
+    # what pacing found the endpoint does with requests at once (llm/pacing.py), learned once
+    db["endpoint_dialects"].add_column("pace", str, not_null_default="")
+
+
 @MIGRATIONS(name="0014_symbol_rankings")
 def _symbol_rankings(db: Database) -> None:
     # a repo map's ranking (storage/symbols.py), under a key made of the blobs, target and
