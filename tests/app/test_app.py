@@ -20,6 +20,7 @@ from divergent.app.screens.home import HomeScreen
 from divergent.app.screens.new import NewExplorationScreen
 from divergent.app.screens.pareto import ParetoScreen
 from divergent.app.widgets.code import CodeView
+from divergent.app.widgets.lines import LinesView
 from divergent.context.problem import frame
 from divergent.engine import summary
 from divergent.engine.options import make_options
@@ -72,7 +73,7 @@ async def test_explore_offline_keys(sample_repo, db_path, tmp_path, monkeypatch)
         await pilot.press("down", "down")
         await pilot.press("3")
         assert screen.query_one("#panes", TabbedContent).active == "tab-critics"
-        critics = str(screen.query_one("#critics-body").render())
+        critics = screen.query_one("#critics", LinesView).text
         assert "simplicity" in critics and "extensibility" in critics
         # only the visible pane is filled as the cursor moves; a pane shown later catches up
         await pilot.press("1", "down", "2")

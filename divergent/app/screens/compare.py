@@ -48,7 +48,7 @@ class CompareScreen(Screen):
     def on_mount(self) -> None:
         a, b = self.docs
         patch = between(a["files"], b["files"])
-        self.query_one(DiffView).show(patch, "The two candidates are the same.")
+        self.query_one(DiffView).show_patch(patch, "The two candidates are the same.")
         table = self.query_one("#vectors", DataTable)
         table.add_columns("dimension", f"#{a['id']}", f"#{b['id']}", "difference")
         for dimension in sorted(set(a["scores"]) | set(b["scores"])):

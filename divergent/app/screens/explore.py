@@ -88,7 +88,10 @@ class ExploreScreen(Steering, Screen):
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW, "narrow")
-        self.query_one("#legend", Label).update(legend(self.table.columns_shown, self.table.size.width - 2))
+        text = legend(self.table.columns_shown, self.table.size.width - 2)
+        label = self.query_one("#legend", Label)
+        if text != str(label.content):
+            label.update(text, layout=False)  # one line, full width (explore.tcss): no relayout
         discovery = self.query_one(Discovery)
         discovery.show(*discovery.values)
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections import OrderedDict, defaultdict
 
 from textual.cache import LRUCache
+from textual.geometry import Size
 from textual.widgets import TextArea
 from textual.widgets.text_area import Document, DocumentNavigator, SyntaxAwareDocument, WrappedDocument
+
+from divergent.app.widgets.lines import set_virtual_size
 
 
 class CodeView(TextArea):
@@ -20,7 +23,8 @@ class CodeView(TextArea):
     query is reused, where ``load_text`` would compile it again (~25 ms).
 
     Swapping leans on TextArea's internals (``_highlights``, ``_line_cache``); if they are
-    not there, the view falls back to replacing the text.
+    not there, the view falls back to replacing the text. A swap changes the view's virtual
+    size without a relayout of the screen (lines.set_virtual_size).
     """
 
     KEEP = 32
@@ -45,11 +49,18 @@ class CodeView(TextArea):
                 self.kept.popitem(last=False)
             if self.soft_wrap:
                 self.wrapped_document.wrap(self.wrap_width, self.indent_width)
-            self._refresh_size()
+            set_virtual_size(self, self.content_size())  # TextArea's _refresh_size, but no relayout of the screen
             self.refresh()
         self.history.clear()
         self.move_cursor((0, 0))
         self.scroll_home(animate=False)
+
+    def content_size(self) -> Size:
+        """The virtual size TextArea's ``_refresh_size`` gives the current document."""
+        if self.soft_wrap:
+            return Size(0, self.wrapped_document.height)
+        width, height = self.document.get_size(self.indent_width)
+        return Size(width + self.gutter_width + 1, height)  # +1: room for the cursor at a line's end
 
     def set_language(self, language: str | None) -> None:
         """Highlight as ``language`` (a TextArea language; None for plain text)."""

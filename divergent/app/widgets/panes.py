@@ -67,10 +67,10 @@ class CandidatePanes(Vertical):
             return
         fill: dict[str, Callable[[], None]] = {
             "tab-code": lambda: self.query_one(CodeView).show(doc["files"].get(self.source.target_path()) or next(iter(doc["files"].values()), "")),
-            "tab-diff": lambda: self.query_one(DiffView).show(self.patch(number), "This is today's code."),
-            "tab-critics": lambda: self.query_one(CriticBars).show(doc),
+            "tab-diff": lambda: self.query_one(DiffView).show_patch(self.patch(number), "This is today's code."),
+            "tab-critics": lambda: self.query_one(CriticBars).show_candidate(doc),
             "tab-scenarios": lambda: self.query_one(ScenariosPane).show(doc, self.source.scenarios(), self.source.candidate),
-            "tab-why": lambda: self.query_one(WhyPane).show(doc, self.source.session_doc() or {"candidates": []}, self.source.weights()),
+            "tab-why": lambda: self.query_one(WhyPane).show_candidate(doc, self.source.session_doc() or {"candidates": []}, self.source.weights()),
         }
         if pane not in fill:
             return
