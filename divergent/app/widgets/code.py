@@ -55,6 +55,16 @@ class CodeView(TextArea):
         self.move_cursor((0, 0))
         self.scroll_home(animate=False)
 
+    def prepare(self, text: str) -> None:
+        """Parse and highlight ``text`` ahead of showing it (idle time), keeping what is shown."""
+        if text == self.text or text in self.kept or not (hasattr(self, "_highlights") and hasattr(self, "_line_cache")):
+            return
+        shown = (self.document, self.wrapped_document, self.navigator, self._highlights, self._line_cache)
+        self.kept[text] = self._parse(text)
+        self.document, self.wrapped_document, self.navigator, self._highlights, self._line_cache = shown
+        while len(self.kept) > self.KEEP:
+            self.kept.popitem(last=False)
+
     def content_size(self) -> Size:
         """The virtual size TextArea's ``_refresh_size`` gives the current document."""
         if self.soft_wrap:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
+from rich.console import RenderableType
 from rich.syntax import Syntax
 from rich.text import Text
 
@@ -12,12 +15,19 @@ class DiffView(LinesView):
     patch: str = ""
 
     def show_patch(self, patch: str, empty: str = "No changes against today's code.") -> None:
-        dark = self.app.current_theme.dark
         self.patch = patch
+        self.show(*self.highlighted(patch, empty))
 
-        def highlighted():
+    def prepare_patch(self, patch: str, empty: str = "No changes against today's code.") -> None:
+        self.prepare(*self.highlighted(patch, empty))
+
+    def highlighted(self, patch: str, empty: str) -> tuple[tuple, Callable[[], RenderableType]]:
+        """The patch's key and how to draw it."""
+        dark = self.app.current_theme.dark
+
+        def make() -> RenderableType:
             if not patch:
                 return Text(empty)
             return Syntax(patch, "diff", theme="monokai" if dark else "friendly", background_color="default", word_wrap=False)
 
-        self.show(("diff", patch, empty, dark), highlighted)
+        return ("diff", patch, empty, dark), make

@@ -60,6 +60,7 @@ class LinesView(ScrollView, can_focus=True):
         self.key: Hashable = ("placeholder", placeholder)
         self.renderable: RenderableType = Text(placeholder)
         self.kept: OrderedDict[tuple, list[Strip]] = OrderedDict()
+        self.drawing: list[Strip] | None = None
 
     @property
     def text(self) -> str:
@@ -79,22 +80,30 @@ class LinesView(ScrollView, can_focus=True):
         self.refresh()
         return True
 
+    def prepare(self, key: Hashable, make: Callable[[], RenderableType]) -> None:
+        """Render ``make()``'s lines ahead of showing it (idle time), keeping what is shown."""
+        if key != self.key and self.width() > 0:
+            self.strips(key, make)
+
     def width(self) -> int:
         return self.scrollable_content_region.width
 
-    def strips(self) -> list[Strip]:
-        """The content's lines at the view's width, rendered once and kept."""
+    def strips(self, key: Hashable = None, make: Callable[[], RenderableType] | None = None) -> list[Strip]:
+        """A content's lines (the one shown, unless ``key`` and ``make`` say another) at the
+        view's width in the view's style, rendered once and kept."""
         width = self.width()
         if width <= 0:
             return []
-        cache = (self.key, width, self.app.theme)  # styles from the theme are in the lines
+        style = self.rich_style  # its background and colour: the theme's, and whether it has focus
+        cache = (self.key if make is None else key, width, self.app.theme, style)
         if cache in self.kept:
             self.kept.move_to_end(cache)
             return self.kept[cache]
         console = self.app.console
         options = console.options.update_width(width)
-        lines = Segment.split_and_crop_lines(console.render(self.renderable, options), width, pad=False)
-        strips = [Strip(line).adjust_cell_length(width) for line in lines]
+        renderable = self.renderable if make is None else make()
+        lines = Segment.split_and_crop_lines(console.render(renderable, options), width, pad=False)
+        strips = [Strip(line).adjust_cell_length(width).apply_style(style) for line in lines]
         while strips and not strips[-1].text.strip():
             strips.pop()  # a renderable's trailing blank lines would only lengthen the scroll
         self.kept[cache] = strips
@@ -105,11 +114,16 @@ class LinesView(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         set_virtual_size(self, Size(self.width(), len(self.strips())))
 
+    def render_lines(self, crop):
+        self.drawing = self.strips()  # once per frame, not once per line
+        try:
+            return super().render_lines(crop)
+        finally:
+            self.drawing = None
+
     def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
-        width = self.width()
-        strips = self.strips()
-        index = scroll_y + y
+        strips = self.drawing if self.drawing is not None else self.strips()
+        index = self.scroll_offset.y + y  # no horizontal scroll: lines are cut or wrapped at the width
         if index >= len(strips):
-            return Strip.blank(width, self.rich_style)
-        return strips[index].crop_extend(scroll_x, scroll_x + width, self.rich_style).apply_style(self.rich_style)
+            return Strip.blank(self.width(), self.rich_style)
+        return strips[index]
