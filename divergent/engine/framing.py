@@ -33,8 +33,8 @@ def frame(
     (the default one when None), so that a file is parsed once whichever command or screen
     frames it. Bad input (a bad target, or one ``check(problem)`` refuses) is refused before
     the database is opened. Opens its own connection: call it from any thread."""
-    target, source = resolve(spec, repo, cwd)
-    if check is not None:
+    if check is not None:  # only a check needs the target before the whole problem is framed
+        target, source = resolve(spec, repo, cwd)
         check(Problem(target=target, files={target.path: source}))
     with Store(db) as store:
         return frame_with(spec, repo, cwd, index=SymbolIndex(SqliteSymbols(store)), **options)

@@ -23,7 +23,7 @@ from textual.widgets import DataTable, Header, Label
 
 from divergent.app.highlight import highlighter
 from divergent.app.idle import IdleCollector
-from divergent.app.legend import legend, plural
+from divergent.app.legend import plural
 from divergent.app.messages import ActionEnded, EngineEvent
 from divergent.app.screens import explore_keys
 from divergent.app.screens.steering import Steering
@@ -31,6 +31,7 @@ from divergent.app.widgets.candidates import CandidateTable
 from divergent.app.widgets.code import CodeView
 from divergent.app.widgets.discovery import Discovery
 from divergent.app.widgets.keybar import KeyBar
+from divergent.app.widgets.legend_line import LegendLine
 from divergent.app.widgets.meter import BudgetMeter
 from divergent.app.widgets.panes import PREPARED, CandidatePanes
 from divergent.engine import summary
@@ -78,7 +79,7 @@ class ExploreScreen(Steering, Screen):
         with Horizontal(id="main"):
             with Vertical(id="left"):
                 yield CandidateTable(id="candidates")
-                yield Label("", id="legend")
+                yield LegendLine(id="legend")
             yield CandidatePanes(self, id="right")
         yield Label("opening the session…", id="status")
         yield KeyBar(id="keys")
@@ -90,10 +91,6 @@ class ExploreScreen(Steering, Screen):
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW, "narrow")
-        text = legend(self.table.columns_shown, self.table.size.width - 2)
-        label = self.query_one("#legend", Label)
-        if text != str(label.content):
-            label.update(text, layout=False)  # one line, full width (explore.tcss): no relayout
         discovery = self.query_one(Discovery)
         discovery.show(*discovery.values)
 
@@ -189,6 +186,7 @@ class ExploreScreen(Steering, Screen):
         table = self.table
         current = table.cursor_key()  # the row under the cursor now: a key may have moved it since `selected`
         table.show(self.document)
+        self.query_one(LegendLine).columns = tuple(table.columns_shown)
         best = table.first_candidate()
         if self.follow_best or current not in table.rows:
             target = best if self.follow_best or f"c{self.selected}" not in table.rows else f"c{self.selected}"
