@@ -265,7 +265,11 @@ async def test_lines_view_draws_as_rich_does_and_scrolls_what_it_shows():
 
         def shown() -> list[str]:
             region = Region(0, 0, view.size.width, view.size.height)
-            return [s.text.rstrip() for s in view.render_lines(region)]
+            strips = view.render_lines(region)
+            # one terminal line each, exactly as wide as the view: a newline or a short strip
+            # would leave the cells after it showing what was there before
+            assert all(s.cell_length == view.size.width and not any(c.control or "\n" in c.text for c in s) for s in strips)
+            return [s.text.rstrip() for s in strips]
 
         assert shown()[0] == "nothing yet"
         view.prepare("long", lambda: long)

@@ -102,7 +102,7 @@ class LinesView(ScrollView, can_focus=True):
         console = self.app.console
         options = console.options.update_width(width)
         renderable = self.renderable if make is None else make()
-        lines = Segment.split_and_crop_lines(console.render(renderable, options), width, pad=False)
+        lines = Segment.split_and_crop_lines(console.render(renderable, options), width, pad=False, include_new_lines=False)
         strips = [Strip(line).adjust_cell_length(width).apply_style(style) for line in lines]
         while strips and not strips[-1].text.strip():
             strips.pop()  # a renderable's trailing blank lines would only lengthen the scroll
