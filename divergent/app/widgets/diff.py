@@ -1,4 +1,5 @@
-"""A unified diff, highlighted to match the theme's darkness."""
+"""A unified diff, highlighted to match the theme's darkness (Pygments' "default" on light
+themes: its added lines read at 4.6:1 on paper, "friendly"'s at 3.3:1)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,6 @@ class DiffView(LinesView):
         def make() -> RenderableType:
             if not patch:
                 return Text(empty)
-            return Syntax(patch, "diff", theme="monokai" if dark else "friendly", background_color="default", word_wrap=False)
+            return Syntax(patch, "diff", theme="monokai" if dark else "default", background_color="default", word_wrap=False)
 
         return ("diff", patch, empty, dark), make
