@@ -9,8 +9,9 @@ a reference. A reference reached through a dot (``obj.name``) is an attribute us
 
 The index keeps its rows in a ``SymbolStore``: ``storage.symbols.SqliteSymbols`` in the
 sessions database, or ``MemorySymbols`` here for as long as the process lives. A store
-holds each blob's definitions and references (lines; negative: an attribute use) and
-which files a ``git grep`` found at a commit (``divergent.context.neighbours``).
+holds each blob's size, definitions and references (lines; negative: an attribute use),
+which files a ``git grep`` found at a commit, and the repo map's ranked outlines under a
+key made of the blobs they came from (``divergent.context.neighbours``).
 Files the index lacks are parsed in parallel (processes) when there are many.
 """
 
@@ -61,6 +62,7 @@ class FileTags:
     lang: str
     defs: list[Definition] = field(default_factory=list)
     refs: dict[str, list[int]] = field(default_factory=dict)  # name -> lines (negative: through a dot)
+    size: int = 0  # bytes
 
 
 @cache
@@ -96,7 +98,7 @@ def tag(blob: str, lang: str, data: bytes) -> FileTags:
     """A file's definitions and references."""
     tree = parse(data, lang)
     lines = data.split(b"\n")
-    found = FileTags(blob, lang)
+    found = FileTags(blob, lang, size=len(data))
     seen_defs: set[tuple[int, str]] = set()
     refs: dict[str, set[int]] = {}
     for _, captures in QueryCursor(tags_query(lang)).matches(tree.root_node):
@@ -150,6 +152,9 @@ class SymbolStore(Protocol):
     def put(self, tagged: list[FileTags], version: int) -> None:
         """Keep these files' tags, replacing any older ones of the same blobs."""
 
+    def sizes(self, blobs: Iterable[str]) -> dict[str, int]:
+        """The size in bytes of each of the blobs the store knows it of."""
+
     def refs_named(self, names: Iterable[str]) -> Iterator[tuple[str, str, list[int]]]:
         """(blob, name, lines) of every reference to one of ``names``."""
 
@@ -159,8 +164,18 @@ class SymbolStore(Protocol):
     def ref_counts(self, blobs: Iterable[str]) -> Iterator[tuple[str, str, int]]:
         """(blob, name, how many lines use it) of every reference the blobs make."""
 
-    def defs_in(self, blobs: Iterable[str]) -> Iterator[tuple[str, Definition]]:
-        """(blob, definition) of every definition in the blobs."""
+    def defs_in(self, blobs: Iterable[str], kinds: tuple[str, ...] | None = None) -> Iterator[tuple[str, Definition]]:
+        """(blob, definition) of every definition in the blobs (of one of ``kinds`` when given),
+        each blob's in the order ``put`` had them."""
+
+    def spans_in(self, blobs: Iterable[str], kinds: tuple[str, ...]) -> Iterator[tuple[str, str, int, int]]:
+        """(blob, name, first line, last line) of every definition of one of ``kinds`` in the blobs,
+        in ``defs_in``'s order."""
+
+    def ranking(self, key: str) -> dict | None:
+        """A repo map's ranking kept under ``key`` (``divergent.context.neighbours``), if any."""
+
+    def remember_ranking(self, key: str, ranking: dict) -> None: ...
 
     def mentions(self, commit: str, key: str) -> set[str] | None:
         """The paths a grep keyed ``key`` found at ``commit``, when it ran before."""
@@ -174,12 +189,16 @@ class MemorySymbols:
     def __init__(self) -> None:
         self.files: dict[str, FileTags] = {}
         self.found: dict[tuple[str, str], set[str]] = {}
+        self.rankings: dict[str, dict] = {}
 
     def indexed(self, blobs: dict[str, str], version: int) -> set[str]:
         return {blob for blob, lang in blobs.items() if blob in self.files and self.files[blob].lang == lang}
 
     def put(self, tagged: list[FileTags], version: int) -> None:
         self.files.update((t.blob, t) for t in tagged)
+
+    def sizes(self, blobs: Iterable[str]) -> dict[str, int]:
+        return {blob: self.files[blob].size for blob in set(blobs) & self.files.keys() if self.files[blob].size}
 
     def refs_named(self, names: Iterable[str]) -> Iterator[tuple[str, str, list[int]]]:
         wanted = set(names)
@@ -196,10 +215,21 @@ class MemorySymbols:
         for blob, name, lines in self.refs_in(blobs):
             yield blob, name, len(lines)
 
-    def defs_in(self, blobs: Iterable[str]) -> Iterator[tuple[str, Definition]]:
+    def defs_in(self, blobs: Iterable[str], kinds: tuple[str, ...] | None = None) -> Iterator[tuple[str, Definition]]:
         for blob in set(blobs) & self.files.keys():
             for definition in self.files[blob].defs:
-                yield blob, definition
+                if kinds is None or definition.kind in kinds:
+                    yield blob, definition
+
+    def spans_in(self, blobs: Iterable[str], kinds: tuple[str, ...]) -> Iterator[tuple[str, str, int, int]]:
+        for blob, d in self.defs_in(blobs, kinds):
+            yield blob, d.name, d.line, d.end_line
+
+    def ranking(self, key: str) -> dict | None:
+        return self.rankings.get(key)
+
+    def remember_ranking(self, key: str, ranking: dict) -> None:
+        self.rankings[key] = ranking
 
     def mentions(self, commit: str, key: str) -> set[str] | None:
         return self.found.get((commit, key))
@@ -244,11 +274,23 @@ class SymbolIndex:
     def refs_in(self, blobs: Iterable[str]) -> Iterator[tuple[str, str, list[int]]]:
         return self.store.refs_in(blobs)
 
+    def sizes(self, blobs: Iterable[str]) -> dict[str, int]:
+        return self.store.sizes(blobs)
+
+    def spans_in(self, blobs: Iterable[str], kinds: tuple[str, ...]) -> Iterator[tuple[str, str, int, int]]:
+        return self.store.spans_in(blobs, kinds)
+
+    def ranking(self, key: str) -> dict | None:
+        return self.store.ranking(key)
+
+    def remember_ranking(self, key: str, ranking: dict) -> None:
+        self.store.remember_ranking(key, ranking)
+
     def ref_counts(self, blobs: Iterable[str], defined: set[str]) -> Iterator[tuple[str, str, int]]:
         """(blob, name, how many lines use it) for every name in ``defined`` the blobs reference."""
         for blob, name, uses in self.store.ref_counts(blobs):
             if name in defined:
                 yield blob, name, uses
 
-    def defs_in(self, blobs: Iterable[str]) -> Iterator[tuple[str, Definition]]:
-        return self.store.defs_in(blobs)
+    def defs_in(self, blobs: Iterable[str], kinds: tuple[str, ...] | None = None) -> Iterator[tuple[str, Definition]]:
+        return self.store.defs_in(blobs, kinds)

@@ -21,9 +21,9 @@ from pathlib import Path, PurePosixPath
 
 from divergent.context import repo as gitrepo
 from divergent.context.callers import family, family_suffixes, own_spans
-from divergent.context.index import Definition, SymbolIndex
+from divergent.context.index import VERSION, Definition, SymbolIndex
 from divergent.context.parsing import language_for, parse, text
-from divergent.context.repomap import graph, map_parts, pagerank
+from divergent.context.repomap import RANKING, graph, map_parts, outlines, pagerank
 from divergent.model import CallSite, ContextPart, Target
 
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}")
@@ -35,7 +35,7 @@ DEFINING = {  # keywords that start a definition, per language family
     "rust": ("fn", "struct", "enum", "trait", "type", "mod"),
     "java": ("class", "interface", "enum", "record"),
 }
-FUNCTION_KINDS = {"function", "method"}
+FUNCTION_KINDS = ("function", "method")
 
 
 @dataclass
@@ -152,12 +152,18 @@ def neighbourhood(index: SymbolIndex, target: Target, source: str, plain: set[st
         keywords = DEFINING.get(family(lang) or "", ())
         found.used = _grep(index, top, target.commit, [f"{k} {n}" for n in used for k in keywords], suffixes) & set(paths)
     found.used.discard(target.path)
-    big = gitrepo.oversized(top, sorted({paths[p] for p in found.users | found.used}))
+    big = _oversized(index, top, sorted({paths[p] for p in found.users | found.used}))
     if big:  # a file over the size limit is never parsed nor shown, whatever it mentions
         found.users = {p for p in found.users if paths[p] not in big}
         found.used = {p for p in found.used if paths[p] not in big}
     index_paths(index, top, found, sorted(found.users | found.used))
     return found
+
+
+def _oversized(index: SymbolIndex, top: Path, shas: list[str]) -> set[str]:
+    """Which blobs are over the size limit: by the sizes the index keeps, git telling the rest."""
+    limit, known = gitrepo.max_file_bytes(), index.sizes(shas)
+    return {sha for sha, size in known.items() if size > limit} | gitrepo.oversized(top, [sha for sha in shas if sha not in known])
 
 
 def index_paths(index: SymbolIndex, top: Path, found: Neighbourhood, paths: list[str]) -> None:
@@ -198,33 +204,51 @@ def function_spans(index: SymbolIndex, found: Neighbourhood, paths: set[str]):
     """``spans(path)``: (name, first, last) of each function and method the index knows in
     one of ``paths`` (read in one query)."""
     by_path: dict[str, list[tuple[str, int, int]]] = {}
-    for blob, d in index.defs_in(found.blobs(paths)):
-        if d.kind in FUNCTION_KINDS:
-            for path in found.paths_of(blob):
-                by_path.setdefault(path, []).append((d.name, d.line, d.end_line))
+    for blob, name, first, last in index.spans_in(found.blobs(paths), FUNCTION_KINDS):
+        for path in found.paths_of(blob):
+            by_path.setdefault(path, []).append((name, first, last))
     return lambda path: by_path.get(path, [])
 
 
 def repo_map(index: SymbolIndex, found: Neighbourhood, target: Target, focus: set[str], tokens):
-    """``map(room, shown)``: the map's parts for the neighbourhood, in ``room`` tokens."""
+    """``map(room, shown)``: the map's parts for the neighbourhood, in ``room`` tokens. The
+    ranked outlines are kept in the index under the neighbourhood's blobs, the target and
+    ``focus``: framing the same neighbourhood again (at any commit) reads them back."""
+    paths = found.users | found.used | {target.path}
 
     def build(room: int, shown: set[str]) -> list[ContextPart]:
-        paths = found.users | found.used | {target.path}
-        rows: dict[str, list[Definition]] = {}
-        defines: dict[str, set[str]] = {}
-        for blob, definition in index.defs_in(found.blobs(paths)):
-            for path in found.paths_of(blob):
-                if path in paths:
-                    rows.setdefault(path, []).append(definition)
-                    if not definition.name.startswith("__"):  # __init__ and the like name no file in particular
-                        defines.setdefault(definition.name, set()).add(path)
-        refs: dict[str, dict[str, int]] = {}
-        for blob, name, uses in index.ref_counts(found.blobs(paths), set(defines)):
-            for path in found.paths_of(blob):
-                if path in paths:
-                    refs.setdefault(path, {})[name] = uses
-        ranks = pagerank(graph(refs, defines, focus), {target.path: 1.0})
-        wanted = set(refs.get(target.path, {})) | focus
-        return map_parts(ranks, lambda path: rows.get(path, []), wanted, room, tokens, {target.path})
+        key = _ranking_key(found, paths, target, focus)
+        kept = index.ranking(key)
+        if kept is None:
+            ranks, wanted, rows = _rank(index, found, paths, target, focus)
+            kept = {"outlines": outlines(ranks, lambda path: rows.get(path, []), wanted, {target.path})}
+            index.remember_ranking(key, kept)
+        return map_parts([(path, rank, text) for path, rank, text in kept["outlines"]], room, tokens)
 
     return build
+
+
+def _ranking_key(found: Neighbourhood, paths: set[str], target: Target, focus: set[str]) -> str:
+    """What a ranking follows from: each file's blob, the target's path, the focus names, the
+    index's and the ranking's versions."""
+    files = sorted((p, found.paths[p]) for p in paths if p in found.paths)
+    return hashlib.sha1(json.dumps([VERSION, RANKING, target.path, sorted(focus), files]).encode()).hexdigest()
+
+
+def _rank(index: SymbolIndex, found: Neighbourhood, paths: set[str], target: Target, focus: set[str]):
+    """(rank of each file, names the target's file uses or the focus, definitions by path)."""
+    rows: dict[str, list[Definition]] = {}
+    defines: dict[str, set[str]] = {}
+    for blob, definition in index.defs_in(found.blobs(paths)):
+        for path in found.paths_of(blob):
+            if path in paths:
+                rows.setdefault(path, []).append(definition)
+                if not definition.name.startswith("__"):  # __init__ and the like name no file in particular
+                    defines.setdefault(definition.name, set()).add(path)
+    refs: dict[str, dict[str, int]] = {}
+    for blob, name, uses in index.ref_counts(found.blobs(paths), set(defines)):
+        for path in found.paths_of(blob):
+            if path in paths:
+                refs.setdefault(path, {})[name] = uses
+    ranks = pagerank(graph(refs, defines, focus), {target.path: 1.0})
+    return ranks, set(refs.get(target.path, {})) | focus, rows

@@ -82,12 +82,18 @@ def max_file_bytes() -> int:
 
 
 def blob_size(top: Path, commit: str, path: str) -> int | None:
-    """A file's size in bytes at ``commit`` (read from git's object header, not the file), or None."""
-    with open_repo(top) as repo:
-        try:
-            return (repo.commit(commit).tree / path).size
-        except KeyError:
-            return None
+    """A file's size in bytes at ``commit`` (read from git's object header, not the file), or
+    None when the commit holds no file there. One ``git ls-tree -l`` (the path taken literally)."""
+    _check_commit(commit)
+    done = subprocess.run(
+        ["git", "-C", str(top), "--literal-pathspecs", "ls-tree", "-l", "-z", "--full-tree", commit, "--", path], capture_output=True
+    )
+    for entry in done.stdout.split(b"\0") if done.returncode == 0 else []:
+        meta, _, name = entry.partition(b"\t")
+        parts = meta.split()  # mode, type, sha, size
+        if len(parts) == 4 and parts[1] == b"blob" and parts[3].isdigit() and name.decode("utf-8", errors="surrogateescape") == path:
+            return int(parts[3])
+    return None
 
 
 def read_many(top: Path, commit: str, paths: list[str]) -> dict[str, str]:

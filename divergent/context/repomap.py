@@ -20,6 +20,7 @@ import numpy as np
 from divergent.context.index import Definition
 from divergent.model import ContextPart
 
+RANKING = 1  # bump when the ranking changes (graph, weights, pagerank): rankings are kept under it
 DAMPING = 0.85
 ITERATIONS = 30
 COMMON = 5  # a name defined by more files than this says little about which one is meant
@@ -90,17 +91,23 @@ def file_outline(defs: list[Definition], wanted: set[str]) -> str:
     return "\n".join(d.signature for d in ordered)
 
 
-def map_parts(ranks: dict[str, float], defs, wanted: set[str], room: int, tokens, skip: set[str]) -> list[ContextPart]:
-    """The best-ranked files' outlines while they fit in ``room`` tokens; ``defs(path)`` lists a
-    file's definitions, ``tokens(text)`` counts."""
-    parts = []
+def outlines(ranks: dict[str, float], defs, wanted: set[str], skip: set[str]) -> list[tuple[str, float, str]]:
+    """(path, rank, outline) of every file that has a rank and definitions, best first;
+    ``defs(path)`` lists a file's definitions."""
+    out = []
     for path, rank in sorted(ranks.items(), key=lambda kv: (-kv[1], kv[0])):
+        found = defs(path) if path not in skip and rank > 0 else []
+        if found:
+            out.append((path, rank, file_outline(found, wanted)))
+    return out
+
+
+def map_parts(ranked: list[tuple[str, float, str]], room: int, tokens) -> list[ContextPart]:
+    """The ``outlines`` in order while they fit in ``room`` tokens; ``tokens(text)`` counts."""
+    parts = []
+    for path, rank, text in ranked:
         if room <= MIN_ROOM:
             break
-        found = defs(path) if path not in skip and rank > 0 else []
-        if not found:
-            continue
-        text = file_outline(found, wanted)
         cost = tokens(text)
         if cost > room:
             continue

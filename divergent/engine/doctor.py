@@ -90,8 +90,15 @@ def dialect_check(endpoint, listing: dict | None, db_path: Path) -> Check:
     return Check(
         "dialect", True,
         f"structured output {learned['structured']}, reply cap {learned['cap']}, "
-        f"context {f'{tokens} tokens' if tokens else 'unknown'} ({state})",
+        f"context {f'{tokens} tokens' if tokens else 'unknown'} ({state}){PACES.get(learned.get('pace') or '', '')}",
     )
+
+
+PACES = {  # what pacing found the server does with requests at once (llm/pacing.py)
+    "parallel": "; answers requests in parallel",
+    "queues": "; answers one request at a time, queueing the rest (2 in flight)",
+    "interrupts": "; cuts a reply short when another request arrives, so it gets 1 request at a time",
+}
 
 
 def grammar_check() -> Check:

@@ -240,7 +240,7 @@ class ModelClient:
         self.base_url = (endpoint.base_url or OPENAI_URL).rstrip("/")
         self.dialect = self._remembered()
         self.refused = 0  # requests the endpoint refused for their dialect, in this run
-        self.pace = Pace(endpoint.timeout, endpoint.concurrency, auto=endpoint.auto_concurrency)
+        self.pace = Pace(endpoint.timeout, endpoint.concurrency, auto=endpoint.auto_concurrency, verdict=self.dialect.pace)
         self.usage_in_stream = True  # ask for usage in the stream (dropped if the server refuses the field)
         self._learning = asyncio.Lock()  # one request at a time while the dialect is a guess
         self._listing = asyncio.Lock()
@@ -461,6 +461,8 @@ class ModelClient:
                 self.in_flight -= 1
                 if ticket is not None:
                     self.pace.done(ticket, reply.ended, reply.finish)
+                    if self.pace.verdict != self.dialect.pace:  # remembered for the next run
+                        self._learn(replace(self.dialect, pace=self.pace.verdict))
         result = outcome.result
         recorded = self._record(
             request, params, key, result.text, result.usage.input_tokens, result.usage.output_tokens,

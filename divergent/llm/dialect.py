@@ -6,7 +6,9 @@ response_format but takes ``json_object`` with a ``schema``; some servers honour
 show in ``/v1/models`` on some servers and only in a ``context_length_exceeded``
 message on others. A refusal moves the endpoint to the next dialect; the dialect is
 remembered per base URL and model (storage implements ``DialectMemory``), so it is
-found with at most one refused request per endpoint, ever.
+found with at most one refused request per endpoint, ever. So is the server's pace
+(``pacing``): a server found cutting a reply short for the next request gets one request
+at a time from the start of the next run, instead of losing the first burst again.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ class Dialect:
     cap: str = "both"
     context_tokens: int = 0  # 0: not known
     confirmed: bool = False  # a request in this dialect was answered (else it is still a guess)
+    pace: str = ""  # what pacing found the server does: "" not known, "parallel", "queues" or "interrupts"
 
     def response_format(self, name: str | None, schema: dict[str, Any] | None) -> dict[str, Any] | None:
         if not name or not schema or self.structured == "text":

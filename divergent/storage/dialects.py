@@ -15,14 +15,14 @@ class SqliteDialects:
     def load(self, base_url: str, model: str) -> Dialect | None:
         rows = list(
             self.store.db.query(
-                "select structured, cap, context_tokens, confirmed from endpoint_dialects where base_url = ? and model = ?",
+                "select structured, cap, context_tokens, confirmed, pace from endpoint_dialects where base_url = ? and model = ?",
                 [base_url, model],
             )
         )
         if not rows:
             return None
         row = rows[0]
-        return Dialect(row["structured"], row["cap"], row["context_tokens"] or 0, bool(row["confirmed"]))
+        return Dialect(row["structured"], row["cap"], row["context_tokens"] or 0, bool(row["confirmed"]), row["pace"] or "")
 
     def save(self, base_url: str, model: str, dialect: Dialect) -> None:
         with self.store.write():
@@ -34,6 +34,7 @@ class SqliteDialects:
                     "cap": dialect.cap,
                     "context_tokens": dialect.context_tokens,
                     "confirmed": int(dialect.confirmed),
+                    "pace": dialect.pace,
                     "updated_at": now(),
                 },
                 pk=("base_url", "model"),

@@ -58,10 +58,9 @@ def learned_dialect(path: Path, base_url: str, model: str) -> dict | None:
         with closing(_open(path)) as db:
             if not db.execute("select 1 from sqlite_master where name = 'endpoint_dialects'").fetchone():
                 return None
-            row = db.execute(
-                "select structured, cap, context_tokens, confirmed from endpoint_dialects where base_url = ? and model = ?",
-                [base_url, model],
-            ).fetchone()
+            cursor = db.execute("select * from endpoint_dialects where base_url = ? and model = ?", [base_url, model])
+            row = cursor.fetchone()
+            names = [column[0] for column in cursor.description]
     except sqlite3.DatabaseError:  # the database check says what is wrong with it
         return None
-    return dict(zip(("structured", "cap", "context_tokens", "confirmed"), row)) if row else None
+    return dict(zip(names, row)) if row else None  # a file from before 0013 has no pace

@@ -190,5 +190,18 @@ def _json_suffixes(db: Database) -> None:
     db.execute("alter table cluster_history rename column members to members_json")
 
 
+@MIGRATIONS(name="0013_endpoint_pace")
+def _endpoint_pace(db: Database) -> None:
+    # what pacing found the endpoint does with requests at once (llm/pacing.py), learned once
+    db["endpoint_dialects"].add_column("pace", str, not_null_default="")
+
+
+@MIGRATIONS(name="0014_symbol_rankings")
+def _symbol_rankings(db: Database) -> None:
+    # a repo map's ranking (storage/symbols.py), under a key made of the blobs, target and
+    # names it was computed from: framing the same neighbourhood again reads it back
+    db.execute("create table if not exists symbol_rankings (key text primary key, ranking_json text) without rowid")
+
+
 def migrate(db: Database) -> None:
     MIGRATIONS.apply(db)

@@ -100,3 +100,14 @@ def test_the_dialect_line_says_what_a_session_learned(endpoint_env, cli, sample_
     endpoint_env.reset()
     after = lines(cli("doctor")[1])["dialect"]
     assert after.startswith("ok") and "structured output json_schema" in after and "confirmed" in after
+
+
+def test_the_dialect_line_says_a_server_cuts_replies_short(cli, sample_repo, monkeypatch):
+    from fake_openai import FakeOpenAI
+
+    with FakeOpenAI(mode="json", interrupts=True, chunk_delay=0.005) as server:
+        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+        monkeypatch.setenv("DIVERGENT_MODEL", "fake-model")
+        code, _, err = cli("explore", sample_repo / "shop/reports.py::ReportService", "--repo", sample_repo, "--headless", "--candidates", "4")
+        assert code == 0, err
+        assert "cuts a reply short" in lines(cli("doctor")[1])["dialect"]

@@ -162,3 +162,64 @@ def test_framing_for_a_session_keeps_the_index_in_the_sessions_database(repo, tm
     with sqlite3.connect(db) as connection:
         indexed = {row[0] for row in connection.execute("select blob_sha from symbol_cache")}
     assert blob in indexed and len(indexed) == 4
+
+
+def rankings(db: Path) -> int:
+    with sqlite3.connect(db) as connection:
+        return connection.execute("select count(*) from symbol_rankings").fetchone()[0]
+
+
+@pytest.mark.parametrize("budget", [8000, 900])
+def test_framing_from_a_filled_database_gives_what_framing_from_scratch_gives(repo, tmp_path, budget):
+    """Warm (every blob indexed, the map's ranking kept) and cold framing agree with an index
+    built in memory, part for part, at a roomy budget and at one that cuts the map."""
+    db = tmp_path / "index.db"
+    fresh = frame("pkg/core.py::Engine", str(repo), Path.cwd(), context_tokens=budget)
+    with Store(db) as store:
+        cold = frame("pkg/core.py::Engine", str(repo), Path.cwd(), context_tokens=budget, index=SymbolIndex(SqliteSymbols(store)))
+    with Store(db) as store:
+        warm_index = SymbolIndex(SqliteSymbols(store))
+        warm = frame("pkg/core.py::Engine", str(repo), Path.cwd(), context_tokens=budget, index=warm_index)
+    assert warm_index.parsed == 0 and rankings(db) == 1
+    assert warm == cold == fresh
+    mapped = [p.path for p in warm.context if p.kind == "map"]
+    assert mapped == (["pkg/use.py", "tests/test_core.py", "pkg/util.py"] if budget == 8000 else ["pkg/use.py", "tests/test_core.py"])
+
+
+def test_a_kept_ranking_outlives_commits_that_leave_the_neighbourhood_alone(repo, tmp_path):
+    db = tmp_path / "index.db"
+
+    def framed():
+        with Store(db) as store:
+            return frame("pkg/core.py::Engine", str(repo), Path.cwd(), index=SymbolIndex(SqliteSymbols(store)))
+
+    framed()
+    (repo / "pkg/other.py").write_text("def unrelated():\n    return 2\n")  # no file of the neighbourhood
+    git(repo, "commit", "-qam", "elsewhere")
+    framed()
+    assert rankings(db) == 1
+    (repo / "pkg/util.py").write_text(FILES["pkg/util.py"] + "\n\ndef spare(gear: Gear):\n    return gear\n")
+    git(repo, "commit", "-qam", "the imported module changes")
+    problem = framed()
+    assert rankings(db) == 2  # ranked again: what the old ranking followed from has changed
+    util = next(p for p in problem.context if p.kind == "map" and p.path == "pkg/util.py")
+    assert util.text.endswith("def spare(gear: Gear):")
+    assert problem == frame("pkg/core.py::Engine", str(repo), Path.cwd())
+
+
+def test_a_file_indexed_under_a_larger_limit_is_left_out_under_a_smaller_one(repo, tmp_path, monkeypatch):
+    """The index keeps each blob's size: a lower limit later still keeps a big caller out."""
+    bundle = "from pkg.core import Engine\n\n\ndef bundled():\n    return Engine().start()\n" + "# padding\n" * 400
+    (repo / "pkg/bundle.py").write_text(bundle)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "a large generated file")
+    db = tmp_path / "index.db"
+    with Store(db) as store:
+        problem = frame("pkg/core.py::Engine", str(repo), Path.cwd(), index=SymbolIndex(SqliteSymbols(store)))
+    assert "pkg/bundle.py" in {s.path for s in problem.call_sites}
+    monkeypatch.setenv("DIVERGENT_MAX_TARGET_BYTES", str(len(CORE) + 100))
+    with Store(db) as store:
+        index = SymbolIndex(SqliteSymbols(store))
+        problem = frame("pkg/core.py::Engine", str(repo), Path.cwd(), index=index)
+    assert index.parsed == 0
+    assert "pkg/bundle.py" not in {s.path for s in problem.call_sites} | {p.path for p in problem.context}

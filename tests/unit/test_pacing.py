@@ -31,9 +31,9 @@ async def no_sleep(delay: float) -> None:
     pass
 
 
-def client_for(server, budget=None, **kw) -> tuple[ModelClient, MemoryCallLog]:
+def client_for(server, budget=None, dialects=None, **kw) -> tuple[ModelClient, MemoryCallLog]:
     log = MemoryCallLog()
-    return ModelClient(endpoint(server, **kw), budget or Budget(max_requests=100), log, sleep=no_sleep), log
+    return ModelClient(endpoint(server, **kw), budget or Budget(max_requests=100), log, sleep=no_sleep, dialects=dialects), log
 
 
 async def all_of(client: ModelClient, n: int) -> list:
@@ -105,6 +105,21 @@ def test_a_server_that_cuts_replies_for_the_next_request_gets_one_at_a_time_and_
         cut = [c for c in log.calls if c.error]
         assert cut and all("cut the reply short" in c.error and c.output_tokens >= 0 for c in cut)
         assert len(cut) <= 3, "only the requests already sent before it was noticed were cut"
+
+
+def test_a_server_found_cutting_replies_gets_one_request_at_a_time_from_the_start_of_the_next_run(tmp_path):
+    from divergent.storage.dialects import SqliteDialects
+    from divergent.storage.store import Store
+
+    with FakeOpenAI(interrupts=True, chunk_delay=0.01, responder=lambda body: LONG) as server, Store(tmp_path / "s.db") as store:
+        first, first_log = client_for(server, concurrency=4, dialects=SqliteDialects(store))
+        asyncio.run(all_of(first, 6))
+        assert any("cut the reply short" in c.error for c in first_log.calls), "the first run finds it out by losing replies"
+        again, log = client_for(server, concurrency=4, dialects=SqliteDialects(store))  # the next run, same sessions file
+        assert again.pace.gate.limit == 1, "it starts at one in flight"
+        results = asyncio.run(all_of(again, 6))
+        assert [r.text for r in results] == [LONG] * 6
+        assert [c.error for c in log.calls] == [""] * 6, "no reply was cut: it never had two requests at the server"
 
 
 def test_concurrency_auto_is_taken_from_the_flag_and_from_the_config_file(tmp_path, monkeypatch):
