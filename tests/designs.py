@@ -34,3 +34,27 @@ def renamed(source: str, names: dict[str, str]) -> str:
     for old, new in names.items():
         source = source.replace(old, new)
     return source
+
+
+# A function appended to a module, and small helpers to append after it: designs that
+# differ by a helper or two are near-duplicates of one another (one cluster).
+SUMMARISE = """
+
+def summarise(rows, currency):
+    total = 0
+    count = 0
+    for row in rows:
+        if row.quantity > 0:
+            total += row.quantity * row.unit_price
+            count += 1
+        else:
+            continue
+    while count > 100:
+        count -= 1
+    try:
+        average = total / count
+    except ZeroDivisionError:
+        average = 0
+    return {"total": total, "count": count, "average": average, "currency": currency}
+"""
+SMALL = "\n\ndef helper_{}(x):\n    return x\n"

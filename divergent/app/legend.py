@@ -21,7 +21,7 @@ class Column:
 COLUMNS = (
     Column("number", "#", 4, "the candidate's number; #0 is today's code"),
     Column("title", "design", 0, "the candidate's title (width: what the list can give)"),
-    Column("cluster", "cl", 4, "its cluster: designs of the same shape"),
+    Column("cluster", "cl", 4, "its cluster: designs of the same shape (≈ before it: a near-duplicate)"),
     Column("overall", "all", 4, "overall: the weighted mean of the dimensions (w shows the weights)"),
     Column("delta", "Δ", 5, "overall minus today's overall"),
     Column("simplicity", "sim", 4, "simplicity: how much a reader must hold in mind", True),
@@ -44,6 +44,11 @@ MARKS = (
 )
 SORTED = "▼"  # before the header of the column the table is sorted by
 FOLDED, OPEN = "▸", "▾"  # a cluster's header row: enter folds and unfolds it
+NEAR = "≈"  # in the cl column, before the cluster: a near-duplicate of an earlier design of it
+NEAR_MEANING = (
+    "before the cluster (cl): a near-duplicate of an earlier design of that cluster; it inherits "
+    "that design's test verdict and the cluster's model critics instead of paying for them (the Why pane says whose)"
+)
 
 SCORES = (
     "Scores run 0..1, higher is better; today's code scores .50 on the static dimensions. "

@@ -10,7 +10,9 @@ Clustering is leader-based and incremental in arrival order: a candidate joins
 the most similar cluster leader when the similarity (skeleton, blended with the
 declared design choices when both have them) reaches the threshold, else it leads
 a new cluster. Each cluster's representative is its medoid; labels come from
-shared choices or distinctive identifiers, with no model call.
+shared choices or distinctive identifiers, with no model call. A cluster keeps the
+label it was first given (a redraw never renames it as others arrive), and no two
+clusters share one: a later cluster whose label is taken is numbered, "label (2)".
 """
 
 from __future__ import annotations
@@ -143,6 +145,13 @@ class Clusterer:
         self.threshold = threshold
         self._seen: dict[int, tuple[str, set[str]]] = {}
         self._today: dict[str, list[tuple[str, set[str]]]] = {}
+        self._labels: dict[int, str] = {}  # a cluster's first design (its leader) -> the label it was given
+
+    def keep(self, clusters: list[Cluster]) -> None:
+        """Keep the labels of clusters made earlier (a saved session's), so they are not renamed."""
+        for c in clusters:
+            if c.members:
+                self._labels.setdefault(c.members[0], c.label)
 
     def _today_units(self, path: str) -> list[tuple[str, set[str]]]:
         if path not in self._today:
@@ -199,11 +208,18 @@ class Clusterer:
                 groups.append([index])
         names = [{n for i in group for n in self.features(candidates[i])[1]} for group in groups]
         spread = Counter(n for found in names for n in found)  # in how many clusters each name is defined
-        return [
-            Cluster(number, self.label(candidates, group, medoid, spread, len(groups)), [candidates[i].id for i in group], candidates[medoid].id)
-            for number, group in enumerate(groups, start=1)
-            for medoid in [self._medoid(group, skeletons, matrix)]
-        ]
+        out: list[Cluster] = []
+        taken: set[str] = set()
+        for number, group in enumerate(groups, start=1):
+            medoid = self._medoid(group, skeletons, matrix)
+            leader = candidates[group[0]].id
+            kept = self._labels.get(leader) if leader is not None else None
+            label = unique(kept or self.label(candidates, group, medoid, spread, len(groups)), taken)
+            if leader is not None:
+                self._labels[leader] = label
+            taken.add(label)
+            out.append(Cluster(number, label, [candidates[i].id for i in group], candidates[medoid].id))
+        return out
 
     @staticmethod
     def _medoid(group: list[int], skeletons: list[str], matrix) -> int:
@@ -232,6 +248,15 @@ class Clusterer:
         ranked = sorted(weight, key=lambda n: (-weight[n], n))
         words = [n for n in ranked if not re.fullmatch(r"__\w+__", n)][:3]
         return ", ".join(words) if words else lead.title
+
+
+def unique(label: str, taken: set[str]) -> str:
+    """``label``, or ``label (2)``, ``(3)``… when another cluster has it already."""
+    found, n = label, 1
+    while found in taken:
+        n += 1
+        found = f"{label} ({n})"
+    return found
 
 
 def cluster(candidates: list[Candidate], baseline: dict[str, str], threshold: float = THRESHOLD) -> list[Cluster]:

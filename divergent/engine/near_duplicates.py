@@ -3,7 +3,8 @@
 Clustering is leader-style (a later candidate never moves an earlier one), so the
 cluster a new candidate joins is settled the moment it arrives. Every design of a
 cluster but its first is marked a near-duplicate of the most alike earlier one
-(``mark``, announced with ``NearDuplicate``). A near-duplicate inherits verdicts
+(``mark``, stored with the candidate and announced with ``NearDuplicate``; the read
+model's documents carry it: engine/summary.py). A near-duplicate inherits verdicts
 instead of paying for them: the tests' from its *twin*, the most alike earlier design
 of its cluster that holds or will hold a verdict (engine/verification.py), and the
 model critics' from the one member of its cluster they judged (engine/settling.py).
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Callable
 
 from divergent.engine.events import NearDuplicate
 from divergent.model import Candidate
+from divergent.storage.verdicts import set_near
 
 if TYPE_CHECKING:
     from divergent.engine.session import Session
@@ -33,7 +35,7 @@ def twin(session: Session, candidate: Candidate, eligible: Callable[[int], bool]
 
 
 def mark(session: Session, announce: bool = True) -> None:
-    """Mark (once) and announce each design that joined a cluster after its first design."""
+    """Mark (once), store and announce each design that joined a cluster after its first design."""
     by_id = {c.id: c for c in session.candidates}
     for group in session.clusters:
         designs = sorted(m for m in group.members if not by_id[m].baseline)
@@ -41,6 +43,7 @@ def mark(session: Session, announce: bool = True) -> None:
             if number in session.near:
                 continue
             found, alike = session.clusterer.nearest(by_id[number], [by_id[m] for m in designs[:index]])
-            session.near[number] = found.id
+            session.near[number] = (found.id, round(alike, 1))
+            set_near(session.store, session.id, number, found.id, round(alike, 1))
             if announce:
                 session.emit(NearDuplicate(session.id, number, found.id, round(alike, 1)))

@@ -6,9 +6,9 @@ new-exploration form) and for a saved one (from what the session recorded).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
-from divergent.engine.choices import choose, recall_choice
+from divergent.engine.choices import choose, recall_choice, remember
 from divergent.engine.ranking import parse_weights
 from divergent.engine.verification import make_runner
 from divergent.explorers.catalog.explorer import catalog_reads
@@ -24,6 +24,16 @@ MODEL_CRITICS = ("speculative", "judge")
 FIRST_WAVE = ("lenses", "dimensions")
 
 
+@dataclass(frozen=True)
+class Verifying:
+    """How candidates are verified, as typed: --verify-tests CMD, --verify-timeout, --verify-jobs, --verify-on."""
+
+    command: str
+    timeout: float = 300.0
+    jobs: int | None = None
+    on: str | None = None
+
+
 @dataclass
 class Options:
     explorers: list[str] = field(default_factory=lambda: ["catalog"])
@@ -35,6 +45,7 @@ class Options:
     weights: dict[str, float] = field(default_factory=dict)
     critic_settings: dict[str, dict] = field(default_factory=dict)  # critic name -> constructor arguments
     sketch: bool = False  # the first wave asks for API sketches (signatures, types, docstrings)
+    verifying: Verifying | None = None  # None: no --verify-tests
 
     @property
     def model(self) -> str:
@@ -87,6 +98,7 @@ def make_options(
     default_critics = list(STATIC_CRITICS) + ([] if offline else list(MODEL_CRITICS))
     wave, critics = choose(explorers, critics, file, offline, ["catalog"] if offline else list(FIRST_WAVE), default_critics)
     settings: dict[str, dict] = {}
+    verifying = Verifying(verify_tests, verify_timeout, verify_jobs, verify_on) if verify_tests else None
     if verify_tests:
         critics.append("verify")
         settings["verify"] = {"command": verify_tests, "timeout": verify_timeout, "runner": make_runner(verify_on, verify_jobs)}
@@ -95,7 +107,9 @@ def make_options(
     if offline:
         if sketch:
             raise InputError("--sketch asks the model for API sketches: it cannot run offline")
-        return Options(explorers=wave, count=candidates, offline=True, critics=critics, weights=merged, critic_settings=settings)
+        return Options(
+            explorers=wave, count=candidates, offline=True, critics=critics, weights=merged, critic_settings=settings, verifying=verifying
+        )
     settings["judge"] = {"repeats": judge_repeats}
     endpoint = config.load(model, concurrency)
     requests = budget if budget is not None else 3 * candidates + 1
@@ -109,11 +123,19 @@ def make_options(
         weights=merged,
         critic_settings=settings,
         sketch=sketch,
+        verifying=verifying,
     )
 
 
+def record(store: Store, session: int, options: Options) -> None:
+    """What ``saved_options`` reads back: the first wave's explorers, the critics, how it verifies."""
+    remember(store, session, options.explorers, [c for c in options.critics if c != "verify"])
+    store.set_verify(session, asdict(options.verifying) if options.verifying else None)
+
+
 def saved_options(store: Store, session: int, more: int | None = None, *, need_model: bool = False) -> Options:
-    """Options to continue a saved session: its model, if an endpoint is configured, and its budget.
+    """Options to continue a saved session: its model, if an endpoint is configured, its budget,
+    and its verification (the tests it was started with, as many at once, on the same runner).
 
     The budget is the session's own, never below what it has spent (what was in flight
     can finish); ``more`` (a --budget N typed now) allows N requests past what is spent.
@@ -125,7 +147,15 @@ def saved_options(store: Store, session: int, more: int | None = None, *, need_m
     online = not row.offline and config.configured()
     if not row.offline and not online and need_model:
         raise InputError(f"session {session} uses a model: configure OPENAI_API_KEY / OPENAI_BASE_URL to continue it")
-    options = make_options(offline=not online, model=row.model or None)
+    verify = row.verify or {}
+    options = make_options(
+        offline=not online,
+        model=row.model or None,
+        verify_tests=verify.get("command"),
+        verify_timeout=verify.get("timeout", 300.0),
+        verify_jobs=verify.get("jobs"),
+        verify_on=verify.get("on"),
+    )
     recall_choice(store, session, options)  # its first wave's explorers and its critics, as it was started
     if online:
         spent = session_usage(store, session).requests

@@ -17,7 +17,6 @@ from typing import Callable
 from divergent.critics.base import Critic, CriticContext, ModelCritic, base_text, build, phase
 from divergent.engine import clustering, near_duplicates, scenarios, settling
 from divergent.engine.autopilot import drive
-from divergent.engine.choices import remember
 from divergent.engine.events import (
     ActionFinished,
     ActionStarted,
@@ -27,7 +26,7 @@ from divergent.engine.events import (
     SessionStarted,
     UsageChanged,
 )
-from divergent.engine.options import Options, check_explorable
+from divergent.engine.options import Options, check_explorable, record
 from divergent.engine.resume import resume
 from divergent.engine.scoring import baseline_of
 from divergent.engine.steering import Unavailable
@@ -39,6 +38,7 @@ from divergent.model import Assessment, Candidate, Cluster, Event, InputError, P
 from divergent.storage.calls import SqliteCallLog, session_usage
 from divergent.storage.dialects import SqliteDialects
 from divergent.storage.store import Store
+from divergent.storage.verdicts import near
 
 Emit = Callable[[Event], None]
 
@@ -64,7 +64,7 @@ class Session:
         self.assessments: dict[int, list[Assessment]] = {}  # candidate number -> its assessments
         self.overall: dict[int, float] = {}
         self.front: set[int] = set()  # the Pareto front's candidate numbers
-        self.near: dict[int, int] = {}  # near-duplicate -> the earlier design it is most like (engine/near_duplicates.py)
+        self.near: dict[int, tuple[int, float]] = {}  # near-duplicate -> (the earlier design it is most like, % alike): near_duplicates.py
         self.clusterer = clustering.Clusterer(problem.files, read=lambda path: base_text(problem, path))
         self.critics: list[Critic] = []
 
@@ -77,7 +77,7 @@ class Session:
         self = cls(store, problem, options, emit, session)
         self._connect()
         self.emit(SessionStarted(session, problem.target.spec, problem.target.commit, list(options.explorers)))
-        remember(store, session, options.explorers, [c for c in options.critics if c != "verify"])
+        record(store, session, options)  # what reopening it runs with (engine/options.py saved_options)
         # today's code is stored first: a session killed while the model matches its
         # scenarios (requests that may take long) can still be reopened
         await settling.score_and_store(self, baseline_of(problem))
@@ -98,10 +98,12 @@ class Session:
         self = cls(store, store.problem(session), options, emit, session)
         self.candidates = store.candidates(session)
         self.clusters = store.clusters(session)
+        self.clusterer.keep(self.clusters)  # their labels stay as they were shown
         self.assessments = store.assessments(session)
         self.overall = store.overall(session)
         self.front = store.pareto(session)
-        near_duplicates.mark(self, announce=False)  # marked when they arrived: said then, not again
+        self.near = near(store, session)
+        near_duplicates.mark(self, announce=False)  # marked when they arrived (said then, not again); older sessions now
         if not any(c.baseline for c in self.candidates):
             self._restore_baseline()
         if not options.offline:

@@ -10,14 +10,19 @@ from divergent.engine import ranking
 from divergent.model import Assessment, Candidate, Cluster, Target
 from divergent.storage.calls import calls_at, session_usage
 from divergent.storage.store import Store
+from divergent.storage import verdicts
 
 if TYPE_CHECKING:
     from divergent.engine.session import Session
 
 
-def candidate_row(c: Candidate, found: list[Assessment], overall: dict[int, float], front: set[int]) -> dict[str, Any]:
+Near = dict[int, tuple[int, float]]  # near-duplicate -> (the earlier design it is most like, % alike)
+
+
+def candidate_row(c: Candidate, found: list[Assessment], overall: dict[int, float], front: set[int], near: Near) -> dict[str, Any]:
     """A candidate as a line of the session's table: what it is and its scores."""
     scores = ranking.scores(found)
+    twin = near.get(c.id)
     scores["overall"] = overall.get(c.id, 0.0)
     return {
         "id": c.id,
@@ -27,6 +32,7 @@ def candidate_row(c: Candidate, found: list[Assessment], overall: dict[int, floa
         "valid": c.valid,
         "cluster": c.cluster,
         "pareto": c.id in front,
+        "near_duplicate": None if twin is None else {"of": twin[0], "alike": twin[1]},
         "scores": scores,
     }
 
@@ -40,7 +46,8 @@ def session_document(store: Store, session: int) -> dict[str, Any]:
     assessments = store.assessments(session)
     overall = store.overall(session)
     front = store.pareto(session)
-    candidates = [candidate_row(c, assessments.get(c.id, []), overall, front) for c in store.candidates(session)]
+    twins = verdicts.near(store, session)
+    candidates = [candidate_row(c, assessments.get(c.id, []), overall, front, twins) for c in store.candidates(session)]
     return {
         "session": session,
         "status": row.status,
@@ -62,24 +69,29 @@ def live_document(live: Session) -> dict[str, Any]:
     in memory for a running session: no database read."""
     return {
         "session": live.id,
-        "candidates": [candidate_row(c, live.assessments.get(c.id, []), live.overall, live.front) for c in live.candidates],
+        "candidates": [candidate_row(c, live.assessments.get(c.id, []), live.overall, live.front, live.near) for c in live.candidates],
         "clusters": cluster_rows(live.clusters),
     }
 
 
 def candidate_document(store: Store, session: int, number: int) -> dict[str, Any]:
     found = store.assessments(session, number).get(number, [])
-    return candidate_detail(session, store.candidate(session, number), found, store.overall(session), store.pareto(session))
+    return candidate_detail(session, store.candidate(session, number), found, store.overall(session), store.pareto(session), verdicts.near(store, session))
 
 
 def live_candidate(live: Session, number: int) -> dict[str, Any]:
     """``candidate_document`` from the running session's memory (InputError for an unknown number)."""
-    return candidate_detail(live.id, live.candidate(number), live.assessments.get(number, []), live.overall, live.front)
+    return candidate_detail(live.id, live.candidate(number), live.assessments.get(number, []), live.overall, live.front, live.near)
 
 
-def candidate_detail(session: int, c: Candidate, assessments: list[Assessment], overall: dict[int, float], front: set[int]) -> dict[str, Any]:
-    """One candidate in full: the table's line, its story, every assessment explained, its files."""
-    row = candidate_row(c, assessments, overall, front)
+def candidate_detail(
+    session: int, c: Candidate, assessments: list[Assessment], overall: dict[int, float], front: set[int], near: Near
+) -> dict[str, Any]:
+    """One candidate in full: the table's line, its story, every assessment explained, its files.
+
+    ``inherited``: the verdicts it took from another design instead of paying for them (a
+    near-duplicate's tests, a cluster member's model critics)."""
+    row = candidate_row(c, assessments, overall, front, near)
     scores = row["scores"]
     return {
         "session": session,
@@ -96,6 +108,11 @@ def candidate_detail(session: int, c: Candidate, assessments: list[Assessment], 
         "invalid_reason": c.invalid_reason,
         "cluster": c.cluster,
         "pareto": row["pareto"],
+        "near_duplicate": row["near_duplicate"],
+        "inherited": [
+            {"critic": a.critic, "dimension": a.dimension, "from": a.raw["inherited_from"]}
+            for a in assessments if a.raw.get("inherited_from") is not None
+        ],
         "scores": scores,
         "assessments": [
             {

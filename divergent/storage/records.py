@@ -24,6 +24,7 @@ class SessionRecord:
     budget_requests: int
     status: str  # running | done | failed | stopped
     plugins: dict[str, list[str]] | None = None  # the explorers and critics it was started with (None: older sessions)
+    verify: dict[str, Any] | None = None  # how it verifies: command, timeout, jobs, on (None: it does not)
 
 
 @dataclass(frozen=True)

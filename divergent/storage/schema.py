@@ -190,6 +190,21 @@ def _json_suffixes(db: Database) -> None:
     db.execute("alter table cluster_history rename column members to members_json")
 
 
+@MIGRATIONS(name="0011_near_duplicates")
+def _near_duplicates(db: Database) -> None:
+    # a design that joined an earlier design's cluster: the earlier one it is most like,
+    # and how alike (0..100, skeleton similarity); NULL for a cluster's first design
+    db["candidates"].add_column("near_of", int)
+    db["candidates"].add_column("near_alike", float)
+
+
+@MIGRATIONS(name="0012_session_verify")
+def _session_verify(db: Database) -> None:
+    # how a session verifies (--verify-tests CMD, its timeout, --verify-jobs, --verify-on):
+    # JSON, '' for a session that does not, so that reopening it verifies as it was started
+    db["sessions"].add_column("verify_json", str, not_null_default="")
+
+
 @MIGRATIONS(name="0013_endpoint_pace")
 def _endpoint_pace(db: Database) -> None:
     # what pacing found the endpoint does with requests at once (llm/pacing.py), learned once

@@ -118,17 +118,23 @@ class Store:
         if not rows:
             raise InputError(f"no session {session} in {self.path}")
         row = rows[0]
-        known = {f.name for f in fields(SessionRecord)} - {"offline", "budget_requests", "plugins"}
+        known = {f.name for f in fields(SessionRecord)} - {"offline", "budget_requests", "plugins", "verify"}
         return SessionRecord(
             **{k: v for k, v in row.items() if k in known},
             offline=bool(row["offline"]),
             budget_requests=row["budget_requests"] or 0,
             plugins=json.loads(row["plugins_json"]) if row.get("plugins_json") else None,
+            verify=json.loads(row["verify_json"]) if row.get("verify_json") else None,
         )
 
     def set_plugins(self, session: int, plugins: dict[str, list[str]]) -> None:
         with self.write():
             self.db["sessions"].update(session, {"plugins_json": json.dumps(plugins)})
+
+    def set_verify(self, session: int, verify: dict[str, Any] | None) -> None:
+        """How the session verifies its candidates (None: it does not), for reopening it."""
+        with self.write():
+            self.db["sessions"].update(session, {"verify_json": json.dumps(verify) if verify else ""})
 
     def resolve_session(self, ref: str) -> int:
         if ref == "last":

@@ -105,3 +105,35 @@ async def test_a_new_direction_says_how_many_novelty_designs_missed(explored, en
         await until(pilot, lambda: any(said.startswith("novelty: ") for said in app.said), seconds=30)
     (said,) = [s for s in app.said if s.startswith("novelty: ")]
     assert "2" in said  # two designs were asked to be unlike every cluster
+
+
+@pytest.fixture
+def runs(sample_repo, endpoint_env, cli, tmp_path, monkeypatch) -> Path:
+    """A session of two model designs explored headless with --verify-tests; the file its test command appends a line to per run."""
+    runs = tmp_path / "runs.txt"
+    monkeypatch.setenv("RUNS_FILE", str(runs))
+    count = "import os; open(os.environ['RUNS_FILE'], 'a').write('run\\n')"
+    code, _, err = cli(
+        "explore", sample_repo / TARGET, "--repo", sample_repo, "--headless", "--candidates", "2", "--verify-tests", f"{sys.executable} -c \"{count}\"",
+    )
+    assert code == 0, err
+    return runs
+
+
+async def test_a_session_reopened_in_the_app_verifies_new_designs_as_it_was_started(runs, endpoint_env, db_path):
+    ran = len(runs.read_text().splitlines())
+    app = Recording(db_path, Start("open", session=1))  # the options are the saved session's own
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        before = {c.id for c in screen.session.candidates}
+        await pilot.press("n")
+        made = lambda: len(screen.session.candidates) > len(before)  # noqa: E731
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen) or screen.busy or made())
+        if isinstance(app.screen, ConfirmScreen):  # it asks before spending
+            await pilot.press("y")
+        await until(pilot, lambda: made() and not screen.busy, seconds=30)
+        new = [c.id for c in screen.session.candidates if c.id not in before]
+        verified = {n: [a for a in screen.session.assessments.get(n, []) if a.critic == "verify"] for n in new}
+    assert all(verified.values()), verified  # its own run, or its twin's verdict (a near-duplicate)
+    own = [n for n, found in verified.items() if found[0].raw.get("inherited_from") is None]
+    assert len(runs.read_text().splitlines()) == ran + len(own)  # each verdict of its own is a run of the session's command

@@ -7,6 +7,7 @@ import sys
 
 import pytest
 from conftest import git
+from designs import SMALL, SUMMARISE
 
 from divergent.storage.store import Store
 
@@ -58,26 +59,6 @@ def test_headless_autopilot_says_why_it_stopped_and_novelty_misses_are_shown(sam
     assert "2" in novelty
 
 
-SUMMARISE = """
-
-def summarise(rows, currency):
-    total = 0
-    count = 0
-    for row in rows:
-        if row.quantity > 0:
-            total += row.quantity * row.unit_price
-            count += 1
-        else:
-            continue
-    while count > 100:
-        count -= 1
-    try:
-        average = total / count
-    except ZeroDivisionError:
-        average = 0
-    return {"total": total, "count": count, "average": average, "currency": currency}
-"""
-SMALL = "\n\ndef helper_{}(x):\n    return x\n"
 
 
 @pytest.mark.slow

@@ -130,3 +130,29 @@ def test_verify_on_a_local_ray_instance_ships_the_bundle_the_patch_and_the_envir
         assert f"reports.py {expected}" in verdict.raw["output"]  # the worker ran on this candidate's code
         assert "interfaces lo\n" in verdict.raw["output"]  # Ray and its workers see loopback and nothing else
     assert len({json.dumps(c.files, sort_keys=True) for c, _ in found}) == 4
+
+
+@pytest.mark.slow
+def test_a_reopened_session_verifies_new_candidates_as_it_was_started(sample_repo, endpoint_env, cli, db_path, tmp_path, monkeypatch):
+    with_script(sample_repo, "overlap.py", OVERLAP)
+    monkeypatch.setenv("OVERLAP_DIR", str(tmp_path / "overlap"))
+    monkeypatch.setenv("OVERLAP_WAIT", "1")
+    code, _, err = cli(
+        "explore", sample_repo / TARGET, "--repo", sample_repo, "--headless", "--candidates", "2",
+        "--verify-tests", f"{sys.executable} overlap.py", "--verify-jobs", "1",
+    )
+    assert code == 0, err
+    with Store(db_path) as store:
+        before = {c.id for c in store.candidates(1)}
+    assert seen(tmp_path)
+    monkeypatch.setenv("OVERLAP_DIR", str(tmp_path / "reopened" / "overlap"))  # the runs after reopening, apart
+    code, _, err = cli("open", "1", "--headless", "--budget", "6")  # no --verify-* flag: the session's own
+    assert code == 0, err
+    with Store(db_path) as store:
+        new = [c.id for c in store.candidates(1) if c.id not in before]
+        found = store.assessments(1)
+    assert new, "reopening with a budget should have made designs"
+    for number in new:
+        assert [a for a in found[number] if a.critic == "verify"], f"#{number} was not verified"
+    ran = seen(tmp_path / "reopened")
+    assert ran and max(ran) == 1  # the tests ran again, still one at a time: --verify-jobs 1 kept

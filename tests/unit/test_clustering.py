@@ -7,7 +7,7 @@ import textwrap
 import pytest
 from designs import RENDERERS, renamed
 
-from divergent.engine.clustering import cluster, skeleton
+from divergent.engine.clustering import Clusterer, cluster, skeleton
 from divergent.engine.ranking import overall, scores
 from divergent.model import Assessment, Candidate
 
@@ -148,6 +148,28 @@ def test_shared_design_choices_label_a_cluster_and_pull_its_members_together():
     b.choices = {"dispatch": "polymorphism", "state": "mutable"}
     clusters = cluster([candidate(0, "Today's code", TODAY, baseline=True), a, b], {PATH: TODAY})
     assert [c.members for c in clusters] == [[0], [1], [2]]
+
+
+def test_a_session_s_clusters_keep_their_labels_as_designs_arrive_and_reopen():
+    today = {PATH: TODAY}
+    first = [candidate(0, "Today's code", TODAY, baseline=True), candidate(1, "Registry", REGISTRY), candidate(2, "Strategy", STRATEGY)]
+    later = [*first, candidate(3, "Registry, renamed", REGISTRY_RENAMED)]
+    # alone, each clustering names the registry cluster after the names it defines then
+    assert cluster(first, today)[1].label != cluster(later, today)[1].label
+    session = Clusterer(today)
+    shown = [c.label for c in session.cluster(first)]
+    assert [c.label for c in session.cluster(later)] == shown  # the twin joined; the name stays
+    reopened = Clusterer(today)
+    reopened.keep(session.cluster(later))
+    assert [c.label for c in reopened.cluster(later)] == shown
+
+
+def test_two_clusters_never_share_a_label():
+    a, b = candidate(1, "a", REGISTRY), candidate(2, "b", STRATEGY)
+    a.choices = b.choices = {"dispatch": "registry", "state": "immutable"}  # the same declared choices, other code
+    clusters = cluster([candidate(0, "Today's code", TODAY, baseline=True), a, b], {PATH: TODAY})
+    assert [c.members for c in clusters] == [[0], [1], [2]]
+    assert [c.label for c in clusters[1:]] == ["dispatch: registry · state: immutable", "dispatch: registry · state: immutable (2)"]
 
 
 def test_every_candidate_is_in_exactly_one_cluster_and_medoids_are_members():

@@ -12,7 +12,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from divergent.app.bindings import bound, palette_key
-from divergent.app.legend import COLUMNS, FOLDED, MARKS, OPEN, SCORES, SORTED
+from divergent.app.legend import COLUMNS, FOLDED, MARKS, NEAR, NEAR_MEANING, OPEN, SCORES, SORTED
 
 OFFLINE = (
     "Offline, the catalog applies mechanical refactorings one by one and in pairs; each changes a "
@@ -70,6 +70,8 @@ class HelpScreen(ModalScreen[None]):
         for glyph, meaning in MARKS:
             out.append(f"  {glyph}", style="bold")
             out.append(f"  {meaning}\n")
+        out.append(f"  {NEAR}", style="bold")
+        out.append(f"  {NEAR_MEANING}\n")
         out.append(f"  {OPEN}/{FOLDED}", style="bold")
         out.append("  a cluster of several designs, open or folded (enter on its row)\n\n")
         out.append("Clusters\n", style="bold underline")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from rich.text import Text
 from textual.widgets import DataTable
 
-from divergent.app.legend import BY_KEY, DIMENSIONS, DOWN, FOLDED, FRONT, INVALID, NEW, OPEN, PICKED, SORTED, UP, plural
+from divergent.app.legend import BY_KEY, DIMENSIONS, DOWN, FOLDED, FRONT, INVALID, NEAR, NEW, OPEN, PICKED, SORTED, UP, plural
 
 MIN_TITLE = 12
 WRAP_AT = 160  # screen columns from which titles wrap instead of being cut
@@ -206,7 +206,7 @@ class CandidateTable(DataTable):
             cells = {
                 "number": Text(f"{c['id']:>3}"),
                 "title": Text(" " + title),
-                "cluster": f"{c['cluster'] or '-':>3}",
+                "cluster": cluster_text(c),
                 "overall": score_text(c["scores"].get("overall"), today.get("overall"), False, better, worse),
                 "delta": delta_text(c, today, better, worse),
                 "marks": " " + marks(c, view),
@@ -245,6 +245,11 @@ class CandidateTable(DataTable):
         if best is not None:
             cells["overall"] = Text(f"{best:.2f}"[1:] if best < 1 else "1.0", style="bold", justify="right")
         return (f"k{k['id']}", *[cells[key] for key in self.columns_shown], height)
+
+
+def cluster_text(c: dict) -> str:
+    """The cluster's number, after NEAR when the candidate is a near-duplicate in it."""
+    return f"{(NEAR if c.get('near_duplicate') else '') + str(c['cluster'] or '-'):>3}"
 
 
 def delta_text(c: dict, today: dict, better: str, worse: str) -> Text | str:

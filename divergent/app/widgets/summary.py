@@ -49,6 +49,7 @@ class WhyPane(LinesView):
             out.append("Why this design  ", style="bold")
             out.append(f"{doc['rationale']}\n")
         titles = {c["id"]: c["title"] for c in session_doc["candidates"]}
+        out.append_text(near_duplicate(doc, titles))
         if doc["parents"]:
             out.append("Parents  ", style="bold")
             out.append(", ".join(f"#{p} {titles.get(p, '')}".rstrip() for p in doc["parents"]) + "\n")
@@ -88,3 +89,18 @@ class WhyPane(LinesView):
         out.append("\nw changes the weights; the ranking follows at once.", style="dim")
         return out
 
+
+def near_duplicate(doc: dict, titles: dict[int, str]) -> Text:
+    """Whose near-duplicate it is, and which critics' verdicts it took (from whom) instead of paying for them."""
+    out = Text()
+    near = doc.get("near_duplicate")
+    if near:
+        out.append("Near-duplicate  ", style="bold")
+        out.append(f"{near['alike']:.0f} % like #{near['of']} {titles.get(near['of'], '')}".rstrip() + f", in cluster {doc['cluster'] or '-'}\n")
+    taken: dict[int, list[str]] = {}
+    for item in doc.get("inherited", []):
+        taken.setdefault(item["from"], []).append(item["critic"])
+    if taken:
+        out.append("Inherited, not paid for  ", style="bold")
+        out.append("; ".join(f"{', '.join(sorted(set(dims)))} from #{source}" for source, dims in sorted(taken.items())) + "\n")
+    return out
