@@ -403,7 +403,7 @@ def cmd_traces(args) -> int:
     import io
 
     from divergent.engine.export import output_file
-    from divergent.engine.traces import write_jsonl
+    from divergent.engine.traces import nothing_to_write, write_jsonl, wrote
 
     if (args.session is None) == (not args.all):
         raise InputError("name a SESSION or pass --all, not both")
@@ -414,17 +414,13 @@ def cmd_traces(args) -> int:
         counts = write_jsonl(store, sorted(sessions), buffer, args.kind)
     which = f"session {sessions[0]}" if not args.all else f"{len(sessions)} sessions"
     if not any(counts.values()):
-        print(
-            f"divergent: no {'' if args.kind == 'both' else args.kind + ' '}records in {which}: no model-made candidate "
-            "was exported, picked or marked, and the critics found no clear win",
-            file=sys.stderr,
-        )
+        print(f"divergent: {nothing_to_write(args.kind, which)}", file=sys.stderr)
         return EXIT_FAILED
     if out is None:
         sys.stdout.write(buffer.getvalue())
     else:
         out.write_text(buffer.getvalue())
-    print(f"wrote {counts['chat']} chat and {counts['preference']} preference records from {which} to {args.jsonl}", file=sys.stderr)
+    print(wrote(counts, which, args.jsonl), file=sys.stderr)
     return EXIT_OK
 
 

@@ -12,6 +12,7 @@ from textual.command import CommandPalette, SearchIcon
 
 from divergent.app import prefs
 from divergent.app.palette import DivergentCommands
+from divergent.app.screens.dialogs import TracesScreen
 from divergent.app.screens.home import HomeScreen
 from divergent.engine import settings
 from divergent.model import InputError, Problem
@@ -95,6 +96,18 @@ class DivergentApp(App):
             key = keys.get(actions.get(command.title, ""))
             yield command._replace(title=f"{command.title}  ({key})") if key else command
         yield SystemCommand(f"Help  ({keys['help']})", "Every key, column and mark", self.action_help)
+        yield SystemCommand("Doctor", "Check the config, the endpoint and model, the grammars and the database", self.action_doctor)
+        session = getattr(screen, "session", None)
+        if session is not None:  # the explore screen, once its session is open
+            yield SystemCommand(
+                "Traces", f"Save session {session.id}'s search as data: chat fine-tuning and preference records (JSONL)",
+                lambda: self.push_screen(TracesScreen(session.store, session.id, session.problem.target.repo)),
+            )
+
+    def action_doctor(self) -> None:
+        from divergent.app.screens.doctor import DoctorScreen
+
+        self.push_screen(DoctorScreen(self.store.path))
 
     def action_help(self) -> None:
         from divergent.app.screens.explore import ExploreScreen

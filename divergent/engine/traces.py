@@ -184,3 +184,16 @@ def write_jsonl(store: Store, sessions: list[int], out, kind: str = "both") -> d
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
         counts[which] += 1
     return counts
+
+
+def nothing_to_write(kind: str, which: str) -> str:
+    """Why a traces run wrote nothing (it fails: never success with nothing)."""
+    records_of = "" if kind == "both" else kind + " "
+    return (
+        f"no {records_of}records in {which}: no model-made candidate was exported, picked or marked, "
+        "and the critics found no clear win"
+    )
+
+
+def wrote(counts: dict[str, int], which: str, where: str) -> str:
+    return f"wrote {counts['chat']} chat and {counts['preference']} preference records from {which} to {where}"

@@ -1,8 +1,9 @@
-"""Small modal dialogs: confirm, a one-line prompt, and export."""
+"""Small modal dialogs: confirm, a one-line prompt, export, and traces."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -63,15 +64,41 @@ class PromptScreen(ModalScreen[str | None]):
         self.dismiss(event.value.strip() or None)
 
 
-class ExportScreen(ModalScreen[None]):
-    """A candidate out of the session: a patch file, a branch, or a decision record.
-
-    Files go next to the repository by default, never into it (a file there would show
-    up as untracked); the export runs in a thread with its own database connection."""
+class WritingScreen(ModalScreen[None]):
+    """A dialog that writes something in a worker thread and says what came of it below."""
 
     CSS_PATH = "dialogs.tcss"
     AUTO_FOCUS = "#export-target"
     BINDINGS = [Binding("escape", "dismiss(None)", "Close", id="dialog.close")]
+
+    @on(Button.Pressed, "#close")
+    def close(self) -> None:
+        self.dismiss(None)
+
+    def started(self, doing: str) -> None:
+        result = self.query_one("#export-result", Static)
+        result.set_classes("")
+        result.update(doing)
+
+    def outcome(self, write: Callable[[], str]) -> None:
+        """Run ``write`` (in the worker thread) and show its message, or why it failed."""
+        try:
+            message, kind = write(), "done"
+        except (InputError, OSError) as error:
+            message, kind = str(error), "error"
+        self.app.call_from_thread(self.show_result, message, kind)
+
+    def show_result(self, message: str, outcome: str) -> None:
+        result = self.query_one("#export-result", Static)
+        result.set_classes(outcome)
+        result.update(message)
+
+
+class ExportScreen(WritingScreen):
+    """A candidate out of the session: a patch file, a branch, or a decision record.
+
+    Files go next to the repository by default, never into it (a file there would show
+    up as untracked); the export runs in a thread with its own database connection."""
 
     def __init__(self, store, session: int, number: int, title: str, repo: str) -> None:
         super().__init__()
@@ -103,35 +130,57 @@ class ExportScreen(ModalScreen[None]):
     def kind_changed(self, event: RadioSet.Changed) -> None:
         self.query_one("#export-target", Input).value = self._default(event.pressed.id)
 
-    @on(Button.Pressed, "#close")
-    def close(self) -> None:
-        self.dismiss(None)
-
     @on(Input.Submitted)
     @on(Button.Pressed, "#export")
     def export(self) -> None:
         kind = self.query_one("#export-kind", RadioSet).pressed_button.id
         target = self.query_one("#export-target", Input).value.strip()
-        result = self.query_one("#export-result", Static)
-        result.set_classes("")
-        result.update("exporting…")
+        self.started("exporting…")
         self.run_export(kind, target)
 
     @work(thread=True, exclusive=True, group="export")
     def run_export(self, kind: str, target: str) -> None:
         from divergent.engine.library import export
 
-        try:
-            message = export(self.store.path, self.session, self.number, kind.removeprefix("kind-"), target)
-        except (InputError, OSError) as error:
-            self.app.call_from_thread(self.show_result, str(error), "error")
-            return
-        self.app.call_from_thread(self.show_result, message, "done")
+        self.outcome(lambda: export(self.store.path, self.session, self.number, kind.removeprefix("kind-"), target))
 
-    def show_result(self, message: str, outcome: str) -> None:
-        result = self.query_one("#export-result", Static)
-        result.set_classes(outcome)
-        result.update(message)
+
+class TracesScreen(WritingScreen):
+    """The session's search as data (``divergent traces``): chat fine-tuning records and
+    preference records, one JSON object a line, next to the repository by default."""
+
+    def __init__(self, store, session: int, repo: str) -> None:
+        super().__init__()
+        self.store, self.session = store, session
+        self.folder = outside(Path(repo), Path.cwd())
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Label(f"Traces of session {self.session}: the search as data (JSONL)", classes="dialog-title")
+            with RadioSet(id="traces-kind"):
+                yield RadioButton("Both: chat and preference records", value=True, id="kind-both")
+                yield RadioButton("Chat fine-tuning records ({\"messages\": [...]})", id="kind-chat")
+                yield RadioButton("Preference records ({\"prompt\", \"chosen\", \"rejected\"})", id="kind-preference")
+            yield Input(value=str(self.folder / f"traces-s{self.session}.jsonl"), id="export-target")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save", variant="primary", id="save")
+                yield Button("Close", id="close")
+            yield Static("enter saves · shift+tab to the kinds · esc closes · costs no requests; no API key is written", classes="dialog-hint")
+            yield Static("", id="export-result")
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#save")
+    def save(self) -> None:
+        kind = self.query_one("#traces-kind", RadioSet).pressed_button.id.removeprefix("kind-")
+        target = self.query_one("#export-target", Input).value.strip()
+        self.started("writing…")
+        self.run_traces(kind, target)
+
+    @work(thread=True, exclusive=True, group="traces")
+    def run_traces(self, kind: str, target: str) -> None:
+        from divergent.engine.library import traces
+
+        self.outcome(lambda: traces(self.store.path, self.session, kind, target))
 
 
 def outside(repo: Path, cwd: Path) -> Path:
