@@ -1,6 +1,8 @@
 """Verification on Ray, for test suites that outgrow one machine.
 
-``--verify-on ray://HOST:PORT`` joins the engineer's cluster through Ray Client;
+``--verify-on ray://HOST:PORT`` joins the engineer's cluster through Ray Client (a
+cluster with token authentication wants ``RAY_AUTH_MODE=token`` in our environment, as
+every Ray client does);
 ``--verify-on ray`` starts a local instance. Ray schedules; we write no scheduler.
 Each task gets the session's base commit as a git bundle (made once) and the
 candidate's patch; the worker clones the bundle into a scratch directory, applies
@@ -20,6 +22,7 @@ Needs the extra: ``pip install 'divergent[ray]'``.
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import itertools
 import json
 import os
@@ -115,6 +118,8 @@ class RayRunner:
             raise InputError("--verify-on ray needs Ray: pip install 'divergent[ray]'") from None
         if jobs is not None and jobs < 1:
             raise InputError("--verify-jobs must be at least 1")
+        if address is not None and importlib.util.find_spec("grpc") is None:  # Ray Client speaks gRPC
+            raise InputError("--verify-on ray://HOST:PORT needs Ray Client (ray[client]): pip install 'divergent[ray]'")
         self.address = address  # None: a local instance of our own
         self.jobs = jobs  # for a local instance: its CPUs (default: the cores)
         self._local: LocalRay | None = None
@@ -131,7 +136,14 @@ class RayRunner:
         from ray import cloudpickle
 
         if not ray.is_initialized():
-            ray.init(address=self.address, logging_level="ERROR", log_to_driver=False)
+            try:
+                ray.init(address=self.address, logging_level="ERROR", log_to_driver=False)
+            except ConnectionError as error:
+                raise ConnectionError(
+                    f"cannot reach Ray at {self.address} ({error}): is its head up with --ray-client-server-port? "
+                    "A cluster started with token authentication (Ray turns it on when a token exists) "
+                    "is reached with RAY_AUTH_MODE=token set here"
+                ) from None
         cloudpickle.register_pickle_by_value(scratch)  # the workers need not have divergent installed
         self._task = ray.remote(num_cpus=1, max_retries=0)(verify_in_scratch)
 

@@ -34,6 +34,21 @@ async def palette(pilot, command: str) -> None:
     await pilot.press("enter")
 
 
+async def traces_in_the_app(db_path, out) -> tuple[str, str]:
+    """Open session 1, save its traces to ``out`` from the palette: (what the dialog said, the file it offered)."""
+    app = DivergentApp(db_path, Start("open", session=1))
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, ExploreScreen) and app.screen.session is not None and not app.screen.busy)
+        await palette(pilot, "traces")
+        await until(pilot, lambda: isinstance(app.screen, TracesScreen))
+        target = app.screen.query_one("#export-target", Input)
+        offered, target.value = target.value, str(out)
+        await pilot.press("enter")
+        result = app.screen.query_one("#export-result", Static)
+        await until(pilot, lambda: str(result.render()) not in ("", "writing…"))
+        return str(result.render()), offered
+
+
 def reply_to(server, messages: list[dict]) -> str:
     bodies = [r["body"] for r in server.requests if r["body"].get("messages") == messages]
     assert bodies, "no such request reached the server"
@@ -62,17 +77,9 @@ async def test_traces_from_the_palette_writes_the_engineer_s_marks_as_preference
     up, down = marked
     out = tmp_path / "from-the-app.jsonl"
 
-    app = DivergentApp(db_path, Start("open", session=1))
-    async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, ExploreScreen) and app.screen.session is not None and not app.screen.busy)
-        await palette(pilot, "traces")
-        await until(pilot, lambda: isinstance(app.screen, TracesScreen))
-        assert str(sample_repo) not in app.screen.query_one("#export-target", Input).value, "the default file is not inside the repository"
-        app.screen.query_one("#export-target", Input).value = str(out)
-        await pilot.press("enter")
-        result = app.screen.query_one("#export-result", Static)
-        await until(pilot, lambda: str(result.render()).startswith(("wrote", "no ", "cannot")))
-        assert str(result.render()).startswith("wrote"), str(result.render())
+    said, offered = await traces_in_the_app(db_path, out)
+    assert said.startswith("wrote"), said
+    assert str(sample_repo) not in offered, "the default file is not inside the repository"
     records = [json.loads(line) for line in out.read_text().splitlines()]
     preferences = [r for r in records if set(r) == {"prompt", "chosen", "rejected"}]
     assert preferences, "the marks make a preference record"
@@ -84,15 +91,8 @@ async def test_traces_from_the_palette_writes_the_engineer_s_marks_as_preference
 
 async def test_traces_with_nothing_to_write_says_why_and_writes_no_file(offline_session, db_path, tmp_path):
     out = tmp_path / "none.jsonl"
-    app = DivergentApp(db_path, Start("open", session=1))
-    async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, ExploreScreen) and app.screen.session is not None and not app.screen.busy)
-        await palette(pilot, "traces")
-        await until(pilot, lambda: isinstance(app.screen, TracesScreen))
-        app.screen.query_one("#export-target", Input).value = str(out)
-        await pilot.press("enter")
-        result = app.screen.query_one("#export-result", Static)
-        await until(pilot, lambda: str(result.render()).startswith("no "))
+    said, _ = await traces_in_the_app(db_path, out)
+    assert said.startswith("no records in session 1"), said
     assert not out.exists()
 
 

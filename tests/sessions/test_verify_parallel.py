@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import socket
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import SECRET_KEY, git
@@ -156,3 +160,58 @@ def test_a_reopened_session_verifies_new_candidates_as_it_was_started(sample_rep
         assert [a for a in found[number] if a.critic == "verify"], f"#{number} was not verified"
     ran = seen(tmp_path / "reopened")
     assert ran and max(ran) == 1  # the tests ran again, still one at a time: --verify-jobs 1 kept
+
+
+HEAD = """
+set -e
+{python} -c 'from divergent.engine.ray_local import loopback_up; loopback_up()'
+env -u OPENAI_API_KEY -u DIVERGENT_VERIFY_PROBE {ray} start --head --node-ip-address 127.0.0.1 --port 6390 --ray-client-server-port {port} --num-cpus 2 \\
+    --include-dashboard false --disable-usage-stats >&2
+trap '{ray} stop >&2' EXIT
+{divergent} "$@"
+"""
+
+
+def in_loopback_namespace(script: str, *args, env: dict) -> subprocess.CompletedProcess:
+    """``script`` in new user, network (loopback only), PID and mount namespaces: the Ray head it
+    starts is reachable from nowhere else, and ``ray stop`` sees only its own processes."""
+    return subprocess.run(
+        ["unshare", "--user", "--map-root-user", "--net", "--pid", "--fork", "--mount", "--mount-proc", "bash", "-c", script, "head", *map(str, args)],
+        env=env, capture_output=True, text=True, timeout=600,
+    )
+
+
+@pytest.mark.slow
+def test_verify_on_ray_client_runs_each_candidate_on_the_engineer_s_cluster(sample_repo, db_path):
+    with_script(sample_repo, "probe.py", PROBE)
+    bin_dir = Path(sys.executable).parent
+    script = HEAD.format(python=sys.executable, ray=bin_dir / "ray", divergent=bin_dir / "divergent", port=10001)
+    env = {**os.environ, "DIVERGENT_VERIFY_PROBE": "shipped", "OPENAI_API_KEY": SECRET_KEY, "RAY_AUTH_MODE": "disabled"}
+    done = in_loopback_namespace(
+        script, "explore", sample_repo / TARGET, "--repo", sample_repo, "--offline", "--headless", "--candidates", "2", "--db", db_path,
+        "--verify-tests", f"{sys.executable} probe.py", "--verify-on", "ray://127.0.0.1:10001", env=env,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    found = verdicts(db_path)
+    assert len(found) == 3
+    for candidate, verdict in found:
+        assert verdict.score == 1.0, verdict.raw["output"]
+        expected = hashlib.sha256(candidate.files["shop/reports.py"].encode()).hexdigest()
+        assert f"reports.py {expected}" in verdict.raw["output"]  # the cluster's worker ran on this candidate's code
+        # and with the engineer's environment, shipped through runtime_env less the key (the head has neither)
+
+
+@pytest.mark.slow
+def test_a_ray_cluster_out_of_reach_is_one_line_that_says_where_and_what_to_check(sample_repo, cli, db_path):
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    code, _, err = cli(
+        "explore", sample_repo / TARGET, "--repo", sample_repo, "--offline", "--headless", "--candidates", "1",
+        "--verify-tests", f"{sys.executable} -c pass", "--verify-on", f"ray://127.0.0.1:{port}",
+    )
+    assert code == 1
+    (said,) = [line for line in err.splitlines() if line.startswith("divergent:")]
+    assert f"cannot reach Ray at ray://127.0.0.1:{port}" in said and "RAY_AUTH_MODE=token" in said
+    with Store(db_path) as store:
+        assert [c.id for c in store.candidates(1)] == [0]  # today's code, scored before, is kept

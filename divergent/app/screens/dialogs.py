@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -65,28 +64,72 @@ class PromptScreen(ModalScreen[str | None]):
 
 
 class WritingScreen(ModalScreen[None]):
-    """A dialog that writes something in a worker thread and says what came of it below."""
+    """A dialog that writes something next to the repository (never into it: a file there
+    would show up as untracked): a kind to pick, a target, and what came of it below. The
+    writing runs in a worker thread with its own database connection."""
 
     CSS_PATH = "dialogs.tcss"
     AUTO_FOCUS = "#export-target"
     BINDINGS = [Binding("escape", "dismiss(None)", "Close", id="dialog.close")]
+    BUTTON = ""  # the button's label; its id is the label in lower case
+    DOING = ""  # what the result line says while the worker writes
+    HINT = ""
+    KINDS: tuple[tuple[str, str], ...] = ()  # (id, label); the first is picked at the start
+
+    def __init__(self, store, session: int, repo: str) -> None:
+        super().__init__()
+        self.store, self.session = store, session
+        self.folder = outside(Path(repo), Path.cwd())
+
+    def heading(self) -> str:
+        raise NotImplementedError
+
+    def default(self, kind: str) -> str:
+        """The target offered for ``kind``."""
+        raise NotImplementedError
+
+    def produce(self, kind: str, target: str) -> str:
+        """Write (in the worker thread); what was done, in words."""
+        raise NotImplementedError
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Label(self.heading(), classes="dialog-title")
+            with RadioSet(id="export-kind"):
+                for number, (kind, label) in enumerate(self.KINDS):
+                    yield RadioButton(label, value=number == 0, id=f"kind-{kind}")
+            yield Input(value=self.default(self.KINDS[0][0]), id="export-target")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(self.BUTTON, variant="primary", id=self.BUTTON.lower(), classes="write")
+                yield Button("Close", id="close")
+            yield Static(self.HINT, classes="dialog-hint")
+            yield Static("", id="export-result")
+
+    @on(RadioSet.Changed)
+    def kind_changed(self, event: RadioSet.Changed) -> None:
+        self.query_one("#export-target", Input).value = self.default(event.pressed.id.removeprefix("kind-"))
 
     @on(Button.Pressed, "#close")
     def close(self) -> None:
         self.dismiss(None)
 
-    def started(self, doing: str) -> None:
+    @on(Input.Submitted)
+    @on(Button.Pressed, ".write")
+    def submit(self) -> None:
+        kind = self.query_one("#export-kind", RadioSet).pressed_button.id.removeprefix("kind-")
+        target = self.query_one("#export-target", Input).value.strip()
         result = self.query_one("#export-result", Static)
         result.set_classes("")
-        result.update(doing)
+        result.update(self.DOING)
+        self.writing(kind, target)
 
-    def outcome(self, write: Callable[[], str]) -> None:
-        """Run ``write`` (in the worker thread) and show its message, or why it failed."""
+    @work(thread=True, exclusive=True, group="writing")
+    def writing(self, kind: str, target: str) -> None:
         try:
-            message, kind = write(), "done"
+            message, outcome = self.produce(kind, target), "done"
         except (InputError, OSError) as error:
-            message, kind = str(error), "error"
-        self.app.call_from_thread(self.show_result, message, kind)
+            message, outcome = str(error), "error"
+        self.app.call_from_thread(self.show_result, message, outcome)
 
     def show_result(self, message: str, outcome: str) -> None:
         result = self.query_one("#export-result", Static)
@@ -95,92 +138,53 @@ class WritingScreen(ModalScreen[None]):
 
 
 class ExportScreen(WritingScreen):
-    """A candidate out of the session: a patch file, a branch, or a decision record.
+    """A candidate out of the session: a patch file, a branch, or a decision record."""
 
-    Files go next to the repository by default, never into it (a file there would show
-    up as untracked); the export runs in a thread with its own database connection."""
+    BUTTON, DOING = "Export", "exporting…"
+    HINT = "enter exports · shift+tab to the kinds (↑↓ and enter pick one) · esc closes · costs no requests"
+    KINDS = (("patch", "Patch file"), ("branch", "Branch (in a temporary worktree)"), ("adr", "Decision record (Markdown)"))
 
     def __init__(self, store, session: int, number: int, title: str, repo: str) -> None:
-        super().__init__()
-        self.store, self.session, self.number, self.candidate_title = store, session, number, title
-        self.folder = outside(Path(repo), Path.cwd())
+        super().__init__(store, session, repo)
+        self.number, self.candidate_title = number, title
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog wide"):
-            yield Label(f"Export #{self.number} {self.candidate_title}", classes="dialog-title")
-            with RadioSet(id="export-kind"):
-                yield RadioButton("Patch file", value=True, id="kind-patch")
-                yield RadioButton("Branch (in a temporary worktree)", id="kind-branch")
-                yield RadioButton("Decision record (Markdown)", id="kind-adr")
-            yield Input(value=self._default("kind-patch"), id="export-target")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Export", variant="primary", id="export")
-                yield Button("Close", id="close")
-            yield Static("enter exports · shift+tab to the kinds (↑↓ and enter pick one) · esc closes · costs no requests", classes="dialog-hint")
-            yield Static("", id="export-result")
+    def heading(self) -> str:
+        return f"Export #{self.number} {self.candidate_title}"
 
-    def _default(self, kind: str) -> str:
-        if kind == "kind-branch":
+    def default(self, kind: str) -> str:
+        if kind == "branch":
             return f"divergent/s{self.session}-c{self.number}"
-        suffix = "md" if kind == "kind-adr" else "diff"
-        name = "decision" if kind == "kind-adr" else "candidate"
+        name, suffix = ("decision", "md") if kind == "adr" else ("candidate", "diff")
         return str(self.folder / f"{name}-s{self.session}-c{self.number}.{suffix}")
 
-    @on(RadioSet.Changed)
-    def kind_changed(self, event: RadioSet.Changed) -> None:
-        self.query_one("#export-target", Input).value = self._default(event.pressed.id)
-
-    @on(Input.Submitted)
-    @on(Button.Pressed, "#export")
-    def export(self) -> None:
-        kind = self.query_one("#export-kind", RadioSet).pressed_button.id
-        target = self.query_one("#export-target", Input).value.strip()
-        self.started("exporting…")
-        self.run_export(kind, target)
-
-    @work(thread=True, exclusive=True, group="export")
-    def run_export(self, kind: str, target: str) -> None:
+    def produce(self, kind: str, target: str) -> str:
         from divergent.engine.library import export
 
-        self.outcome(lambda: export(self.store.path, self.session, self.number, kind.removeprefix("kind-"), target))
+        return export(self.store.path, self.session, self.number, kind, target)
 
 
 class TracesScreen(WritingScreen):
     """The session's search as data (``divergent traces``): chat fine-tuning records and
-    preference records, one JSON object a line, next to the repository by default."""
+    preference records, one JSON object a line."""
 
-    def __init__(self, store, session: int, repo: str) -> None:
-        super().__init__()
-        self.store, self.session = store, session
-        self.folder = outside(Path(repo), Path.cwd())
+    BUTTON, DOING = "Save", "writing…"
+    HINT = "enter saves · shift+tab to the kinds · esc closes · costs no requests; no API key is written"
+    KINDS = (
+        ("both", "Both: chat and preference records"),
+        ("chat", 'Chat fine-tuning records ({"messages": [...]})'),
+        ("preference", 'Preference records ({"prompt", "chosen", "rejected"})'),
+    )
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog wide"):
-            yield Label(f"Traces of session {self.session}: the search as data (JSONL)", classes="dialog-title")
-            with RadioSet(id="traces-kind"):
-                yield RadioButton("Both: chat and preference records", value=True, id="kind-both")
-                yield RadioButton("Chat fine-tuning records ({\"messages\": [...]})", id="kind-chat")
-                yield RadioButton("Preference records ({\"prompt\", \"chosen\", \"rejected\"})", id="kind-preference")
-            yield Input(value=str(self.folder / f"traces-s{self.session}.jsonl"), id="export-target")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Save", variant="primary", id="save")
-                yield Button("Close", id="close")
-            yield Static("enter saves · shift+tab to the kinds · esc closes · costs no requests; no API key is written", classes="dialog-hint")
-            yield Static("", id="export-result")
+    def heading(self) -> str:
+        return f"Traces of session {self.session}: the search as data (JSONL)"
 
-    @on(Input.Submitted)
-    @on(Button.Pressed, "#save")
-    def save(self) -> None:
-        kind = self.query_one("#traces-kind", RadioSet).pressed_button.id.removeprefix("kind-")
-        target = self.query_one("#export-target", Input).value.strip()
-        self.started("writing…")
-        self.run_traces(kind, target)
+    def default(self, kind: str) -> str:
+        return str(self.folder / f"traces-s{self.session}.jsonl")
 
-    @work(thread=True, exclusive=True, group="traces")
-    def run_traces(self, kind: str, target: str) -> None:
+    def produce(self, kind: str, target: str) -> str:
         from divergent.engine.library import traces
 
-        self.outcome(lambda: traces(self.store.path, self.session, kind, target))
+        return traces(self.store.path, self.session, kind, target)
 
 
 def outside(repo: Path, cwd: Path) -> Path:
