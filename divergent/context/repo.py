@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import stat
 import subprocess
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
@@ -244,6 +246,26 @@ def grep_files(top: Path, commit: str, strings: list[str], suffixes: tuple[str, 
 
 
 def read_many_blobs(top: Path, blobs: dict[str, str]) -> dict[str, str]:
-    """path -> text for ``{path: blob sha}``."""
-    data = read_blobs(top, sorted(set(blobs.values())))
+    """path -> text for ``{path: blob sha}``. A working-tree file whose content hashes to its
+    blob's sha is that blob, read from disk; git reads the rest (one ``git cat-file --batch``)."""
+    data = {sha: content for path, sha in blobs.items() if (content := _checked_out(top, path, sha)) is not None}
+    data.update(read_blobs(top, sorted(set(blobs.values()) - data.keys())))
     return {path: data[sha].decode("utf-8", errors="replace") for path, sha in blobs.items() if sha in data}
+
+
+def _checked_out(top: Path, path: str, sha: str) -> bytes | None:
+    """The working tree's ``path`` when it holds exactly the blob ``sha`` (git's own object hash
+    of its bytes), else None: edited, filtered (line endings), not a regular file, too large."""
+    digest = {40: hashlib.sha1, 64: hashlib.sha256}.get(len(sha))
+    if digest is None:
+        return None
+    try:  # never through a symlink at the end, never blocking on a pipe
+        fd = os.open(top / path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except (OSError, ValueError):
+        return None
+    with os.fdopen(fd, "rb") as file:
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode) or status.st_size > max_file_bytes():
+            return None
+        content = file.read()
+    return content if digest(b"blob %d\0" % len(content) + content).hexdigest() == sha else None

@@ -3,6 +3,7 @@ in processes; call sites and the repo map read from it."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -223,3 +224,16 @@ def test_a_file_indexed_under_a_larger_limit_is_left_out_under_a_smaller_one(rep
         problem = frame("pkg/core.py::Engine", str(repo), Path.cwd(), index=index)
     assert index.parsed == 0
     assert "pkg/bundle.py" not in {s.path for s in problem.call_sites} | {p.path for p in problem.context}
+
+
+def test_callers_are_read_as_committed_whatever_the_working_tree_holds(repo):
+    """A caller's committed text is what framing shows: an edited file, a pipe or a symlink in
+    its place in the working tree changes nothing (and a pipe does not make framing wait)."""
+    committed = frame("pkg/core.py::Engine", str(repo), Path.cwd())
+    (repo / "pkg/use.py").write_text(FILES["pkg/use.py"].replace("e.start()", "e.start()  # edited, not committed"))
+    (repo / "tests/test_core.py").unlink()
+    os.mkfifo(repo / "tests/test_core.py")
+    (repo / "pkg/util.py").unlink()
+    (repo / "pkg/util.py").symlink_to(repo / "pkg/use.py")
+    assert frame("pkg/core.py::Engine", str(repo), Path.cwd()) == committed
+    assert ("pkg/use.py", 6, "e.start()") in {(s.path, s.line, s.text) for s in committed.call_sites}
