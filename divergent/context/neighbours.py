@@ -224,7 +224,7 @@ def repo_map(index: SymbolIndex, found: Neighbourhood, target: Target, focus: se
             ranks, wanted, rows = _rank(index, found, paths, target, focus)
             kept = {"outlines": outlines(ranks, lambda path: rows.get(path, []), wanted, {target.path})}
             index.remember_ranking(key, kept)
-        return map_parts([(path, rank, text) for path, rank, text in kept["outlines"]], room, tokens)
+        return map_parts(kept["outlines"], room, tokens)
 
     return build
 
