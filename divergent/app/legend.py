@@ -60,7 +60,7 @@ def legend(columns: list[str], width: int) -> str:
     """One line: the marks, and the columns shown if ``width`` allows."""
     marks = f"{FRONT} front {INVALID} invalid {UP}{DOWN} marked {PICKED} picked {NEW} new · Δ vs today"
     names = " · ".join(f"{BY_KEY[k].header} {BY_KEY[k].meaning.split(':')[0]}" for k in columns if BY_KEY[k].dimension)
-    full = f"{names} · {marks} · ? help"
+    full = " · ".join(part for part in (names, marks, "? help") if part)  # no names before the first score
     return full if len(full) <= width else f"{marks} · ? help" if len(marks) + 9 <= width else marks
 
 

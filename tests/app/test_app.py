@@ -20,6 +20,7 @@ from divergent.app.screens.home import HomeScreen
 from divergent.app.screens.new import NewExplorationScreen
 from divergent.app.screens.pareto import ParetoScreen
 from divergent.app.widgets.code import CodeView
+from divergent.app.widgets.lines import LinesView
 from divergent.context.problem import frame
 from divergent.engine import summary
 from divergent.engine.options import make_options
@@ -72,7 +73,7 @@ async def test_explore_offline_keys(sample_repo, db_path, tmp_path, monkeypatch)
         await pilot.press("down", "down")
         await pilot.press("3")
         assert screen.query_one("#panes", TabbedContent).active == "tab-critics"
-        critics = str(screen.query_one("#critics-body").render())
+        critics = screen.query_one("#critics", LinesView).text
         assert "simplicity" in critics and "extensibility" in critics
         # only the visible pane is filled as the cursor moves; a pane shown later catches up
         await pilot.press("1", "down", "2")
@@ -223,7 +224,11 @@ async def test_code_view_shows_a_kept_text_as_a_fresh_text_area_would(sample_rep
     async with app.run_test(size=(100, 60)) as pilot:
         kept, fresh = app.query_one("#kept", CodeView), app.query_one("#fresh", TextArea)
         app.set_focus(None)
-        for i in [0, 1, 2, 1, 0, 3, 0, 2, 3, 1]:  # new texts and kept ones
+        for turn, i in enumerate([0, 1, 2, 1, 0, 3, 0, 2, 3, 1]):  # new texts and kept ones
+            kept.prepare(texts[(i + 1) % 4])  # made ahead (prepare_next): the one shown stays
+            if turn:
+                await pilot.pause()
+                assert [list(s) for s in kept.render_lines(region)] == [list(s) for s in fresh.render_lines(region)]
             kept.show(texts[i])
             fresh.load_text(texts[i])
             await pilot.pause()
@@ -231,6 +236,57 @@ async def test_code_view_shows_a_kept_text_as_a_fresh_text_area_would(sample_rep
             region = Region(0, 0, kept.size.width, kept.size.height)
             assert [list(s) for s in kept.render_lines(region)] == [list(s) for s in fresh.render_lines(region)]
         assert len(kept.kept) == 3
+
+
+async def test_lines_view_draws_as_rich_does_and_scrolls_what_it_shows():
+    """The Line API pane (diff, critics, why): each line as Rich renders the content at the
+    view's width; a long content scrolls to its last line, a short one drops the scrollbar;
+    content prepared ahead is not shown until asked for."""
+    from rich.console import Console
+    from rich.text import Text
+
+    long = Text("\n".join(f"line {i} " + "word " * (i % 30) for i in range(120)))
+    short = Text("two lines\nof text")
+
+    class One(App):
+        def compose(self):
+            yield LinesView("nothing yet", id="view")
+
+    def rich_lines(text: Text, width: int) -> list[str]:
+        console = Console(width=width, record=True, file=open("/dev/null", "w"))
+        console.print(text, end="")
+        return [line.rstrip() for line in console.export_text().splitlines()]
+
+    app = One()
+    async with app.run_test(size=(60, 20)) as pilot:
+        view = app.query_one(LinesView)
+        await pilot.pause()
+        width = view.scrollable_content_region.width
+
+        def shown() -> list[str]:
+            region = Region(0, 0, view.size.width, view.size.height)
+            strips = view.render_lines(region)
+            # one terminal line each, exactly as wide as the view: a newline or a short strip
+            # would leave the cells after it showing what was there before
+            assert all(s.cell_length == view.size.width and not any(c.control or "\n" in c.text for c in s) for s in strips)
+            return [s.text.rstrip() for s in strips]
+
+        assert shown()[0] == "nothing yet"
+        view.prepare("long", lambda: long)
+        await pilot.pause()
+        assert shown()[0] == "nothing yet"
+        view.show("long", lambda: long)
+        await pilot.pause()
+        expected = rich_lines(long, width)
+        assert view.show_vertical_scrollbar and view.virtual_size.height == len(expected)
+        assert shown() == expected[: view.size.height]
+        view.scroll_end(animate=False, immediate=True)
+        await pilot.pause()
+        assert shown()[-1] == expected[-1]
+        view.show("short", lambda: short)
+        await pilot.pause()
+        assert view.scroll_offset.y == 0 and not view.show_vertical_scrollbar
+        assert shown()[:3] == ["two lines", "of text", ""]
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ from divergent.app.screens.explore import ExploreScreen
 from divergent.app.screens.home import HomeScreen
 from divergent.app.screens.new import NewExplorationScreen
 from divergent.app.screens.pareto import ParetoScreen
+from divergent.app.widgets.lines import LinesView
 from divergent.engine.options import make_options
 from divergent.storage.store import Store
 
@@ -206,7 +207,7 @@ async def test_compare_two_model_candidates(online_session, db_path, endpoint_en
         # the diff between them: what only the first has is removed, what only the second has is added
         await pilot.press("2")
         assert compare.query_one("#compare-tabs", TabbedContent).active == "tab-between"
-        diff = compare.query_one("#diff-body", Static).content.code.splitlines()
+        diff = compare.query_one("#between", LinesView).text.splitlines()
         old, new = first.files[TARGET_PATH].splitlines(), second.files[TARGET_PATH].splitlines()
         removed = [line for line in old if line not in new]
         added = [line for line in new if line not in old]
@@ -580,7 +581,7 @@ async def test_palette_jumps_to_candidates_and_runs_actions(online_session, db_p
         # the refined design names its parent in the Why pane
         await cursor_to(pilot, screen, refined.id)
         await pilot.press("5")
-        why = str(screen.query_one("#why-body").render())
+        why = screen.query_one("#why", LinesView).text
         assert f"Parents  #{target.id} {target.title}" in why and refined.rationale in why
         await pilot.press("ctrl+p")
         await pilot.pause(0.2)

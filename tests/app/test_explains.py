@@ -25,6 +25,7 @@ from divergent.app.screens.home import HomeScreen
 from divergent.app.screens.new import NewExplorationScreen
 from divergent.app.screens.pareto import ParetoScreen
 from divergent.app.widgets.discovery import points, spark
+from divergent.app.widgets.lines import LinesView
 from divergent.app.widgets.meter import bar
 from divergent.context.problem import frame
 from divergent.engine.options import make_options
@@ -145,7 +146,7 @@ async def test_the_why_pane_shows_summary_rationale_and_each_share(db):
         header = str(screen.query_one("#summary").render())
         assert combined.title in header and combined.summary[:40] in header
         await pilot.press("5")
-        why = str(screen.query_one("#why-body").render())
+        why = screen.query_one("#why", LinesView).text
         assert combined.summary in why and combined.rationale in why  # parents: test_app_online's refine
 
         def shares(text: str) -> dict[str, tuple[float, float]]:
@@ -159,7 +160,7 @@ async def test_the_why_pane_shows_summary_rationale_and_each_share(db):
         await pilot.pause(0.2)
         await pilot.press("ctrl+u", *"simplicity=3", "enter")
         await pilot.pause(0.5)
-        why = str(screen.query_one("#why-body").render())
+        why = screen.query_one("#why", LinesView).text
         total = 3 + len(dimensions) - 1
         found = shares(why)
         assert found["simplicity"] == (3.0, pytest.approx(3 * scores["simplicity"] / total, abs=0.001))

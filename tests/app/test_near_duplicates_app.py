@@ -44,8 +44,8 @@ async def test_a_near_duplicate_is_marked_in_the_table_explained_in_help_and_in_
         await until(pilot, lambda: explore.selected == number)
         await pilot.press("5")
         why = explore.query_one(WhyPane)
-        await until(pilot, lambda: "Near-duplicate" in str(why.query_one("#why-body", Static).render()))
-        body = str(why.query_one("#why-body", Static).render())
+        await until(pilot, lambda: "Near-duplicate" in why.text)
+        body = why.text
         assert f"like #{of} " in body
         (inherited,) = [line for line in body.splitlines() if line.startswith("Inherited, not paid for")]
         assert f"verify from #{of}" in inherited  # its tests did not run: their verdict is its twin's

@@ -33,7 +33,7 @@ from divergent.app.widgets.discovery import Discovery
 from divergent.app.widgets.keybar import KeyBar
 from divergent.app.widgets.legend_line import LegendLine
 from divergent.app.widgets.meter import BudgetMeter
-from divergent.app.widgets.panes import CandidatePanes
+from divergent.app.widgets.panes import PREPARED, CandidatePanes
 from divergent.engine import summary
 from divergent.engine.errors import EndpointError
 from divergent.model import Event, InputError
@@ -68,6 +68,8 @@ class ExploreScreen(Steering, Screen):
         self.last_redraw = 0.0
         self.collector = IdleCollector()
         self.discovered: tuple | None = None  # what the discovery sparkline was drawn for
+        self.prepared_for = -1.0  # the key after which prepare_next planned its work
+        self.to_prepare: list[tuple[str, int]] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -256,8 +258,28 @@ class ExploreScreen(Steering, Screen):
         return self.panes.active
 
     def show_candidate(self, number: int) -> None:
-        """Show a candidate in the header and the visible pane; the others are filled when shown."""
+        """Show a candidate in the header and the visible pane; the others are filled when shown.
+        Once the frame is out, what the next key will likely show is prepared (prepare_next)."""
         self.panes.show(number)
+        self.call_after_refresh(self.prepare_next, self.last_key)
+
+    def prepare_next(self, key: float) -> None:
+        """While no key comes: the visible pane's work for the rows beside the cursor, then the
+        costly panes' for the selected candidate, one at a time (a key waits for one at most)."""
+        if key != self.last_key or not self.is_current or self.selected is None:
+            return  # a key came since: its own frame schedules the next round
+        if key != self.prepared_for:
+            self.prepared_for, self.to_prepare = key, self.next_work()
+        if self.to_prepare:
+            self.panes.prepare(*self.to_prepare.pop(0))
+            self.call_later(self.prepare_next, key)
+
+    def next_work(self) -> list[tuple[str, int]]:
+        """(pane, candidate) pairs, the likeliest next first."""
+        table, active = self.table, self.active_pane
+        near = [table.candidate_at(table.cursor_row + step) for step in (1, -1, 2, -2)]
+        work = [(active, n) for n in near if n is not None]
+        return work + [(pane, self.selected) for pane in PREPARED if pane != active]
 
     def showing(self, pane: str) -> int | None:
         """The candidate a pane shows (None before any)."""

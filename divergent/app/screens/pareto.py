@@ -25,6 +25,8 @@ from divergent.app.widgets.keybar import KeyBar
 DIMENSIONS = ("simplicity", "extensibility", "change_cost", "judge", "overall")
 COLOURS = ("blue", "green", "orange", "magenta", "cyan", "red", "gray")  # plotext's names; no yellow: unreadable on paper
 RICH = {"orange": "dark_orange", "gray": "grey50"}  # the same colours by rich's names
+# on a light theme plotext's orange, green and grey read at 2.4-3.8:1: the same hues, darker (4.5:1 and more on white)
+LIGHT = ((30, 90, 168), (37, 96, 41), (154, 103, 0), (123, 63, 160), (13, 110, 110), (180, 35, 24), (87, 96, 106))
 TODAY, POINT = "■", "●"
 NARROW = 110
 
@@ -174,7 +176,8 @@ class ParetoScreen(Screen):
         limits = (axis_range([c["scores"][x] for c in candidates]), axis_range([c["scores"][y] for c in candidates]))
         size = (max(10, plot.size.width - 8), max(3, plot.size.height - 5))  # the canvas inside the axes and ticks, about
         clusters = sorted({c["cluster"] or 0 for c in candidates})
-        colour = {k: COLOURS[i % len(COLOURS)] for i, k in enumerate(clusters)}
+        palette = COLOURS if self.app.current_theme.dark else LIGHT
+        colour = {k: palette[i % len(palette)] for i, k in enumerate(clusters)}
         groups = cells(candidates, x, y, size, limits)
         for group in groups:  # markers first, labels over them: a label is never hidden by a marker
             lead = group.lead
@@ -202,7 +205,7 @@ class ParetoScreen(Screen):
         value = today["scores"].get(dimension) if today else None
         return f"{value:.2f}" if value is not None else "·"
 
-    def legend(self, candidates: list[dict], colour: dict[int, str]) -> Text:
+    def legend(self, candidates: list[dict], colour: dict[int, str | tuple[int, int, int]]) -> Text:
         out = Text()
         front = sorted(c["id"] for c in candidates if c["pareto"])
         out.append(f"{FRONT} the Pareto front", style="bold")
@@ -215,6 +218,7 @@ class ParetoScreen(Screen):
             members.setdefault(c["cluster"] or 0, []).append(c["id"])
         out.append("Colour: cluster\n", style="bold")
         for cluster, numbers in sorted(members.items()):
-            out.append("● ", style=RICH.get(colour[cluster], colour[cluster]))
+            shade = colour[cluster]
+            out.append("● ", style="#%02x%02x%02x" % shade if isinstance(shade, tuple) else RICH.get(shade, shade))
             out.append(f"{cluster} {labels.get(cluster, '')}: {', '.join(f'#{n}' for n in sorted(numbers))}\n")
         return out

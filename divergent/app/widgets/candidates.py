@@ -103,12 +103,18 @@ class CandidateTable(DataTable):
         return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
 
     def cursor_candidate(self) -> int | None:
-        key = self.cursor_key() or ""
-        return int(key[1:]) if key.startswith("c") else None
+        return self.candidate_at(self.cursor_row)
 
     def cursor_cluster(self) -> int | None:
         key = self.cursor_key() or ""
         return int(key[1:]) if key.startswith("k") else None
+
+    def candidate_at(self, row: int) -> int | None:
+        """The candidate on a row (None off the table or on a cluster's header)."""
+        if not 0 <= row < self.row_count:
+            return None
+        key = self.coordinate_to_cell_key((row, 0)).row_key.value or ""
+        return int(key[1:]) if key.startswith("c") else None
 
     def move_to(self, key: str) -> bool:
         if key not in self.rows:

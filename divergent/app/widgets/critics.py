@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.widgets import Static
+
+from divergent.app.widgets.lines import LinesView, text_key
 
 WIDTH = 16
 DESCRIPTIONS = {
@@ -27,19 +26,18 @@ def bar(score: float, good: str, bad: str) -> Text:
     return text
 
 
-class CriticBars(VerticalScroll):
+PLACEHOLDER = "Select a candidate to see its critics."
+
+
+class CriticBars(LinesView):
     """Scores (0..1, today 0.50) and each critic's evidence, for one candidate."""
 
-    shown: Text | None = None
+    def __init__(self, **kwargs) -> None:
+        super().__init__(PLACEHOLDER, **kwargs)
 
-    def compose(self) -> ComposeResult:
-        yield Static("Select a candidate to see its critics.", id="critics-body")
-
-    def show(self, document: dict | None) -> None:
-        body = self.query_one("#critics-body", Static)
+    def show_candidate(self, document: dict | None) -> None:
         if document is None:
-            self.shown = None
-            body.update("Select a candidate to see its critics.")
+            self.show(("placeholder", PLACEHOLDER), lambda: Text(PLACEHOLDER))
             return
         variables = self.app.theme_variables
         good, bad = variables.get("success", "green"), variables.get("error", "red")
@@ -57,7 +55,4 @@ class CriticBars(VerticalScroll):
             out.append("\n")
         if not document["valid"]:
             out.append(f"invalid: {document['invalid_reason']}\n", style=f"bold {bad}")
-        if self.shown is not None and out == self.shown:  # the same figures: no repaint, no relayout
-            return
-        self.shown = out
-        body.update(out)
+        self.show(text_key(out), lambda: out)  # the same figures: drawn from the lines kept

@@ -1,26 +1,34 @@
-"""A unified diff, highlighted to match the theme's darkness."""
+"""A unified diff, highlighted to match the theme's darkness (Pygments' "default" on light
+themes: its added lines read at 4.6:1 on paper, "friendly"'s at 3.3:1)."""
 
 from __future__ import annotations
 
+from typing import Callable
+
+from rich.console import RenderableType
 from rich.syntax import Syntax
-from textual.containers import VerticalScroll
-from textual.widgets import Static
+from rich.text import Text
+
+from divergent.app.widgets.lines import LinesView
 
 
-class DiffView(VerticalScroll):
-    shown: tuple | None = None
+class DiffView(LinesView):
+    patch: str = ""
 
-    def compose(self):
-        yield Static("", id="diff-body")
+    def show_patch(self, patch: str, empty: str = "No changes against today's code.") -> None:
+        self.patch = patch
+        self.show(*self.highlighted(patch, empty))
 
-    def show(self, patch: str, empty: str = "No changes against today's code.") -> None:
+    def prepare_patch(self, patch: str, empty: str = "No changes against today's code.") -> None:
+        self.prepare(*self.highlighted(patch, empty))
+
+    def highlighted(self, patch: str, empty: str) -> tuple[tuple, Callable[[], RenderableType]]:
+        """The patch's key and how to draw it."""
         dark = self.app.current_theme.dark
-        if self.shown == (patch, empty, dark):  # the same diff: no repaint, no relayout
-            return
-        self.shown = (patch, empty, dark)
-        body = self.query_one("#diff-body", Static)
-        if not patch:
-            body.update(empty)
-            return
-        body.update(Syntax(patch, "diff", theme="monokai" if dark else "friendly", background_color="default", word_wrap=False))
-        self.scroll_home(animate=False)
+
+        def make() -> RenderableType:
+            if not patch:
+                return Text(empty)
+            return Syntax(patch, "diff", theme="monokai" if dark else "default", background_color="default", word_wrap=False)
+
+        return ("diff", patch, empty, dark), make

@@ -34,6 +34,7 @@ def spark(rates: list[float]) -> str:
 
 class Discovery(Static):
     shown: tuple | None = None
+    cells = 0  # the width of what it shows: it sizes to its text
     values: tuple[list[int], bool] = ([], False)  # what it was last shown: drawn again on a resize
 
     def show(self, values: list[int], offline: bool) -> None:
@@ -46,7 +47,7 @@ class Discovery(Static):
         self.shown = state
         unit = "catalog design" if offline else "request"
         if len(rates) < 2:
-            self.update(Text(f"discovery: waiting for {unit}s", style="dim"))
+            self.draw(Text(f"discovery: waiting for {unit}s", style="dim"))
             return
         text = Text("new clusters per ", style="dim")
         text.append(f"{unit} 0 ", style="dim")
@@ -54,4 +55,9 @@ class Discovery(Static):
         text.append(" 1", style="dim")
         if roomy:
             text.append(f" · {plural(sum(values), 'cluster')} in {plural(len(values), unit)}", style="dim")
-        self.update(text)
+        self.draw(text)
+
+    def draw(self, text: Text) -> None:
+        """A relayout only when its width changes (the meter beside it takes the rest)."""
+        self.update(text, layout=text.cell_len != self.cells)
+        self.cells = text.cell_len

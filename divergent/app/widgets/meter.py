@@ -29,7 +29,7 @@ class BudgetMeter(Static):
             return
         self.shown = state
         if offline:
-            self.update("offline · catalog + static critics")
+            self.update("offline · catalog + static critics", layout=False)
             return
         text = Text(f"requests {requests}" + (f"/{budget} " if budget else " "))
         if budget:
@@ -37,4 +37,4 @@ class BudgetMeter(Static):
         text.append(f" {tokens / 1000:.1f}k tokens · ${usd:.3f}")
         if in_flight:
             text.append(f" · {in_flight} in flight", style="bold")
-        self.update(text)
+        self.update(text, layout=False)  # one line, its width the row's (explore.tcss): no relayout as it ticks

@@ -17,6 +17,8 @@ from divergent.app.widgets.scenarios import ScenariosPane
 from divergent.app.widgets.summary import SummaryHeader, WhyPane
 
 SCORED = ("tab-critics", "tab-scenarios", "tab-why")  # what a new ranking or evidence changes
+PREPARED = ("tab-code", "tab-diff")  # the panes whose filling costs most (prepare)
+TODAY = "This is today's code."
 
 
 class CandidatePanes(Vertical):
@@ -66,16 +68,29 @@ class CandidatePanes(Vertical):
         if doc is None:
             return
         fill: dict[str, Callable[[], None]] = {
-            "tab-code": lambda: self.query_one(CodeView).show(doc["files"].get(self.source.target_path()) or next(iter(doc["files"].values()), "")),
-            "tab-diff": lambda: self.query_one(DiffView).show(self.patch(number), "This is today's code."),
-            "tab-critics": lambda: self.query_one(CriticBars).show(doc),
+            "tab-code": lambda: self.query_one(CodeView).show(self.code(doc)),
+            "tab-diff": lambda: self.query_one(DiffView).show_patch(self.patch(number), TODAY),
+            "tab-critics": lambda: self.query_one(CriticBars).show_candidate(doc),
             "tab-scenarios": lambda: self.query_one(ScenariosPane).show(doc, self.source.scenarios(), self.source.candidate),
-            "tab-why": lambda: self.query_one(WhyPane).show(doc, self.source.session_doc() or {"candidates": []}, self.source.weights()),
+            "tab-why": lambda: self.query_one(WhyPane).show_candidate(doc, self.source.session_doc() or {"candidates": []}, self.source.weights()),
         }
         if pane not in fill:
             return
         fill[pane]()
         self.shown[pane] = number
+
+    def prepare(self, pane: str, number: int) -> None:
+        """Do ahead (idle time) what showing ``number`` in ``pane`` costs most: its code parsed,
+        its diff drawn; what is shown stays."""
+        if self.shown.get(pane) == number or (doc := self.source.candidate(number)) is None:
+            return
+        if pane == "tab-code":
+            self.query_one(CodeView).prepare(self.code(doc))
+        elif pane == "tab-diff":
+            self.query_one(DiffView).prepare_patch(self.patch(number), TODAY)
+
+    def code(self, doc: dict) -> str:
+        return doc["files"].get(self.source.target_path()) or next(iter(doc["files"].values()), "")
 
     def patch(self, number: int) -> str:
         if number not in self.patches:

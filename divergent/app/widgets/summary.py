@@ -4,11 +4,11 @@ pane with its rationale, parents, and each dimension's share of its overall."""
 from __future__ import annotations
 
 from rich.text import Text
-from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from divergent.app.legend import plural
 from divergent.app.widgets.candidates import signed
+from divergent.app.widgets.lines import LinesView, text_key
 from divergent.engine.ranking import GATES, contributions, effective_weights
 
 
@@ -31,15 +31,13 @@ class SummaryHeader(Static):
         self.update(text, layout=False)  # its height is fixed (explore.tcss): no relayout per key
 
 
-class WhyPane(VerticalScroll):
+class WhyPane(LinesView):
     """Rationale, parents, and why this rank under the current weights."""
 
-    shown: Text | None = None
+    def __init__(self, **kwargs) -> None:
+        super().__init__("Select a candidate to see why it ranks where it does.", **kwargs)
 
-    def compose(self):
-        yield Static("Select a candidate to see why it ranks where it does.", id="why-body")
-
-    def show(self, doc: dict, session_doc: dict, weights: dict[str, float]) -> None:
+    def show_candidate(self, doc: dict, session_doc: dict, weights: dict[str, float]) -> None:
         out = Text()
         out.append(f"#{doc['id']} {doc['title']}\n", style="bold")
         made = doc["explorer"] + (f", lens {doc['lens']}" if doc.get("lens") else "") + f", {doc['fidelity']}"
@@ -57,10 +55,7 @@ class WhyPane(VerticalScroll):
             out.append(", ".join(f"#{p} {titles.get(p, '')}".rstrip() for p in doc["parents"]) + "\n")
         out.append("\n")
         out.append_text(self.rank(doc, session_doc, weights))
-        if out == self.shown:
-            return
-        self.shown = out
-        self.query_one("#why-body", Static).update(out)
+        self.show(text_key(out), lambda: out)
 
     def rank(self, doc: dict, session_doc: dict, weights: dict[str, float]) -> Text:
         """Each dimension's share of overall, and of the difference from today."""
