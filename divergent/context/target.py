@@ -22,7 +22,11 @@ def split_spec(spec: str) -> tuple[str, str | None]:
 
 def _locate(path: str, top: Path, cwd: Path, repo_given: bool) -> Path:
     """A relative path is read against --repo when one is given, else the current directory."""
-    given = Path(path).expanduser()
+    given = Path(path)
+    try:
+        given = given.expanduser()
+    except RuntimeError:  # ~name of no such user: a path named so, which is then not found
+        pass
     if given.is_absolute():
         candidates = [given]
     else:

@@ -133,3 +133,8 @@ def test_metrics_command_lists_every_unit(repo, cli):
     assert {k: helper[k] for k in ("line", "cyclomatic", "sloc", "params", "max_nesting")} == {
         "line": 4, "cyclomatic": 1, "sloc": 2, "params": 2, "max_nesting": 0,
     }
+
+
+def test_a_tilde_path_of_no_such_user_is_no_such_file(repo):
+    with pytest.raises(InputError, match="no such file: ~nosuchuser0/core.py"):
+        frame("~nosuchuser0/core.py::Engine", str(repo), Path.cwd())
