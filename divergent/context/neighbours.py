@@ -7,7 +7,8 @@ and the files the target's file uses: in Python the modules it imports, elsewher
 files that define a name it uses. ``git grep`` finds the mentions and definitions
 (whole words, fixed strings), and its answer is kept per commit in the index's
 database, so framing the same target again parses nothing and greps nothing.
-Call sites are the index's references to the target's names in those files.
+Call sites are the index's references to the target's names in those files. The repo
+map's ranked outlines are kept in the index too, under the blobs they came from.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pathlib import Path, PurePosixPath
 from divergent.context import repo as gitrepo
 from divergent.context.callers import family, family_suffixes, own_spans
 from divergent.context.index import VERSION, Definition, SymbolIndex
-from divergent.context.parsing import language_for, parse, text
+from divergent.context.parsing import language_for, parse, source_lines, text
 from divergent.context.repomap import RANKING, graph, map_parts, outlines, pagerank
 from divergent.model import CallSite, ContextPart, Target
 
@@ -192,7 +193,7 @@ def call_sites(
     texts.update(gitrepo.read_many_blobs(Path(target.repo), {p: found.paths[p] for p in wanted if p not in texts}))
     sites = set()
     for path in wanted:
-        rows = texts.get(path, "").splitlines()
+        rows = source_lines(texts.get(path, ""))  # a line's ending is whitespace: strip() drops it
         for line, name in lines_of[found.paths[path]]:
             if path == target.path and any(first <= line <= last for first, last in own):
                 continue
@@ -237,18 +238,18 @@ def _ranking_key(found: Neighbourhood, paths: set[str], target: Target, focus: s
 
 def _rank(index: SymbolIndex, found: Neighbourhood, paths: set[str], target: Target, focus: set[str]):
     """(rank of each file, names the target's file uses or the focus, definitions by path)."""
+    blobs = found.blobs(paths)
+    held = {blob: [path for path in found.paths_of(blob) if path in paths] for blob in blobs}  # identical files share a blob
     rows: dict[str, list[Definition]] = {}
     defines: dict[str, set[str]] = {}
-    for blob, definition in index.defs_in(found.blobs(paths)):
-        for path in found.paths_of(blob):
-            if path in paths:
-                rows.setdefault(path, []).append(definition)
-                if not definition.name.startswith("__"):  # __init__ and the like name no file in particular
-                    defines.setdefault(definition.name, set()).add(path)
+    for blob, definition in index.defs_in(blobs):
+        for path in held[blob]:
+            rows.setdefault(path, []).append(definition)
+            if not definition.name.startswith("__"):  # __init__ and the like name no file in particular
+                defines.setdefault(definition.name, set()).add(path)
     refs: dict[str, dict[str, int]] = {}
-    for blob, name, uses in index.ref_counts(found.blobs(paths), set(defines)):
-        for path in found.paths_of(blob):
-            if path in paths:
-                refs.setdefault(path, {})[name] = uses
+    for blob, name, uses in index.ref_counts(blobs, set(defines)):
+        for path in held[blob]:
+            refs.setdefault(path, {})[name] = uses
     ranks = pagerank(graph(refs, defines, focus), {target.path: 1.0})
     return ranks, set(refs.get(target.path, {})) | focus, rows

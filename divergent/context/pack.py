@@ -18,9 +18,8 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from functools import lru_cache
 
-from divergent.context.parsing import language_for, parse, text
+from divergent.context.parsing import language_for, parse, source_lines, text
 from divergent.model import CallSite, ContextPart, Target
 from divergent.tokens import estimate_tokens
 
@@ -71,12 +70,7 @@ def enclosing(spans: list[tuple[str, int, int]], line: int) -> tuple[str, int, i
 
 
 def _lines(source: str, first: int, last: int) -> str:
-    return "".join(_split(source)[first - 1 : last])
-
-
-@lru_cache(maxsize=64)
-def _split(source: str) -> list[str]:
-    return source.splitlines(keepends=True)
+    return "".join(source_lines(source)[first - 1 : last])
 
 
 def used_units(

@@ -67,6 +67,13 @@ def _parse(data: bytes, lang: str) -> Tree:
     return Parser(language(lang)).parse(data)
 
 
+@lru_cache(maxsize=64)
+def source_lines(source: str) -> list[str]:
+    """``source``'s lines with their endings; the last few texts' are kept (framing reads a
+    caller's lines for its call sites, then for the functions around them). Read, never change."""
+    return source.splitlines(keepends=True)
+
+
 @cache
 def query(lang: str, name: str) -> Query:
     """The query ``queries/{lang}-{name}.scm`` shipped with the package, compiled once."""

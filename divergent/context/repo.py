@@ -96,6 +96,47 @@ def blob_size(top: Path, commit: str, path: str) -> int | None:
     return None
 
 
+def head_file(top: Path, path: str) -> tuple[str, int | None, str | None] | None:
+    """(HEAD's commit, the size of the file ``path`` there or None when it holds none, its text
+    when within ``max_file_bytes``), through one ``git cat-file --batch`` that is never made to
+    read a file over the limit. None when git does not answer so (no commit yet, a refusal, a
+    path a batch line cannot carry): ``head_commit`` then says why."""
+    if "\n" in path or "\r" in path:
+        return None
+    limit = max_file_bytes()
+    git = subprocess.Popen(["git", "-C", str(top), "cat-file", "--batch"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        head = _batch_header(git, "HEAD")
+        if head is None or head[1] != b"commit":
+            return None
+        git.stdout.read(head[2] + 1)  # the commit object, then a newline
+        commit = head[0].decode()
+        blob = _batch_header(git, f"{commit}:{path}")
+        if blob is None or blob[1] != b"blob":
+            return commit, None, None
+        if blob[2] > limit:
+            return commit, blob[2], None
+        return commit, blob[2], git.stdout.read(blob[2]).decode("utf-8", errors="replace")
+    except OSError:  # git left before reading its input: a refusal
+        return None
+    finally:
+        git.kill()
+        for pipe in (git.stdin, git.stdout):
+            try:
+                pipe.close()
+            except OSError:  # what was written and never read
+                pass
+        git.wait()
+
+
+def _batch_header(git: subprocess.Popen, name: str) -> tuple[bytes, bytes, int] | None:
+    """Ask a running ``git cat-file --batch`` for ``name``: (sha, type, size), or None (missing)."""
+    git.stdin.write(f"{name}\n".encode())
+    git.stdin.flush()
+    header = git.stdout.readline().split()
+    return (header[0], header[1], int(header[2])) if len(header) == 3 and header[2].isdigit() else None
+
+
 def read_many(top: Path, commit: str, paths: list[str]) -> dict[str, str]:
     """Files' text at ``commit``; files over ``max_file_bytes`` are left out (memory stays bounded)."""
     limit = max_file_bytes()

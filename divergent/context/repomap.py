@@ -20,7 +20,7 @@ import numpy as np
 from divergent.context.index import Definition
 from divergent.model import ContextPart
 
-RANKING = 1  # bump when the ranking changes (graph, weights, pagerank): rankings are kept under it
+RANKING = 1  # bump when what a kept ranking holds changes (graph, weights, pagerank, outlines): rankings are kept under it
 DAMPING = 0.85
 ITERATIONS = 30
 COMMON = 5  # a name defined by more files than this says little about which one is meant

@@ -48,14 +48,18 @@ def resolve(spec: str, repo_arg: str | None, cwd: Path) -> tuple[Target, str]:
     if lang is None:
         known = ", ".join(sorted(set(LANGUAGES)))
         raise InputError(f"{path} is not a source file divergent reads ({known})")
-    commit = gitrepo.head_commit(top)
-    size = gitrepo.blob_size(top, commit, rel)
+    found_file = gitrepo.head_file(top, rel)
+    if found_file is None:  # git did not answer in one go: ask step by step, and say why
+        commit = gitrepo.head_commit(top)
+        found_file = commit, gitrepo.blob_size(top, commit, rel), None
+    commit, size, source = found_file
     if size is None:
         raise InputError(f"{rel} is not in the last commit: commit it first, divergent explores committed code")
     limit = gitrepo.max_file_bytes()
     if size > limit:
         raise InputError(f"{rel} is {size:,} bytes, over the {limit:,}-byte limit for a target: name a smaller file (DIVERGENT_MAX_TARGET_BYTES sets the limit)")
-    source = gitrepo.read_at(top, commit, rel) or ""
+    if source is None:
+        source = gitrepo.read_at(top, commit, rel) or ""
     if "\x00" in source:
         raise InputError(f"{rel} is binary (it holds NUL bytes): name a source file")
     if not source.strip():

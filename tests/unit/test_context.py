@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from conftest import git, make_repo
 from divergent.context.problem import frame
+from divergent.context.repo import blob_size, head_commit, head_file
 from divergent.model import InputError
 
 FILES = {
@@ -70,6 +73,30 @@ def test_target_is_read_at_the_commit_not_the_working_tree(repo):
     (repo / "pkg/core.py").write_text("# half-edited\n")
     problem = frame("pkg/core.py::Engine", str(repo), Path.cwd())
     assert "class Engine" in problem.files["pkg/core.py"]
+
+
+def test_a_file_named_with_spaces_and_glob_characters_is_read_as_named(repo):
+    """git reads the name literally: no pattern matching, no other file."""
+    (repo / "pkg/x [1]*.py").write_text("def odd():\n    return 1\n")
+    (repo / "pkg/x 1.py").write_text("def other():\n    return 2\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "odd names")
+    problem = frame("pkg/x [1]*.py::odd", str(repo), Path.cwd())
+    assert problem.target.path == "pkg/x [1]*.py" and "return 1" in problem.source
+    assert blob_size(repo, head_commit(repo), "pkg/x [1]*.py") == len("def odd():\n    return 1\n")
+    assert blob_size(repo, head_commit(repo), "pkg/x ?1]*.py") is None
+
+
+def test_a_repository_git_refuses_gets_no_answer_in_one_go_whenever_git_leaves(repo, monkeypatch):
+    """git refuses a repository someone else owns before it reads its input, so the question
+    may or may not reach it: either way head_file gives up quietly and head_commit says why."""
+    subprocess.run(["chown", "-R", "12345:12345", str(repo)], check=True)
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)  # no safe.directory exception from this machine
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for _ in range(20):  # git leaves sooner or later than the question is written
+        assert head_file(repo, "pkg/core.py") is None
+    with pytest.raises(InputError, match="dubious ownership"):
+        head_commit(repo)
 
 
 def test_paths_relative_to_the_current_directory_inside_the_repo(repo, monkeypatch):
