@@ -95,10 +95,13 @@ def summary_table(document: dict[str, Any]) -> str:
     ]
     for c in rows:
         s = c["scores"]
+        cluster = ("≈" if c.get("near_duplicate") else "") + str(c["cluster"] or "-")
         lines.append(
-            f"{c['id']:>3}  {c['cluster'] or '-':>7}  {s.get('overall', 0):>7.2f}  {s.get('simplicity', 0):>6.2f}  "
+            f"{c['id']:>3}  {cluster:>7}  {s.get('overall', 0):>7.2f}  {s.get('simplicity', 0):>6.2f}  "
             f"{s.get('extensibility', 0):>7.2f}  {'yes' if c['valid'] else 'no':<5}  {c['title']}"
         )
+    if any(c.get("near_duplicate") for c in rows):
+        lines.append("≈ a near-duplicate of an earlier design of its cluster: it took that design's verdicts instead of paying for them")
     best = next((c for c in rows if not c["baseline"] and c["valid"]), None)
     if best is not None:
         lines += ["", f"best: #{best['id']} {best['title']} — divergent show {document['session']} {best['id']}"]

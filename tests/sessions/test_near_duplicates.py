@@ -27,7 +27,7 @@ def test_near_duplicates_inherit_their_twin_s_verdict_instead_of_running(sample_
     git(sample_repo, "commit", "-q", "-m", "a test command that counts its runs")
     runs = tmp_path / "runs.txt"
     monkeypatch.setenv("RUNS_FILE", str(runs))
-    code, _, err = cli(
+    code, out, err = cli(
         "explore", sample_repo / TARGET, "--repo", sample_repo, "--headless", "--candidates", "12",
         "--verify-tests", f"{sys.executable} count_runs.py", "--verify-jobs", "2",
     )
@@ -45,6 +45,9 @@ def test_near_duplicates_inherit_their_twin_s_verdict_instead_of_running(sample_
         assert "near-duplicate" in verdicts[number][0].evidence
         assert verdicts[twin][0].raw.get("inherited_from") is None
     assert err.count("near-duplicate, not run") == len(inherited)
+    table = {int(line.split()[0]): line.split()[1] for line in out.splitlines() if line[:3].strip().isdigit()}
+    for number in inherited:
+        assert table[number] == f"≈{clusters[number]}"  # the summary table marks each near-duplicate
 
 
 @pytest.mark.slow
