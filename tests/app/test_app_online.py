@@ -625,6 +625,18 @@ async def test_a_command_that_spends_more_than_a_few_requests_asks_first(online_
         assert 0 < spent <= announced
         with Store(db_path) as store:
             assert "add a CSV export" in store.problem(online_session).scenarios
+            found = store.assessments(online_session, screen.selected)[screen.selected]
+
+        # the scenarios pane: a row per scenario, the new one too, with the selected design's ripple
+        await pilot.press("4")
+        pane = screen.query_one("#scenarios", LinesView)
+        lines = lambda: pane.text.splitlines()  # noqa: E731  (a long scenario wraps in its column)
+        await until(pilot, lambda: any(line.startswith("add a CSV") for line in lines()))
+        ripple = next(a.raw for a in found if a.critic == "change_cost")
+        for scenario in ("add a YAML output format", "add a CSV export"):
+            figures = ripple[scenario]
+            row = next(line for line in lines() if line.startswith(scenario[:9]))
+            assert f"{figures['ripple_before']} → {figures['ripple_after']}" in row, (scenario, row)
 
 
 async def test_a_cluster_of_several_is_named_after_its_representative_and_folds(online_session, db_path, endpoint_env):

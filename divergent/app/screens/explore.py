@@ -33,7 +33,7 @@ from divergent.app.widgets.discovery import Discovery
 from divergent.app.widgets.keybar import KeyBar
 from divergent.app.widgets.legend_line import LegendLine
 from divergent.app.widgets.meter import BudgetMeter
-from divergent.app.widgets.panes import PREPARED, CandidatePanes
+from divergent.app.widgets.panes import PANES, CandidatePanes
 from divergent.engine import summary
 from divergent.engine.errors import EndpointError
 from divergent.model import Event, InputError
@@ -279,7 +279,7 @@ class ExploreScreen(Steering, Screen):
         table, active = self.table, self.active_pane
         near = [table.candidate_at(table.cursor_row + step) for step in (1, -1, 2, -2)]
         work = [(active, n) for n in near if n is not None]
-        return work + [(pane, self.selected) for pane in PREPARED if pane != active]
+        return work + [(pane, self.selected) for pane in PANES if pane != active]
 
     def showing(self, pane: str) -> int | None:
         """The candidate a pane shows (None before any)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 from rich.text import Text
 
 from divergent.app.widgets.lines import LinesView, text_key
@@ -35,10 +37,10 @@ class CriticBars(LinesView):
     def __init__(self, **kwargs) -> None:
         super().__init__(PLACEHOLDER, **kwargs)
 
-    def show_candidate(self, document: dict | None) -> None:
+    def content(self, document: dict | None) -> tuple[tuple, Callable[[], Text]]:
+        """The candidate's bars and evidence: their key and how to draw them (LinesView)."""
         if document is None:
-            self.show(("placeholder", PLACEHOLDER), lambda: Text(PLACEHOLDER))
-            return
+            return ("placeholder", PLACEHOLDER), lambda: Text(PLACEHOLDER)
         variables = self.app.theme_variables
         good, bad = variables.get("success", "green"), variables.get("error", "red")
         out = Text()
@@ -55,4 +57,4 @@ class CriticBars(LinesView):
             out.append("\n")
         if not document["valid"]:
             out.append(f"invalid: {document['invalid_reason']}\n", style=f"bold {bad}")
-        self.show(text_key(out), lambda: out)  # the same figures: drawn from the lines kept
+        return text_key(out), lambda: out  # the same figures: drawn from the lines kept

@@ -13,16 +13,10 @@ from divergent.app.widgets.lines import LinesView
 
 
 class DiffView(LinesView):
-    patch: str = ""
-
     def show_patch(self, patch: str, empty: str = "No changes against today's code.") -> None:
-        self.patch = patch
-        self.show(*self.highlighted(patch, empty))
+        self.show(*self.content(patch, empty))
 
-    def prepare_patch(self, patch: str, empty: str = "No changes against today's code.") -> None:
-        self.prepare(*self.highlighted(patch, empty))
-
-    def highlighted(self, patch: str, empty: str) -> tuple[tuple, Callable[[], RenderableType]]:
+    def content(self, patch: str, empty: str = "No changes against today's code.") -> tuple[tuple, Callable[[], RenderableType]]:
         """The patch's key and how to draw it."""
         dark = self.app.current_theme.dark
 

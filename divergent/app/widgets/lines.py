@@ -64,10 +64,13 @@ class LinesView(ScrollView, can_focus=True):
 
     @property
     def text(self) -> str:
-        """What the view shows, as plain text (a Syntax: its code)."""
+        """What the view shows, as plain text: a Text's characters, a Syntax's code, any other
+        renderable as drawn at the view's width (all of it, scrolled or not)."""
         if isinstance(self.renderable, Text):
             return self.renderable.plain
-        return getattr(self.renderable, "code", str(self.renderable))
+        if hasattr(self.renderable, "code"):
+            return self.renderable.code
+        return "\n".join(strip.text.rstrip() for strip in self.strips())
 
     def show(self, key: Hashable, make: Callable[[], RenderableType]) -> bool:
         """Show the renderable ``make()`` returns, known by ``key`` (the same key: the same

@@ -1,11 +1,13 @@
 """The selected candidate's side: a header with its title and summary, and five panes
 (code, diff, critics, scenarios, why). Only the visible pane is filled as the cursor
-moves; a pane shown later catches up."""
+moves; a pane shown later catches up. What a pane would show next can be prepared ahead
+(prepare: the code parsed, the other panes' lines drawn), so showing it costs little."""
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Hashable
 
+from rich.console import RenderableType
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import TabbedContent, TabPane
@@ -13,11 +15,12 @@ from textual.widgets import TabbedContent, TabPane
 from divergent.app.widgets.code import CodeView
 from divergent.app.widgets.critics import CriticBars
 from divergent.app.widgets.diff import DiffView
+from divergent.app.widgets.lines import LinesView
 from divergent.app.widgets.scenarios import ScenariosPane
 from divergent.app.widgets.summary import SummaryHeader, WhyPane
 
+PANES = ("tab-code", "tab-diff", "tab-critics", "tab-scenarios", "tab-why")
 SCORED = ("tab-critics", "tab-scenarios", "tab-why")  # what a new ranking or evidence changes
-PREPARED = ("tab-code", "tab-diff")  # the panes whose filling costs most (prepare)
 TODAY = "This is today's code."
 
 
@@ -65,29 +68,39 @@ class CandidatePanes(Vertical):
         if number is None or self.shown.get(pane) == number:
             return
         doc = self.source.candidate(number)
-        if doc is None:
+        if doc is None or pane not in PANES:
             return
-        fill: dict[str, Callable[[], None]] = {
-            "tab-code": lambda: self.query_one(CodeView).show(self.code(doc)),
-            "tab-diff": lambda: self.query_one(DiffView).show_patch(self.patch(number), TODAY),
-            "tab-critics": lambda: self.query_one(CriticBars).show_candidate(doc),
-            "tab-scenarios": lambda: self.query_one(ScenariosPane).show(doc, self.source.scenarios(), self.source.candidate),
-            "tab-why": lambda: self.query_one(WhyPane).show_candidate(doc, self.source.session_doc() or {"candidates": []}, self.source.weights()),
-        }
-        if pane not in fill:
-            return
-        fill[pane]()
+        if pane == "tab-code":
+            self.query_one(CodeView).show(self.code(doc))
+        else:
+            view, content = self.lines(pane, number, doc)
+            view.show(*content)
         self.shown[pane] = number
 
     def prepare(self, pane: str, number: int) -> None:
-        """Do ahead (idle time) what showing ``number`` in ``pane`` costs most: its code parsed,
-        its diff drawn; what is shown stays."""
-        if self.shown.get(pane) == number or (doc := self.source.candidate(number)) is None:
+        """Do ahead (idle time) what showing ``number`` in ``pane`` costs: its code parsed, the
+        other panes' lines drawn; what is shown stays."""
+        if self.shown.get(pane) == number or pane not in PANES or (doc := self.source.candidate(number)) is None:
             return
         if pane == "tab-code":
             self.query_one(CodeView).prepare(self.code(doc))
-        elif pane == "tab-diff":
-            self.query_one(DiffView).prepare_patch(self.patch(number), TODAY)
+        else:
+            view, content = self.lines(pane, number, doc)
+            view.prepare(*content)
+
+    def lines(self, pane: str, number: int, doc: dict) -> tuple[LinesView, tuple[Hashable, Callable[[], RenderableType]]]:
+        """A Line API pane and what it would show for ``doc`` (its key, how to draw it)."""
+        if pane == "tab-diff":
+            view = self.query_one(DiffView)
+            return view, view.content(self.patch(number), TODAY)
+        if pane == "tab-critics":
+            view = self.query_one(CriticBars)
+            return view, view.content(doc)
+        if pane == "tab-scenarios":
+            view = self.query_one(ScenariosPane)
+            return view, view.content(doc, self.source.scenarios(), self.source.candidate)
+        view = self.query_one(WhyPane)
+        return view, view.content(doc, self.source.session_doc() or {"candidates": []}, self.source.weights())
 
     def code(self, doc: dict) -> str:
         return doc["files"].get(self.source.target_path()) or next(iter(doc["files"].values()), "")

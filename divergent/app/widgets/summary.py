@@ -3,6 +3,8 @@ pane with its rationale, parents, and each dimension's share of its overall."""
 
 from __future__ import annotations
 
+from typing import Callable
+
 from rich.text import Text
 from textual.widgets import Static
 
@@ -37,7 +39,8 @@ class WhyPane(LinesView):
     def __init__(self, **kwargs) -> None:
         super().__init__("Select a candidate to see why it ranks where it does.", **kwargs)
 
-    def show_candidate(self, doc: dict, session_doc: dict, weights: dict[str, float]) -> None:
+    def content(self, doc: dict, session_doc: dict, weights: dict[str, float]) -> tuple[tuple, Callable[[], Text]]:
+        """What the pane says of ``doc``: its key and how to draw it (LinesView)."""
         out = Text()
         out.append(f"#{doc['id']} {doc['title']}\n", style="bold")
         made = doc["explorer"] + (f", lens {doc['lens']}" if doc.get("lens") else "") + f", {doc['fidelity']}"
@@ -55,7 +58,7 @@ class WhyPane(LinesView):
             out.append(", ".join(f"#{p} {titles.get(p, '')}".rstrip() for p in doc["parents"]) + "\n")
         out.append("\n")
         out.append_text(self.rank(doc, session_doc, weights))
-        self.show(text_key(out), lambda: out)
+        return text_key(out), lambda: out
 
     def rank(self, doc: dict, session_doc: dict, weights: dict[str, float]) -> Text:
         """Each dimension's share of overall, and of the difference from today."""
